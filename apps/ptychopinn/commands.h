@@ -1,0 +1,21 @@
+#pragma once
+// The subcommands of `ptychopinn`. Each lives in cmd_<name>.cpp: it parses and validates its
+// arguments, calls one library function, and returns the process exit code
+// (0 success, 1 user or input error, 2 internal error; see ../shared/STYLE.md rule 24).
+#include <string>
+#include <vector>
+
+namespace ptychopinn::cli {
+
+// args excludes the program and subcommand names.
+using CommandHandler = int (*)(const std::vector<std::string>& args);
+
+struct Command {
+  const char* name;
+  const char* summary;  // one line, shown by `ptychopinn help`
+  CommandHandler run;
+};
+
+int run_version(const std::vector<std::string>& args);
+
+}  // namespace ptychopinn::cli

@@ -1,0 +1,88 @@
+// `ptychopinn`: one binary, a command table, one handler per subcommand.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "ptychopinn/util/errors.h"
+#include "ptychopinn/util/spelling.h"
+
+namespace ptychopinn::cli {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"version", "print the ptychopinn and LibTorch versions and the devices available", run_version},
+};
+
+void print_help(std::ostream& out) {
+  out << "ptychopinn: physics-informed neural network ptychography (PtychoPINN) on LibTorch\n\n"
+         "usage: ptychopinn <command> [options]\n"
+         "       ptychopinn <command> --help\n\n"
+         "commands:\n";
+  for (const auto& c : kCommands) {
+    std::string name = c.name;
+    name.resize(12, ' ');
+    out << "  " << name << c.summary << "\n";
+  }
+  out << "\noptions:\n"
+         "  -h, --help   show this help\n"
+         "  --version    print the version (same as `ptychopinn version`)\n\n"
+         "Documentation: docs/cli.md; conventions and file formats: docs/.\n";
+}
+
+const Command* find_command(const std::string& name) {
+  for (const auto& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+int dispatch(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_help(std::cerr);
+    return 1;
+  }
+  const std::string name = args.front();
+  if (name == "-h" || name == "--help" || name == "help") {
+    if (args.size() > 1 && find_command(args[1])) {
+      return find_command(args[1])->run({"--help"});
+    }
+    print_help(std::cout);
+    return 0;
+  }
+  if (name == "--version" || name == "-V") return run_version({});
+  const Command* cmd = find_command(name);
+  if (!cmd) {
+    std::vector<std::string> names;
+    for (const auto& c : kCommands) names.emplace_back(c.name);
+    std::cerr << "ptychopinn: unknown command '" << name << "'" << did_you_mean(name, names)
+              << "\nRun `ptychopinn --help` for the list of commands.\n";
+    return 1;
+  }
+  return cmd->run(std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+}  // namespace
+}  // namespace ptychopinn::cli
+
+int main(int argc, char** argv) {
+  // The one place that catches everything: print it and choose the exit code (STYLE.md rule 14).
+  try {
+    return ptychopinn::cli::dispatch(argc, argv);
+  } catch (const ptychopinn::IoError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::out_of_range& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,36 @@
+# Every dependency comes from a Debian 12 package (scripts/setup-deps.sh installs them). LibTorch may
+# instead come from any LibTorch >= 1.13 found through CMAKE_PREFIX_PATH (a CUDA build, or the CMake
+# package bundled with a pip torch: python3 -c 'import torch; print(torch.utils.cmake_prefix_path)').
+find_package(Torch REQUIRED)
+if(Torch_VERSION AND Torch_VERSION VERSION_LESS 1.13)
+  message(FATAL_ERROR "LibTorch ${Torch_VERSION} found at ${Torch_DIR}; ptychopinn needs >= 1.13")
+endif()
+message(STATUS "ptychopinn: LibTorch ${Torch_VERSION} from ${Torch_DIR}")
+
+# Debian's libzip CMake package insists on the zip tools (package zipcmp) being installed; its
+# pkg-config file does not.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
+add_library(pp_libzip INTERFACE)
+target_link_libraries(pp_libzip INTERFACE PkgConfig::LIBZIP)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+
+# LibTorch's imported target carries its compile flags (ABI, definitions) in TORCH_CXX_FLAGS; a pip
+# torch needs them, Debian's sets none. Wrap torch once so every consumer gets the same flags, which
+# also keeps the one precompiled header reusable.
+add_library(pp_torch INTERFACE)
+target_link_libraries(pp_torch INTERFACE ${TORCH_LIBRARIES})
+if(TORCH_CXX_FLAGS)
+  separate_arguments(_pp_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+  target_compile_options(pp_torch INTERFACE ${_pp_torch_flags})
+endif()
+
+# yaml-cpp 0.7 exports the target "yaml-cpp"; newer releases "yaml-cpp::yaml-cpp".
+if(TARGET yaml-cpp::yaml-cpp)
+  set(PP_YAML_TARGET yaml-cpp::yaml-cpp)
+else()
+  set(PP_YAML_TARGET yaml-cpp)
+endif()

@@ -1,0 +1,2 @@
+// Translation unit that owns the precompiled LibTorch header (see CMakeLists.txt).
+#include <torch/torch.h>
