@@ -17,5 +17,7 @@ struct Command {
 };
 
 int run_version(const std::vector<std::string>& args);
+int run_inspect(const std::vector<std::string>& args);
+int run_config(const std::vector<std::string>& args);
 
 }  // namespace ptychopinn::cli

@@ -14,6 +14,10 @@ namespace ptychopinn::cli {
 namespace {
 
 constexpr Command kCommands[] = {
+    {"config", "print the effective configuration (profile + YAML + --set) as YAML, JSON or legacy params",
+     run_config},
+    {"inspect", "list the members of an NPY/NPZ file and check a dataset against the data contract",
+     run_inspect},
     {"version", "print the ptychopinn and LibTorch versions and the devices available", run_version},
 };
 

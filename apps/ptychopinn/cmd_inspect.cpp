@@ -1,0 +1,185 @@
+// `ptychopinn inspect FILE [--json] [--strict]`: members, shapes, dtypes and value ranges of an NPY
+// or NPZ file, and for a dataset the result of the data-contract check.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ptychopinn/data/array_stats.h"
+#include "ptychopinn/data/contract.h"
+#include "ptychopinn/io/npy.h"
+#include "ptychopinn/io/npz.h"
+#include "ptychopinn/util/errors.h"
+#include "ptychopinn/util/strings.h"
+
+namespace ptychopinn::cli {
+namespace {
+
+constexpr std::size_t kMaxStringShown = 200;
+
+bool starts_with_npy_magic(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  char magic[6] = {};
+  f.read(magic, sizeof magic);
+  return f.gcount() == 6 && std::string(magic, 6) == "\x93NUMPY";
+}
+
+// A finite double as JSON; NaN/Inf (no finite values) as null.
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json describe_array(const io::NpyArray& a, bool stored) {
+  nlohmann::json m;
+  m["shape"] = a.shape();
+  m["dtype"] = a.descr();
+  if (a.dtype() == io::DType::kUnicode) {
+    m["min"] = nullptr;
+    m["max"] = nullptr;
+    if (a.numel() == 1) m["value"] = a.string_value();
+  } else {
+    const data::ArrayStats st = data::compute_stats(a);
+    const bool any = st.count > st.nan_count + st.inf_count;
+    m["min"] = any ? number(st.min) : nlohmann::json(nullptr);
+    m["max"] = any ? number(st.max) : nlohmann::json(nullptr);
+    m["mean"] = any ? number(st.mean) : nlohmann::json(nullptr);
+    if (st.of_modulus) m["of"] = "abs";
+    if (st.nan_count) m["nan_count"] = st.nan_count;
+    if (st.inf_count) m["inf_count"] = st.inf_count;
+  }
+  m["stored"] = stored;
+  return m;
+}
+
+// A member that cannot be read (a pickle other than a string, say) is reported, not fatal: the
+// rest of the file is still worth seeing. The exit code says something was wrong.
+nlohmann::json describe_member(const io::NpzReader& archive, const std::string& key, bool& all_readable) {
+  try {
+    return describe_array(archive.read(key), archive.is_stored(key));
+  } catch (const IoError& e) {
+    all_readable = false;
+    const io::NpyHeader h = archive.header(key);
+    return {{"shape", h.shape}, {"dtype", h.descr}, {"min", nullptr}, {"max", nullptr}, {"error", e.what()}};
+  }
+}
+
+std::string fmt(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  std::ostringstream os;
+  os << std::setprecision(6) << v.get<double>();
+  return os.str();
+}
+
+void print_text(const nlohmann::json& j) {
+  std::cout << j["file"].get<std::string>() << ": " << j["format"].get<std::string>() << ", "
+            << j["members"].size() << " member(s)\n";
+  std::cout << "  " << std::left << std::setw(18) << "member" << std::setw(22) << "shape" << std::setw(8)
+            << "dtype" << std::setw(14) << "min" << std::setw(14) << "max" << "mean\n";
+  for (const auto& name : j["order"]) {
+    const auto& m = j["members"][name.get<std::string>()];
+    std::cout << "  " << std::left << std::setw(18) << name.get<std::string>() << std::setw(22)
+              << format_shape(m["shape"].get<std::vector<std::int64_t>>()) << std::setw(8)
+              << m["dtype"].get<std::string>();
+    if (m.contains("error")) {
+      std::cout << "unreadable: " << m["error"].get<std::string>();
+    } else if (m.contains("value")) {
+      std::string v = m["value"].get<std::string>();
+      if (v.size() > kMaxStringShown) v = v.substr(0, kMaxStringShown) + "...";
+      std::cout << quoted(v);
+    } else {
+      const std::string prefix = m.contains("of") ? "|z| " : "";
+      std::cout << std::setw(14) << prefix + fmt(m.value("min", nlohmann::json())) << std::setw(14)
+                << prefix + fmt(m.value("max", nlohmann::json())) << fmt(m.value("mean", nlohmann::json()));
+      if (m.contains("nan_count")) std::cout << "  NaN: " << m["nan_count"];
+      if (m.contains("inf_count")) std::cout << "  Inf: " << m["inf_count"];
+    }
+    std::cout << "\n";
+  }
+  if (!j.contains("contract")) return;
+  const auto& c = j["contract"];
+  if (!c["dataset"].get<bool>()) {
+    std::cout << "dataset contract: not a dataset (no diffraction key, no scan coordinates)\n";
+    return;
+  }
+  std::cout << "dataset contract: " << (c["ok"].get<bool>() ? "OK" : "FAILED") << " (" << c["errors"].size()
+            << " error(s), " << c["warnings"].size() << " warning(s))\n";
+  if (!c["diffraction_key"].is_null()) {
+    std::cout << "  diffraction '" << c["diffraction_key"].get<std::string>() << "': " << c["n_images"]
+              << " patterns of " << c["N"] << "x" << c["N"] << ", layout " << c["layout"].get<std::string>()
+              << "\n";
+  }
+  if (c.contains("amplitude_check")) {
+    const auto& a = c["amplitude_check"];
+    std::cout << "  amplitude check: min " << fmt(a["min"]) << ", max " << fmt(a["max"]) << ", mean "
+              << fmt(a["mean"]) << ", max/mean " << fmt(a["max_over_mean"]) << " -> "
+              << (a["looks_like_intensity"].get<bool>() ? "looks like INTENSITY" : "looks like amplitude")
+              << "\n";
+  }
+  auto keys = [](const nlohmann::json& a) {
+    std::vector<std::string> v = a.get<std::vector<std::string>>();
+    return v.empty() ? std::string("none") : join(v, ", ");
+  };
+  std::cout << "  keys present: " << keys(c["keys"]["present"]) << "\n";
+  std::cout << "  missing required: " << keys(c["keys"]["missing_required"]) << "\n";
+  std::cout << "  missing optional: " << keys(c["keys"]["missing_optional"]) << "\n";
+  for (const char* level : {"errors", "warnings", "notes"}) {
+    for (const auto& f : c[level]) {
+      std::cout << "  " << std::string(level).substr(0, std::string(level).size() - 1) << ": "
+                << f["message"].get<std::string>() << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+int run_inspect(const std::vector<std::string>& args) {
+  CLI::App app{"Lists the members of an NPY or NPZ file (shape, dtype, value range) and, for a dataset,\n"
+               "checks it against the data contract (required keys, shapes, finite values, amplitude vs\n"
+               "intensity). Exit code 0 when the file is readable and, for a dataset, the contract holds;\n"
+               "1 otherwise.",
+               "inspect"};
+  std::string path;
+  bool json = false, strict = false;
+  app.add_option("FILE", path, "an .npy or .npz file")->required();
+  app.add_flag("--json", json, "print machine-readable JSON on stdout");
+  app.add_flag("--strict", strict, "treat data that looks like intensity as an error, not a warning");
+  if (auto rc = parse_args(app, args)) return *rc;
+
+  bool all_readable = true;
+  nlohmann::json out;
+  out["file"] = path;
+  out["members"] = nlohmann::json::object();
+  out["order"] = nlohmann::json::array();
+  if (starts_with_npy_magic(path)) {
+    out["format"] = "npy";
+    const io::NpyArray a = io::read_npy(path);
+    const std::string name = std::filesystem::path(path).stem().string();
+    out["members"][name] = describe_array(a, true);
+    out["order"].push_back(name);
+  } else {
+    const io::NpzReader archive(path);
+    out["format"] = "npz";
+    for (const auto& key : archive.keys()) {
+      out["members"][key] = describe_member(archive, key, all_readable);
+      out["order"].push_back(key);
+    }
+    data::ContractOptions options;
+    options.strict = strict;
+    out["contract"] = data::check_dataset_contract(archive, options).to_json();
+  }
+  const bool ok = all_readable && (!out.contains("contract") || out["contract"]["ok"].get<bool>());
+  if (json) {
+    out.erase("order");
+    std::cout << out.dump(2) << "\n";
+  } else {
+    print_text(out);
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace ptychopinn::cli

@@ -1,0 +1,118 @@
+#include "ptychopinn/config/model_config.h"
+
+#include <cmath>
+#include <string>
+
+namespace ptychopinn::config {
+namespace {
+
+constexpr const char* kWhere = "ModelConfig";
+
+std::string str(int v) { return std::to_string(v); }
+std::string str(double v) { return format_double(v); }
+
+}  // namespace
+
+const std::vector<Field<ModelConfig>>& model_fields() {
+  using M = ModelConfig;
+  static const std::vector<Field<M>> fields = {
+      make_field("N", &M::N, "N",
+                 "Diffraction pattern and object patch size, px: 64, 128 or 256 (default 64); "
+                 "must equal the data's pattern size."),
+      make_field("gridsize", &M::gridsize, "gridsize",
+                 "Patterns per group along one side; C = gridsize^2 neighbouring patterns share "
+                 "one overlap constraint (default 1; the paper uses 2)."),
+      make_field("n_filters_scale", &M::n_filters_scale, "n_filters_scale",
+                 "Width multiplier of the CNN filters (default 2)."),
+      make_field("model_type", &M::model_type, "model_type",
+                 "pinn: self-supervised through the diffraction loss (default); supervised: "
+                 "real-space loss against ground truth."),
+      make_field("architecture", &M::architecture, "architecture",
+                 "Generator network (default cnn, the only one implemented; the FNO family is "
+                 "rejected by validation)."),
+      make_field("fno_modes", &M::fno_modes, "fno_modes", "FNO generators only: spectral modes (12)."),
+      make_field("fno_width", &M::fno_width, "fno_width", "FNO generators only: channel width (32)."),
+      make_field("fno_blocks", &M::fno_blocks, "fno_blocks", "FNO generators only: spectral blocks (4)."),
+      make_field("fno_cnn_blocks", &M::fno_cnn_blocks, "fno_cnn_blocks",
+                 "FNO generators only: CNN blocks (2)."),
+      make_field("learned_input_channels", &M::learned_input_channels, "learned_input_channels",
+                 "FNO generators only: learned input channels (1)."),
+      make_field("max_hidden_channels", &M::max_hidden_channels, "max_hidden_channels",
+                 "FNO generators only: cap on hidden channels (null = none)."),
+      make_field("resnet_width", &M::resnet_width, "resnet_width",
+                 "FNO generators only: ResNet width (null = the generator's own)."),
+      make_field("fno_input_transform", &M::fno_input_transform, "fno_input_transform",
+                 "FNO generators only: input amplitude transform (none)."),
+      make_field("generator_output_mode", &M::generator_output_mode, "generator_output_mode",
+                 "FNO generators only: meaning of the output channels (real_imag)."),
+      make_field("amp_activation", &M::amp_activation, "amp_activation",
+                 "Amplitude decoder output activation (default sigmoid, as in the paper)."),
+      make_field("object_big", &M::object_big, "object.big",
+                 "Predict the object on the overlap canvas and merge each group's patches through "
+                 "it (default true)."),
+      make_field("probe_big", &M::probe_big, "probe.big",
+                 "Decoders also predict the patch's outer ring (default true; paper-2023 false)."),
+      make_field("probe_mask", &M::probe_mask, "probe.mask",
+                 "Multiply the probe by a centred disk mask (default false; paper-2023 true)."),
+      make_field("probe_mask_sigma", &M::probe_mask_sigma, "probe_mask_sigma",
+                 "Gaussian edge smoothing of the probe mask, px; 0 = hard edge (default 1)."),
+      make_field("probe_mask_diameter", &M::probe_mask_diameter, "probe_mask_diameter",
+                 "Probe mask disk diameter, px (null = N/2, the default)."),
+      make_field("pad_object", &M::pad_object, "pad_object",
+                 "Predict the object at N/2 resolution in the patch centre, zero-padded to N "
+                 "(default true)."),
+      make_field("probe_scale", &M::probe_scale, "probe_scale",
+                 "Probe normalised to mean amplitude 1/probe_scale in its central disk (default 4; "
+                 "the paper used 10)."),
+      make_field("gaussian_smoothing_sigma", &M::gaussian_smoothing_sigma, "gaussian_smoothing_sigma",
+                 "Gaussian smoothing of the predicted object, px; 0 = none (default)."),
+      make_field("offset", &M::offset, "offset",
+                 "Nominal spacing of scan positions within a group, px; sizes the overlap canvas "
+                 "(default 4)."),
+      make_field("max_position_jitter", &M::max_position_jitter, "max_position_jitter",
+                 "Canvas margin for positions off the nominal grid, px (default 10)."),
+  };
+  return fields;
+}
+
+void ModelConfig::validate() const {
+  require(N == 64 || N == 128 || N == 256, kWhere, "N", str(N), "one of 64, 128, 256");
+  require(gridsize >= 1, kWhere, "gridsize", str(gridsize), ">= 1");
+  require(n_filters_scale >= 1, kWhere, "n_filters_scale", str(n_filters_scale), ">= 1");
+  require(architecture == Architecture::kCnn, kWhere, "architecture", to_string(architecture),
+          "cnn ('" + to_string(architecture) +
+              "' is a reference generator not yet supported in this implementation)");
+  require(fno_modes >= 1, kWhere, "fno_modes", str(fno_modes), ">= 1");
+  require(fno_width >= 1, kWhere, "fno_width", str(fno_width), ">= 1");
+  require(fno_blocks >= 1, kWhere, "fno_blocks", str(fno_blocks), ">= 1");
+  require(fno_cnn_blocks >= 0, kWhere, "fno_cnn_blocks", str(fno_cnn_blocks), ">= 0");
+  require(learned_input_channels >= 1, kWhere, "learned_input_channels", str(learned_input_channels), ">= 1");
+  if (max_hidden_channels) {
+    require(*max_hidden_channels >= 1, kWhere, "max_hidden_channels", str(*max_hidden_channels),
+            ">= 1 or null");
+  }
+  if (resnet_width) {
+    require(*resnet_width >= 1, kWhere, "resnet_width", str(*resnet_width), ">= 1 or null");
+  }
+  // Written as !(x >= 0) and the like so that NaN fails too.
+  require(probe_mask_sigma >= 0, kWhere, "probe_mask_sigma", str(probe_mask_sigma), ">= 0");
+  if (probe_mask_diameter) {
+    require(*probe_mask_diameter > 0, kWhere, "probe_mask_diameter", str(*probe_mask_diameter),
+            "> 0 or null");
+  }
+  require(probe_scale > 0 && std::isfinite(probe_scale), kWhere, "probe_scale", str(probe_scale), "> 0");
+  require(gaussian_smoothing_sigma >= 0, kWhere, "gaussian_smoothing_sigma", str(gaussian_smoothing_sigma),
+          ">= 0");
+  require(offset >= 0, kWhere, "offset", str(offset), ">= 0");
+  require(max_position_jitter >= 0, kWhere, "max_position_jitter", str(max_position_jitter), ">= 0");
+}
+
+bool ModelConfig::operator==(const ModelConfig& other) const {
+  return fields_equal(model_fields(), *this, other);
+}
+
+int canvas_size(const ModelConfig& m) { return m.N + (m.gridsize - 1) * m.offset + m.max_position_jitter; }
+
+int group_size(const ModelConfig& m) { return m.gridsize * m.gridsize; }
+
+}  // namespace ptychopinn::config
