@@ -25,10 +25,10 @@ say "3/5 versions and devices"
 
 say "4/5 effective configurations of the three profiles"
 for profile in modern paper-2023 grid-lines; do
-  "$pp" config --for train --profile "$profile" --format yaml >"$out/config-$profile.yaml"
+  "$pp" config train --profile "$profile" --format yaml >"$out/config-$profile.yaml"
   echo "wrote $out/config-$profile.yaml"
 done
-"$pp" config --for train --profile modern --format legacy >"$out/legacy-params-modern.json"
+"$pp" config train --profile modern --format legacy >"$out/legacy-params-modern.json"
 echo "wrote $out/legacy-params-modern.json (the reference's params.cfg keys)"
 
 say "5/5 inspecting real measured data (Siemens star, APS)"

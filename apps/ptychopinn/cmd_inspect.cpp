@@ -1,5 +1,6 @@
 // `ptychopinn inspect FILE [--json] [--strict]`: members, shapes, dtypes and value ranges of an NPY
 // or NPZ file, and for a dataset the result of the data-contract check.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -78,27 +79,43 @@ std::string fmt(const nlohmann::json& v) {
 void print_text(const nlohmann::json& j) {
   std::cout << j["file"].get<std::string>() << ": " << j["format"].get<std::string>() << ", "
             << j["members"].size() << " member(s)\n";
-  std::cout << "  " << std::left << std::setw(18) << "member" << std::setw(22) << "shape" << std::setw(8)
-            << "dtype" << std::setw(14) << "min" << std::setw(14) << "max" << "mean\n";
+  // Columns sized to their widest cell; a string member's text takes the rest of its line.
+  std::vector<std::vector<std::string>> rows = {{"member", "shape", "dtype", "min", "max", "mean"}};
+  std::vector<std::string> tails = {""};
   for (const auto& name : j["order"]) {
     const auto& m = j["members"][name.get<std::string>()];
-    std::cout << "  " << std::left << std::setw(18) << name.get<std::string>() << std::setw(22)
-              << format_shape(m["shape"].get<std::vector<std::int64_t>>()) << std::setw(8)
-              << m["dtype"].get<std::string>();
+    std::vector<std::string> row = {name.get<std::string>(),
+                                    format_shape(m["shape"].get<std::vector<std::int64_t>>()),
+                                    m["dtype"].get<std::string>()};
+    std::string tail;
     if (m.contains("error")) {
-      std::cout << "unreadable: " << m["error"].get<std::string>();
+      tail = "unreadable: " + m["error"].get<std::string>();
     } else if (m.contains("value")) {
       std::string v = m["value"].get<std::string>();
       if (v.size() > kMaxStringShown) v = v.substr(0, kMaxStringShown) + "...";
-      std::cout << quoted(v);
+      tail = ptychopinn::quoted(v);
     } else {
       const std::string prefix = m.contains("of") ? "|z| " : "";
-      std::cout << std::setw(14) << prefix + fmt(m.value("min", nlohmann::json())) << std::setw(14)
-                << prefix + fmt(m.value("max", nlohmann::json())) << fmt(m.value("mean", nlohmann::json()));
-      if (m.contains("nan_count")) std::cout << "  NaN: " << m["nan_count"];
-      if (m.contains("inf_count")) std::cout << "  Inf: " << m["inf_count"];
+      row.push_back(prefix + fmt(m.value("min", nlohmann::json())));
+      row.push_back(prefix + fmt(m.value("max", nlohmann::json())));
+      row.push_back(prefix + fmt(m.value("mean", nlohmann::json())));
+      if (m.contains("nan_count")) tail += "NaN: " + m["nan_count"].dump() + " ";
+      if (m.contains("inf_count")) tail += "Inf: " + m["inf_count"].dump();
     }
-    std::cout << "\n";
+    rows.push_back(row);
+    tails.push_back(tail);
+  }
+  std::vector<std::size_t> width(6, 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      line += " " + rows[r][c] + std::string(width[c] - rows[r][c].size() + 1, ' ');
+    }
+    line += tails[r];
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
   }
   if (!j.contains("contract")) return;
   const auto& c = j["contract"];

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ptychopinn/io/npy.h"
 #include "support/run_command.h"
 #include "support/tiny_dataset.h"
 
@@ -111,6 +112,33 @@ TEST(CliInspect, BrokenFilesGiveAnErrorNamingTheFile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("trunc.npy"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ptychopinn
+
+namespace ptychopinn {
+namespace {
+
+// A dataset as the Python reference writes it: np.savez (stored, members at unaligned offsets) with
+// the pickled _metadata string.
+TEST(CliInspect, ReadsADatasetWrittenByTheReferenceWithNumPy) {
+  TempDir dir;
+  const std::string path = dir.file("ref.npz");
+  const std::string script =
+      "import json, numpy as np\n"
+      "np.savez('" + path + "', diff3d=np.full((5, 8, 8), 0.5, 'f4'), xcoords=np.arange(5.0),"
+      " ycoords=np.arange(5.0), probeGuess=np.ones((8, 8), 'c8'),"
+      " _metadata=np.array(json.dumps({'nphotons': 1e6}), dtype=object))\n";
+  const auto py = testing::run_command(std::string("'") + PTYCHOPINN_PYTHON3 + "' -c \"" + script + "\"");
+  if (py.exit_code != 0) GTEST_SKIP() << "python3-numpy unavailable: " << py.err;
+  const auto r = run_cli("inspect --json '" + path + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["members"]["_metadata"]["value"], R"({"nphotons": 1000000.0})");
+  EXPECT_EQ(j["members"]["diff3d"]["max"], 0.5);
+  EXPECT_EQ(j["members"]["diff3d"]["stored"], true);
+  EXPECT_EQ(j["contract"]["ok"], true);
 }
 
 }  // namespace

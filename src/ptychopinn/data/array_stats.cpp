@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <complex>
+#include <cstring>
 #include <limits>
 
 namespace ptychopinn::data {
@@ -46,11 +47,20 @@ class Accumulator {
   std::int64_t finite_ = 0;
 };
 
+// Element i of a's bytes. Members of NumPy-written stored archives are memory-mapped at whatever
+// offset the zip put them, often not aligned to the element size: read through memcpy (one
+// unaligned load) rather than copying the whole array to align it.
+template <class T>
+T element(const io::NpyArray& a, std::int64_t i) {
+  T v;
+  std::memcpy(&v, static_cast<const char*>(a.data()) + static_cast<std::size_t>(i) * sizeof(T), sizeof(T));
+  return v;
+}
+
 template <class T>
 ArrayStats real_stats(const io::NpyArray& a) {
   Accumulator acc;
-  const T* p = a.data_as<T>();
-  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) acc.add(static_cast<double>(p[i]));
+  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) acc.add(static_cast<double>(element<T>(a, i)));
   return acc.finish();
 }
 
@@ -58,8 +68,9 @@ template <class T>
 ArrayStats complex_stats(const io::NpyArray& a) {
   Accumulator acc;
   acc.stats().of_modulus = true;
-  const std::complex<T>* p = a.data_as<std::complex<T>>();
-  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) acc.add(static_cast<double>(std::abs(p[i])));
+  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) {
+    acc.add(static_cast<double>(std::abs(element<std::complex<T>>(a, i))));
+  }
   return acc.finish();
 }
 
