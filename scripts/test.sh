@@ -14,4 +14,20 @@ jobs=${JOBS:-$(nproc)}
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTYCHOPINN_KEEP_ASSERTS=ON \
   -DPTYCHOPINN_BUILD_TESTS=ON
 cmake --build "$build_dir" -j "$jobs"
+# The libFuzzer targets of the NPY/NPZ/pickle parsers, built with clang when it is available and
+# run briefly on their seed corpus: a smoke test that they build and that the seeds stay clean
+# (real fuzzing campaigns: scripts/fuzz.sh SECONDS).
+if command -v clang++ >/dev/null && [[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]]; then
+  mkdir -p "$root/$build_dir-fuzz"
+  fuzz_log="$root/$build_dir-fuzz/smoke.log"
+  if ! FUZZ_BUILD_DIR="$root/$build_dir-fuzz" bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}" >"$fuzz_log" 2>&1; then
+    tail -40 "$fuzz_log" >&2
+    echo "test.sh: a fuzz target failed to build or crashed (log: $fuzz_log)" >&2
+    exit 1
+  fi
+  grep -E '^fuzz:|Done [0-9]+ runs' "$fuzz_log"
+else
+  echo "test.sh: clang or libFuzzer not installed; fuzz targets not built (PTYCHOPINN_WITH_FUZZ=1 scripts/setup-deps.sh)"
+fi
+
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
