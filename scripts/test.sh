@@ -18,9 +18,10 @@ cmake --build "$build_dir" -j "$jobs"
 # run briefly on their seed corpus: a smoke test that they build and that the seeds stay clean
 # (real fuzzing campaigns: scripts/fuzz.sh SECONDS).
 if command -v clang++ >/dev/null && [[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]]; then
-  mkdir -p "$root/$build_dir-fuzz"
-  fuzz_log="$root/$build_dir-fuzz/smoke.log"
-  if ! FUZZ_BUILD_DIR="$root/$build_dir-fuzz" bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}" >"$fuzz_log" 2>&1; then
+  fuzz_dir=$(realpath -m "$build_dir-fuzz")
+  mkdir -p "$fuzz_dir"
+  fuzz_log="$fuzz_dir/smoke.log"
+  if ! FUZZ_BUILD_DIR="$fuzz_dir" bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}" >"$fuzz_log" 2>&1; then
     tail -40 "$fuzz_log" >&2
     echo "test.sh: a fuzz target failed to build or crashed (log: $fuzz_log)" >&2
     exit 1
