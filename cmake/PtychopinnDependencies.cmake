@@ -13,6 +13,12 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
 add_library(pp_libzip INTERFACE)
 target_link_libraries(pp_libzip INTERFACE PkgConfig::LIBZIP)
+# xxHash: content hashes of scan coordinates for the grouping cache.
+pkg_check_modules(LIBXXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
+add_library(pp_xxhash INTERFACE)
+target_link_libraries(pp_xxhash INTERFACE PkgConfig::LIBXXHASH)
+
+find_package(nanoflann REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)

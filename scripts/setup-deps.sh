@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache
   # libraries (DESIGN.md "Dependencies")
   libtorch-dev libopenblas0-pthread
-  libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev
+  libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev
   libhdf5-dev liblzf-dev libpng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
