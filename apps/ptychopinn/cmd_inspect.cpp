@@ -15,6 +15,8 @@
 #include "commands.h"
 #include "ptychopinn/data/array_stats.h"
 #include "ptychopinn/data/contract.h"
+#include "ptychopinn/data/dataset.h"
+#include "ptychopinn/data/dataset_summary.h"
 #include "ptychopinn/io/npy.h"
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/util/errors.h"
@@ -76,6 +78,9 @@ std::string fmt(const nlohmann::json& v) {
   return os.str();
 }
 
+void print_contract(const nlohmann::json& c);
+void print_summary(const nlohmann::json& d);
+
 void print_text(const nlohmann::json& j) {
   std::cout << j["file"].get<std::string>() << ": " << j["format"].get<std::string>() << ", "
             << j["members"].size() << " member(s)\n";
@@ -118,7 +123,24 @@ void print_text(const nlohmann::json& j) {
     std::cout << line << "\n";
   }
   if (!j.contains("contract")) return;
-  const auto& c = j["contract"];
+  print_contract(j["contract"]);
+  if (j.contains("dataset")) print_summary(j["dataset"]);
+}
+
+void print_summary(const nlohmann::json& d) {
+  std::cout << "dataset: " << d["n_positions"] << " positions, N = " << d["N"] << ", probe "
+            << format_shape(d["probe_shape"].get<std::vector<std::int64_t>>()) << ", object "
+            << (d["object_shape"].is_null() ? std::string("none")
+                                            : format_shape(d["object_shape"].get<std::vector<std::int64_t>>()))
+            << "\n";
+  std::cout << "  x from " << fmt(d["x_range"][0]) << " to " << fmt(d["x_range"][1]) << ", y from "
+            << fmt(d["y_range"][0]) << " to " << fmt(d["y_range"][1]) << " (object px)\n";
+  std::cout << "  amplitude min " << fmt(d["amplitude"]["min"]) << ", max " << fmt(d["amplitude"]["max"])
+            << ", mean " << fmt(d["amplitude"]["mean"]) << "; mean pattern energy " << fmt(d["mean_pattern_energy"])
+            << "; nphotons (metadata) " << fmt(d["nphotons_metadata"]) << "\n";
+}
+
+void print_contract(const nlohmann::json& c) {
   if (!c["dataset"].get<bool>()) {
     std::cout << "dataset contract: not a dataset (no diffraction key, no scan coordinates)\n";
     return;
@@ -187,7 +209,13 @@ int run_inspect(const std::vector<std::string>& args) {
     }
     data::ContractOptions options;
     options.strict = strict;
-    out["contract"] = data::check_dataset_contract(archive, options).to_json();
+    const data::ContractReport report = data::check_dataset_contract(archive, options);
+    out["contract"] = report.to_json();
+    if (report.is_dataset && report.ok()) {
+      data::DatasetOptions dataset_options;
+      dataset_options.strict = strict;
+      out["dataset"] = data::summarize(data::load_dataset(path, dataset_options)).to_json();
+    }
   }
   const bool ok = all_readable && (!out.contains("contract") || out["contract"]["ok"].get<bool>());
   if (json) {

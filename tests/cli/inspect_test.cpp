@@ -37,6 +37,14 @@ TEST(CliInspect, JsonListsMembersAndTheContract) {
   EXPECT_EQ(j["contract"]["ok"], true);
   EXPECT_EQ(j["contract"]["n_images"], 9);
   EXPECT_EQ(j["contract"]["keys"]["missing_required"], nlohmann::json::array());
+  const auto& summary = j["dataset"];
+  EXPECT_EQ(summary["n_positions"], 9);
+  EXPECT_EQ(summary["N"], 8);
+  EXPECT_EQ(summary["probe_shape"], nlohmann::json({8, 8}));
+  EXPECT_EQ(summary["x_range"], nlohmann::json({10.0, 18.0}));
+  EXPECT_EQ(summary["y_range"], nlohmann::json({10.0, 18.0}));
+  EXPECT_DOUBLE_EQ(summary["amplitude"]["max"].get<double>(), d["max"].get<double>());
+  EXPECT_EQ(summary["nphotons_metadata"], 1e9);
 }
 
 TEST(CliInspect, TextOutputShowsTheTableAndVerdict) {

@@ -75,3 +75,24 @@ TEST(Random, Uniform01IsInTheUnitInterval) {
 
 }  // namespace
 }  // namespace ptychopinn::data
+
+namespace ptychopinn::data {
+namespace {
+
+TEST(StreamRandom, StreamsAreReproducibleIndependentAndUniform) {
+  StreamRandom a(42, 7), b(42, 7), c(42, 8);
+  EXPECT_EQ(a(), b());
+  EXPECT_NE(a(), c());
+  std::vector<int> counts(5, 0);
+  for (std::uint64_t s = 0; s < 5000; ++s) {
+    StreamRandom r(1, s);
+    ++counts[r.uniform_below(5)];
+  }
+  for (int n : counts) EXPECT_NEAR(n, 1000, 130);
+  StreamRandom r(3, 0);
+  const auto v = choose(r, 10, 10);
+  EXPECT_EQ(std::set<std::int64_t>(v.begin(), v.end()).size(), 10u);
+}
+
+}  // namespace
+}  // namespace ptychopinn::data

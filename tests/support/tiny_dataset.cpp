@@ -41,12 +41,35 @@ void write_tiny_dataset(const std::string& path, const TinyDatasetOptions& o) {
   std::vector<std::pair<std::string, io::NpyArray>> members;
   const std::vector<std::int64_t> dshape = o.legacy_layout ? std::vector<std::int64_t>{n, n, m}
                                                            : std::vector<std::int64_t>{m, n, n};
-  members.emplace_back(o.diffraction_key, io::NpyArray::from_data<float>(dshape, diff.data()));
+  if (o.diffraction_dtype == "float64") {
+    std::vector<double> d(diff.begin(), diff.end());
+    members.emplace_back(o.diffraction_key, io::NpyArray::from_data<double>(dshape, d.data()));
+  } else if (o.diffraction_dtype == "uint16") {
+    std::vector<std::uint16_t> d(diff.size());
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<std::uint16_t>(std::lround(diff[i]));
+    members.emplace_back(o.diffraction_key, io::NpyArray::from_data<std::uint16_t>(dshape, d.data()));
+  } else {
+    members.emplace_back(o.diffraction_key, io::NpyArray::from_data<float>(dshape, diff.data()));
+  }
   members.emplace_back("xcoords", io::NpyArray::from_data<double>({m}, x.data()));
   members.emplace_back("ycoords",
                        io::NpyArray::from_data<double>({static_cast<std::int64_t>(y.size())}, y.data()));
   if (o.include_probe)
     members.emplace_back("probeGuess", io::NpyArray::from_data<std::complex<float>>({n, n}, probe.data()));
+  if (o.include_start) {
+    std::vector<double> xs(x), ys(y);
+    for (auto& v : xs) v += 0.5;
+    for (auto& v : ys) v += 0.5;
+    members.emplace_back("xcoords_start", io::NpyArray::from_data<double>({m}, xs.data()));
+    members.emplace_back("ycoords_start",
+                         io::NpyArray::from_data<double>({static_cast<std::int64_t>(ys.size())}, ys.data()));
+  }
+  if (o.include_object) {
+    std::vector<std::complex<float>> obj(40 * 40);
+    for (int r = 0; r < 40; ++r)
+      for (int c = 0; c < 40; ++c) obj[r * 40 + c] = {static_cast<float>(r), static_cast<float>(c)};
+    members.emplace_back("objectGuess", io::NpyArray::from_data<std::complex<float>>({40, 40}, obj.data()));
+  }
   members.emplace_back("scan_index", io::NpyArray::from_data<std::int64_t>({m}, scan_index.data()));
   members.emplace_back("_metadata", io::NpyArray::scalar_string(R"({"nphotons": 1e9, "N": 8})"));
   io::write_npz(path, members, o.compress);

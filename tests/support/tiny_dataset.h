@@ -14,7 +14,10 @@ struct TinyDatasetOptions {
   bool nan_coordinate = false;   // one NaN in xcoords
   bool legacy_layout = false;    // diffraction stored [N, N, M]
   int ycoords_length = -1;       // -1: M
+  bool include_object = false;   // objectGuess: a 40 x 40 complex ramp, pixel (r, c) = r + i*c
+  bool include_start = false;    // xcoords_start/ycoords_start = coordinates + 0.5
   std::string diffraction_key = "diff3d";
+  std::string diffraction_dtype = "float32";  // or "float64", "uint16"
   bool compress = false;
 };
 

@@ -1,0 +1,52 @@
+#include "ptychopinn/data/pipeline.h"
+
+namespace ptychopinn::data {
+namespace {
+
+template <class Config>
+PipelineOptions common_options(const Config& c) {
+  PipelineOptions o;
+  const auto seed = static_cast<std::uint64_t>(c.runtime.seed);
+  if (c.n_subsample) o.dataset.n_subsample = *c.n_subsample;
+  o.dataset.subsample_seed = c.subsample_seed ? static_cast<std::uint64_t>(*c.subsample_seed) : seed;
+  o.grouping.gridsize = c.model.gridsize;
+  o.grouping.neighbor_count = c.neighbor_count;
+  o.grouping.seed = seed;
+  o.sampling.seed = seed;
+  if (c.n_groups) o.sampling.n_groups = *c.n_groups;
+  o.sampling.neighbor_pool_size = c.neighbor_pool_size;
+  return o;
+}
+
+}  // namespace
+
+PipelineOptions pipeline_options(const config::TrainingConfig& c) {
+  PipelineOptions o = common_options(c);
+  o.sampling.sequential_sampling = c.sequential_sampling;
+  o.sampling.enable_oversampling = c.enable_oversampling;
+  o.grouped.nphotons = c.nphotons;
+  return o;
+}
+
+PipelineOptions pipeline_options(const config::InferenceConfig& c) {
+  PipelineOptions o = common_options(c);
+  o.sampling.sequential_sampling = true;
+  o.sampling.enable_oversampling = false;
+  return o;
+}
+
+PreparedData prepare_data(const std::string& path, const PipelineOptions& options) {
+  PreparedData out;
+  auto dataset = std::make_shared<const Dataset>(load_dataset(path, options.dataset));
+  out.messages = dataset->warnings();
+  GroupCacheResult cached = load_or_form_groups(path, dataset->x(), dataset->y(), options.grouping, options.cache);
+  out.cache_status = cached.status;
+  out.cache_path = cached.path;
+  out.messages.insert(out.messages.end(), cached.messages.begin(), cached.messages.end());
+  SampledGroups sampled = sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, options.sampling);
+  out.groups = std::make_shared<const GroupedData>(dataset, std::move(sampled.groups), options.grouped);
+  out.dataset = std::move(dataset);
+  return out;
+}
+
+}  // namespace ptychopinn::data

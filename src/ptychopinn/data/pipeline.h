@@ -1,0 +1,49 @@
+#pragma once
+// The data pipeline end to end: load and validate a dataset, group its scan points (through the
+// cache), sample the groups of the run, and hold them ready for batching. This is the one function
+// the train and infer commands (and the Python module) call; the stages are in dataset.h,
+// grouping.h, group_cache.h, group_sampling.h and grouped_data.h.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ptychopinn/config/inference_config.h"
+#include "ptychopinn/config/training_config.h"
+#include "ptychopinn/data/dataset.h"
+#include "ptychopinn/data/group_cache.h"
+#include "ptychopinn/data/group_sampling.h"
+#include "ptychopinn/data/grouped_data.h"
+#include "ptychopinn/data/grouping.h"
+
+namespace ptychopinn::data {
+
+struct PipelineOptions {
+  DatasetOptions dataset;
+  GroupingOptions grouping;
+  GroupCacheOptions cache;
+  SamplingOptions sampling;
+  GroupedDataOptions grouped;
+};
+
+struct PreparedData {
+  std::shared_ptr<const Dataset> dataset;
+  std::shared_ptr<const GroupedData> groups;
+  GroupCacheStatus cache_status = GroupCacheStatus::kDisabled;
+  std::string cache_path;
+  // Sentences for the user: dataset warnings, cache rebuilds and fallbacks.
+  std::vector<std::string> messages;
+};
+
+// Runs the pipeline on the dataset at path. Throws what the stages throw (invalid_argument for bad
+// data or options, naming the file and key; IoError for unreadable files).
+PreparedData prepare_data(const std::string& path, const PipelineOptions& options);
+
+// The pipeline options a training (inference) configuration asks for: subsampling (n_subsample,
+// subsample_seed, or runtime.seed when that is null), grouping (gridsize, neighbor_count,
+// runtime.seed), sampling (n_groups, sequential_sampling, enable_oversampling, neighbor_pool_size)
+// and the intensity scale's nphotons. Inference never oversamples and samples sequentially when
+// n_groups is given, so that a reconstruction covers the scan in order.
+PipelineOptions pipeline_options(const config::TrainingConfig& config);
+PipelineOptions pipeline_options(const config::InferenceConfig& config);
+
+}  // namespace ptychopinn::data
