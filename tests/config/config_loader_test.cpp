@@ -30,6 +30,18 @@ TEST(ConfigLoader, ParseOverrideSplitsAtTheFirstEquals) {
   EXPECT_THROW(parse_override("=5"), ConfigError);
 }
 
+TEST(ConfigLoader, OriginsSayWhichValuesTheUserChose) {
+  ConfigSources sources;
+  sources.profile = Profile::kPaper2023;
+  sources.overrides.push_back(parse_override("nphotons=1e6"));
+  Origins origins;
+  resolve_training_config(sources, nullptr, &origins);
+  EXPECT_TRUE(set_by_user(origins, "nphotons"));
+  EXPECT_FALSE(set_by_user(origins, "gridsize"));  // from the profile
+  EXPECT_FALSE(set_by_user(origins, "batch_size"));  // a default
+  EXPECT_EQ(origins.at("nphotons"), "--set");
+}
+
 TEST(ConfigLoader, NoSourcesGiveTheModernProfile) {
   EXPECT_EQ(resolve_training_config(sources()), TrainingConfig{});
   EXPECT_EQ(resolve_inference_config(sources()), InferenceConfig{});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "ptychopinn/config/profiles.h"
@@ -38,6 +39,28 @@ TEST(Pipeline, GroupsSamplesAndBatchesADatasetThroughTheCache) {
   const PreparedData second = prepare_data(path, options);
   EXPECT_EQ(second.cache_status, GroupCacheStatus::kReused);
   EXPECT_EQ(second.groups->groups().indices, first.groups->groups().indices);  // same seed, same groups
+}
+
+TEST(Pipeline, MetadataNphotonsFillsInOnlyWhenTheUserDidNotSetIt) {
+  TempDir dir;
+  const std::string path = dir.file("scan.npz");
+  write_tiny_dataset(path);  // _metadata nphotons = 1e9, N = 8
+  config::ConfigSources sources;
+  config::Origins origins;
+  config::TrainingConfig c = config::resolve_training_config(sources, nullptr, &origins);
+  c.nphotons = 4e6;  // as if a profile had said so: not the user's choice
+  PipelineOptions o = pipeline_options(c, &origins);
+  o.cache.enabled = false;
+  EXPECT_TRUE(o.nphotons_from_metadata);
+  PreparedData p = prepare_data(path, o);
+  EXPECT_DOUBLE_EQ(p.groups->intensity_scale(), std::sqrt(1e9) / 4);
+  sources.overrides.push_back(config::parse_override("nphotons=1e6"));
+  c = config::resolve_training_config(sources, nullptr, &origins);
+  o = pipeline_options(c, &origins);
+  o.cache.enabled = false;
+  EXPECT_FALSE(o.nphotons_from_metadata);
+  p = prepare_data(path, o);
+  EXPECT_DOUBLE_EQ(p.groups->intensity_scale(), 1000.0 / 4);
 }
 
 TEST(Pipeline, InferenceUsesEveryGroupInScanOrder) {

@@ -38,7 +38,7 @@ Profile select_profile(const ConfigSources& sources, const std::vector<std::vect
 }
 
 template <class Config>
-Config resolve(const ConfigSources& sources, std::vector<std::string>* warnings) {
+Config resolve(const ConfigSources& sources, std::vector<std::string>* warnings, Origins* origins_out) {
   std::vector<std::vector<Setting>> files;
   for (const auto& path : sources.yaml_files) files.push_back(read_yaml_settings(path));
   const Profile profile = select_profile(sources, files);
@@ -51,6 +51,7 @@ Config resolve(const ConfigSources& sources, std::vector<std::string>* warnings)
   }
   apply_settings(config, sources.overrides, /*ignore_other_config_keys=*/false, origins);
   finish_config(config, origins, warnings);
+  if (origins_out) *origins_out = std::move(origins);
   return config;
 }
 
@@ -77,12 +78,19 @@ Profile resolve_profile(const ConfigSources& sources) {
   return select_profile(sources, files);
 }
 
-TrainingConfig resolve_training_config(const ConfigSources& sources, std::vector<std::string>* warnings) {
-  return resolve<TrainingConfig>(sources, warnings);
+TrainingConfig resolve_training_config(const ConfigSources& sources, std::vector<std::string>* warnings,
+                                       Origins* origins) {
+  return resolve<TrainingConfig>(sources, warnings, origins);
 }
 
-InferenceConfig resolve_inference_config(const ConfigSources& sources, std::vector<std::string>* warnings) {
-  return resolve<InferenceConfig>(sources, warnings);
+InferenceConfig resolve_inference_config(const ConfigSources& sources, std::vector<std::string>* warnings,
+                                         Origins* origins) {
+  return resolve<InferenceConfig>(sources, warnings, origins);
+}
+
+bool set_by_user(const Origins& origins, const std::string& key) {
+  const auto it = origins.find(key);
+  return it != origins.end() && it->second.rfind("profile ", 0) != 0;
 }
 
 }  // namespace ptychopinn::config

@@ -22,6 +22,7 @@
 
 #include "ptychopinn/config/enums.h"
 #include "ptychopinn/config/field_table.h"
+#include "ptychopinn/config/settings.h"
 #include "ptychopinn/config/inference_config.h"
 #include "ptychopinn/config/training_config.h"
 
@@ -48,11 +49,17 @@ Setting make_override(const std::string& key, const std::string& value, const st
 // The profile the sources select (rule 2 above). Reads the YAML files.
 Profile resolve_profile(const ConfigSources& sources);
 
-// The effective, validated config. Deprecation warnings are appended to *warnings when given.
-// Throws ConfigError for bad keys and values, ptychopinn::IoError for unreadable or invalid YAML.
-TrainingConfig resolve_training_config(const ConfigSources& sources,
-                                       std::vector<std::string>* warnings = nullptr);
-InferenceConfig resolve_inference_config(const ConfigSources& sources,
-                                         std::vector<std::string>* warnings = nullptr);
+// The effective, validated config. Deprecation warnings are appended to *warnings when given, and
+// where each field's value came from to *origins (settings.h). Throws ConfigError for bad keys and
+// values, ptychopinn::IoError for unreadable or invalid YAML.
+TrainingConfig resolve_training_config(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr,
+                                       Origins* origins = nullptr);
+InferenceConfig resolve_inference_config(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr,
+                                         Origins* origins = nullptr);
+
+// Whether the user chose key's value (a YAML file, --set or a flag) rather than a profile or the
+// defaults. Values a dataset can supply (nphotons from its _metadata) fill in only when this is
+// false.
+bool set_by_user(const Origins& origins, const std::string& key);
 
 }  // namespace ptychopinn::config

@@ -20,16 +20,18 @@ PipelineOptions common_options(const Config& c) {
 
 }  // namespace
 
-PipelineOptions pipeline_options(const config::TrainingConfig& c) {
+PipelineOptions pipeline_options(const config::TrainingConfig& c, const config::Origins* origins) {
   PipelineOptions o = common_options(c);
+  o.nphotons_from_metadata = origins && !config::set_by_user(*origins, "nphotons");
   o.sampling.sequential_sampling = c.sequential_sampling;
   o.sampling.enable_oversampling = c.enable_oversampling;
   o.grouped.nphotons = c.nphotons;
   return o;
 }
 
-PipelineOptions pipeline_options(const config::InferenceConfig& c) {
+PipelineOptions pipeline_options(const config::InferenceConfig& c, const config::Origins* origins) {
   PipelineOptions o = common_options(c);
+  o.nphotons_from_metadata = origins != nullptr;  // inference has no nphotons field
   o.sampling.sequential_sampling = true;
   o.sampling.enable_oversampling = false;
   return o;
@@ -44,7 +46,13 @@ PreparedData prepare_data(const std::string& path, const PipelineOptions& option
   out.cache_path = cached.path;
   out.messages.insert(out.messages.end(), cached.messages.begin(), cached.messages.end());
   SampledGroups sampled = sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, options.sampling);
-  out.groups = std::make_shared<const GroupedData>(dataset, std::move(sampled.groups), options.grouped);
+  GroupedDataOptions grouped = options.grouped;
+  if (options.nphotons_from_metadata && dataset->metadata_nphotons()) {
+    grouped.nphotons = *dataset->metadata_nphotons();
+    out.messages.push_back(path + ": nphotons = " + std::to_string(grouped.nphotons) +
+                           " from the dataset's _metadata (set nphotons to override)");
+  }
+  out.groups = std::make_shared<const GroupedData>(dataset, std::move(sampled.groups), grouped);
   out.dataset = std::move(dataset);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ptychopinn/config/config_loader.h"
 #include "ptychopinn/config/inference_config.h"
 #include "ptychopinn/config/training_config.h"
 #include "ptychopinn/data/dataset.h"
@@ -23,6 +24,9 @@ struct PipelineOptions {
   GroupCacheOptions cache;
   SamplingOptions sampling;
   GroupedDataOptions grouped;
+  // Take nphotons from the dataset's _metadata when it has one (grouped.nphotons is then only the
+  // fallback). pipeline_options sets it when the user did not choose nphotons.
+  bool nphotons_from_metadata = false;
 };
 
 struct PreparedData {
@@ -41,9 +45,11 @@ PreparedData prepare_data(const std::string& path, const PipelineOptions& option
 // The pipeline options a training (inference) configuration asks for: subsampling (n_subsample,
 // subsample_seed, or runtime.seed when that is null), grouping (gridsize, neighbor_count,
 // runtime.seed), sampling (n_groups, sequential_sampling, enable_oversampling, neighbor_pool_size)
-// and the intensity scale's nphotons. Inference never oversamples and samples sequentially when
-// n_groups is given, so that a reconstruction covers the scan in order.
-PipelineOptions pipeline_options(const config::TrainingConfig& config);
-PipelineOptions pipeline_options(const config::InferenceConfig& config);
+// and the intensity scale's nphotons: the config's, unless origins (from resolve_*_config) say the
+// user did not set it, in which case a dataset's _metadata nphotons takes precedence over the
+// profile's. Inference never oversamples and samples sequentially when n_groups is given, so that
+// a reconstruction covers the scan in order.
+PipelineOptions pipeline_options(const config::TrainingConfig& config, const config::Origins* origins = nullptr);
+PipelineOptions pipeline_options(const config::InferenceConfig& config, const config::Origins* origins = nullptr);
 
 }  // namespace ptychopinn::data
