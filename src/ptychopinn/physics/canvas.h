@@ -1,0 +1,82 @@
+#pragma once
+// The object canvas of the forward model (spec §1.2-§1.4): padding and cropping between the N x N
+// patch and the M x M canvas, the overlap merge of the C patches of a group into one canvas
+// (`Merge`, object.big = True) and the re-extraction of the C patches from it (`Extract`).
+#include <torch/torch.h>
+
+#include <string>
+
+namespace ptychopinn::physics {
+
+// M = N + (gridsize - 1) * offset + max_position_jitter (spec §1.2; the reference's padded_size).
+// N = 64: 74 at gridsize 1, 78 at gridsize 2 (offset 4, jitter 10).
+// Throws std::invalid_argument for N < 1, gridsize < 1, or a negative offset or jitter.
+int canvas_size(int n, int gridsize, int offset, int max_position_jitter);
+
+// Zero-pads the last two axes from N x N to M x M: (M - N) / 2 (rounded down) zeros before, the
+// rest after (the reference's pad_patches; for even M - N both sides get (M - N) / 2).
+//   images:  [..., N, N] any dtype (at least 2 axes, square)
+//   returns: [..., M, M], dtype and device of images
+// Throws std::invalid_argument if the last two axes differ or M < N.
+torch::Tensor pad_to(const torch::Tensor& images, int64_t m);
+
+// The central N x N window of the last two axes, starting at (M - N) / 2 (rounded down): the
+// inverse of pad_to, and the reference's trim_reconstruction, except that M = N returns the
+// images (the reference's [clip:-clip] with clip 0 gave an empty tensor, spec §8.2 item 13).
+//   images:  [..., M, M] any dtype
+//   returns: [..., N, N] (a view of images)
+// Throws std::invalid_argument if the last two axes differ, N < 1 or N > M.
+torch::Tensor crop_center(const torch::Tensor& images, int64_t n);
+
+// Mcen: ones in the central N/2 x N/2 block (rows and columns N/4 ... N/4 + N/2 - 1), zeros in the
+// border of width N/4 (spec §1.3, CenterMaskLayer(kind='center')). This is the support the
+// decoder fills with pad_object.
+//   returns: [N, N] with options' dtype and device (real dtype expected, e.g. float32)
+// Throws std::invalid_argument if N < 2.
+torch::Tensor center_mask(int64_t n, const torch::TensorOptions& options);
+
+// The denominator of the overlap merge (spec §1.3 [QUIRK] and §8.2 item 16: decided explicitly).
+enum class MergeDenominator {
+  // "reference": numerator Σ T(pad(O_c)), denominator Σ T(pad(Mcen)) + 0.001, as the TF reference.
+  // Content outside every central window is multiplied by 1000 (the border gain seen when the
+  // decoder emits a border, probe.big = True). The default, for parity with the reference.
+  kReference,
+  // "co_masked": the numerator patches are multiplied by Mcen as well, so the canvas holds only
+  // central-window content (≈ 0 elsewhere); the Torch port's merge.
+  kCoMasked,
+};
+
+// "reference" / "co_masked"; these are the only valid spellings.
+std::string to_string(MergeDenominator mode);
+// Inverse of to_string; throws std::invalid_argument listing the valid spellings (with a "did you
+// mean") for anything else.
+MergeDenominator parse_merge_denominator(const std::string& s);
+
+// The overlap merge (spec §1.3, DESIGN.md decision 2), per sample and never across the batch:
+//   canvas[b] = Σ_c T(pad_M(O[b, c]), -r[b, c]) / (Σ_c T(pad_M(Mcen), -r[b, c]) + 0.001)
+// with O[b, c] replaced by Mcen ⊙ O[b, c] in the numerator for kCoMasked. Real and imaginary parts
+// are merged alike (the denominator is real). The offsets are not re-centred: feed relative
+// coordinates (zero mean within each group), as extract does not re-centre either (spec §8.2
+// item 11).
+//   patches: [B, C, N, N] complex64/complex128 (float32/float64 also accepted)
+//   offsets: [B, C, 2] floating, r = [x, y] in object pixels, on the patches' device
+//   m:       canvas size M >= N (see canvas_size)
+//   returns: [B, M, M], dtype and device of patches
+// Differentiable w.r.t. patches and offsets. Throws std::invalid_argument on wrong shapes, dtypes
+// or devices, or M < N.
+torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, int64_t m,
+                    MergeDenominator mode = MergeDenominator::kReference);
+
+// The re-extraction of the C patches of each group from its canvas (spec §1.4):
+//   out[b, c] = crop_N(T(canvas[b], +r[b, c]))
+// which brings the canvas point centre - r[b, c] to pixel (N/2, N/2) of the patch; this is the
+// inverse of merge's placement.
+//   canvas:  [B, M, M] complex64/complex128 (float32/float64 also accepted)
+//   offsets: [B, C, 2] floating, r = [x, y] in object pixels, on the canvas' device
+//   n:       patch size N <= M
+//   returns: [B, C, N, N], dtype and device of canvas
+// Differentiable w.r.t. canvas and offsets. Throws std::invalid_argument on wrong shapes, dtypes
+// or devices, N < 1 or N > M.
+torch::Tensor extract(const torch::Tensor& canvas, const torch::Tensor& offsets, int64_t n);
+
+}  // namespace ptychopinn::physics
