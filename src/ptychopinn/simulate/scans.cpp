@@ -1,0 +1,107 @@
+#include "ptychopinn/simulate/scans.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "ptychopinn/data/random.h"
+
+namespace ptychopinn::simulate {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+std::string describe(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
+}
+
+void require(bool ok, const std::string& where, const std::string& field, const std::string& value,
+             const std::string& expected) {
+  if (!ok) throw std::invalid_argument(where + ": " + field + " = " + value + "; expected " + expected);
+}
+
+}  // namespace
+
+ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset, int64_t outer_offset) {
+  const std::string where = "grid_scan";
+  require(object_size >= 1 && object_size <= 65536, where, "object_size", std::to_string(object_size),
+          "1 <= object_size <= 65536");
+  require(N >= 1, where, "N", std::to_string(N), "N >= 1");
+  require(gridsize >= 1, where, "gridsize", std::to_string(gridsize), "gridsize >= 1");
+  require(offset >= 1, where, "offset", std::to_string(offset), "offset >= 1");
+  require(outer_offset >= 2, where, "outer_offset", std::to_string(outer_offset),
+          "outer_offset >= 2 (the region stride is outer_offset / 2)");
+  const int64_t big_n = N + (gridsize - 1) * offset;
+  require(big_n <= object_size, where, "N + (gridsize - 1) * offset", std::to_string(big_n),
+          "<= object_size = " + std::to_string(object_size));
+  const int64_t stride = outer_offset / 2;
+  const int64_t n_side = (object_size - big_n) / stride + 1;
+  const double half_span = 0.5 * static_cast<double>((gridsize - 1) * offset);
+  const double g_mid = 0.5 * static_cast<double>(gridsize - 1);
+
+  ScanPositions p;
+  const auto n_total = static_cast<size_t>(n_side * n_side * gridsize * gridsize);
+  p.x.reserve(n_total);
+  p.y.reserve(n_total);
+  for (int64_t i = 0; i < n_side; ++i) {
+    for (int64_t j = 0; j < n_side; ++j) {
+      const double centre_y = static_cast<double>(i * stride) + static_cast<double>(N / 2) + half_span;
+      const double centre_x = static_cast<double>(j * stride) + static_cast<double>(N / 2) + half_span;
+      for (int64_t a = 0; a < gridsize; ++a) {
+        for (int64_t b = 0; b < gridsize; ++b) {
+          // centre − coords_c: the channel holds the point-reflected inner patch (§7.3).
+          p.x.push_back(centre_x - (static_cast<double>(b) - g_mid) * static_cast<double>(offset));
+          p.y.push_back(centre_y - (static_cast<double>(a) - g_mid) * static_cast<double>(offset));
+        }
+      }
+    }
+  }
+  p.x_nominal = p.x;
+  p.y_nominal = p.y;
+  return p;
+}
+
+ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer, uint64_t seed) {
+  const std::string where = "random_scan";
+  require(n_positions >= 0, where, "n_positions", std::to_string(n_positions), "n_positions >= 0");
+  require(object_size >= 1, where, "object_size", std::to_string(object_size), "object_size >= 1");
+  require(N >= 1, where, "N", std::to_string(N), "N >= 1");
+  require(std::isfinite(border_buffer) && border_buffer >= 0.0, where, "border_buffer", describe(border_buffer),
+          "finite border_buffer >= 0");
+  // A patch at p covers pixels p − N/2 .. p + N/2 − 1 (plus the next pixel when p is fractional).
+  const double lo = static_cast<double>(N / 2) + border_buffer;
+  const double hi = static_cast<double>(object_size) - static_cast<double>(N - N / 2) - border_buffer;
+  require(lo <= hi, where, "border_buffer", describe(border_buffer),
+          "N/2 + border_buffer <= object_size - N/2 - border_buffer (object_size = " + std::to_string(object_size) +
+              ", N = " + std::to_string(N) + ")");
+  data::Random rng(seed);
+  ScanPositions p;
+  p.x.resize(static_cast<size_t>(n_positions));
+  p.y.resize(static_cast<size_t>(n_positions));
+  for (double& v : p.x) v = lo + (hi - lo) * rng.uniform01();
+  for (double& v : p.y) v = lo + (hi - lo) * rng.uniform01();
+  p.x_nominal = p.x;
+  p.y_nominal = p.y;
+  return p;
+}
+
+void add_position_jitter(ScanPositions& positions, double sigma_px, uint64_t seed) {
+  const std::string where = "add_position_jitter";
+  require(std::isfinite(sigma_px) && sigma_px >= 0.0, where, "sigma_px", describe(sigma_px), "finite sigma_px >= 0");
+  const size_t n = positions.x.size();
+  require(positions.y.size() == n && positions.x_nominal.size() == n && positions.y_nominal.size() == n, where,
+          "positions.y.size()", std::to_string(positions.y.size()),
+          "x, y, x_nominal and y_nominal all of length " + std::to_string(n));
+  data::Random rng(seed);
+  for (size_t i = 0; i < n; ++i) {
+    const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.uniform01()));  // 1 − u ∈ (0, 1]
+    const double angle = 2.0 * kPi * rng.uniform01();
+    positions.x[i] += sigma_px * radius * std::cos(angle);
+    positions.y[i] += sigma_px * radius * std::sin(angle);
+  }
+}
+
+}  // namespace ptychopinn::simulate
