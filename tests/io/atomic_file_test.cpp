@@ -44,7 +44,7 @@ TEST(AtomicFile, AbandonedWriteLeavesNothingAndKeepsTheOldFile) {
   }
   EXPECT_EQ(n, 1);
   EXPECT_THROW(AtomicFile(dir.file("missing/x")), IoError);
-  EXPECT_THROW(AtomicFile(dir.path().string()), IoError);
+  EXPECT_THROW(AtomicFile(dir.path()), IoError);
 }
 
 TEST(MappedFile, MapsPrivatelyAndReportsProblems) {
@@ -62,9 +62,9 @@ TEST(MappedFile, MapsPrivatelyAndReportsProblems) {
   testing::write_bytes(dir.file("empty"), "");
   EXPECT_EQ(MappedFile(dir.file("empty")).size(), 0u);
   EXPECT_THROW(MappedFile(dir.file("missing")), IoError);
-  EXPECT_THROW(MappedFile(dir.path().string()), IoError);
+  EXPECT_THROW(MappedFile(dir.path()), IoError);
   EXPECT_NO_THROW(require_regular_file(path));
-  EXPECT_THROW(require_regular_file(dir.path().string()), IoError);
+  EXPECT_THROW(require_regular_file(dir.path()), IoError);
 }
 
 TEST(FileFormat, SniffsAndNamesCompressedFiles) {

@@ -72,7 +72,7 @@ TEST(BadFiles, MissingFileDirectoryAndEmptyPath) {
     const std::string m = io_error_message(p);
     EXPECT_NE(m.find(p + ": no such file"), std::string::npos) << m;
   }
-  for (const std::string& p : {dir.path().string() + "/x.npz", dir.path().string() + "/x.npy"}) {
+  for (const std::string& p : {dir.path() + "/x.npz", dir.path() + "/x.npy"}) {
     std::filesystem::create_directory(p);
     const std::string m = io_error_message(p);
     EXPECT_NE(m.find(p + ": is a directory"), std::string::npos) << m;

@@ -162,7 +162,7 @@ TEST(Npy, WriteIsAtomicAndLeavesNoTemporaryFiles) {
   }
   EXPECT_EQ(files, 1);
   EXPECT_THROW(write_npy(dir.file("missing_dir/x.npy"), NpyArray()), IoError);
-  EXPECT_THROW(write_npy(dir.path().string(), NpyArray()), IoError);
+  EXPECT_THROW(write_npy(dir.path(), NpyArray()), IoError);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ class NumpyInterop : public ::testing::Test {
     if (!testing::numpy_available()) return;
     dir_ = new testing::ScratchDir();
     std::string output;
-    make_rc_ = testing::run_interop("make", dir_->path().string(), &output);
+    make_rc_ = testing::run_interop("make", dir_->path(), &output);
     make_output_ = output;
   }
   static void TearDownTestSuite() {
@@ -159,7 +159,7 @@ TEST_F(NumpyInterop, NumpyLoadsWhatWeWrite) {
   write_npz(out.file("out_deflated.npz"), members, true);
   write_npz(out.file("out_empty.npz"), {}, false);
   std::string output;
-  EXPECT_EQ(testing::run_interop("check", out.path().string(), &output), 0) << output;
+  EXPECT_EQ(testing::run_interop("check", out.path(), &output), 0) << output;
   // And they read back here too.
   NpzReader stored(out.file("out_stored.npz"));
   for (DType dtype : kAllDTypes) {
