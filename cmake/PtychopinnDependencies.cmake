@@ -17,6 +17,10 @@ target_link_libraries(pp_libzip INTERFACE PkgConfig::LIBZIP)
 pkg_check_modules(LIBXXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
 add_library(pp_xxhash INTERFACE)
 target_link_libraries(pp_xxhash INTERFACE PkgConfig::LIBXXHASH)
+# libpng: PNG objects for the simulator and pictures of results (io/png.h).
+pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng>=1.6)
+add_library(pp_libpng INTERFACE)
+target_link_libraries(pp_libpng INTERFACE PkgConfig::LIBPNG)
 
 find_package(nanoflann REQUIRED)
 find_package(yaml-cpp REQUIRED)
@@ -39,4 +43,23 @@ if(TARGET yaml-cpp::yaml-cpp)
   set(PP_YAML_TARGET yaml-cpp::yaml-cpp)
 else()
   set(PP_YAML_TARGET yaml-cpp)
+endif()
+
+# FreeType renders the labels of pictures (colour bars, titles, plot axes).
+pkg_check_modules(FREETYPE REQUIRED IMPORTED_TARGET freetype2)
+add_library(pp_freetype INTERFACE)
+target_link_libraries(pp_freetype INTERFACE PkgConfig::FREETYPE)
+
+# HDF5 (C API, libhdf5-dev): the ptychodus product file (io/ptychodus_product.h). Only pp_product
+# links it; the fuzz build has no HDF5. FindHDF5 try-compiles a C file to find the C bindings, so
+# the C language must be enabled (the project has no C sources).
+enable_language(C)
+find_package(HDF5 REQUIRED COMPONENTS C)
+add_library(pp_hdf5 INTERFACE)
+if(TARGET HDF5::HDF5)
+  target_link_libraries(pp_hdf5 INTERFACE HDF5::HDF5)
+else()
+  target_include_directories(pp_hdf5 INTERFACE ${HDF5_INCLUDE_DIRS})
+  target_compile_definitions(pp_hdf5 INTERFACE ${HDF5_DEFINITIONS})
+  target_link_libraries(pp_hdf5 INTERFACE ${HDF5_LIBRARIES})
 endif()

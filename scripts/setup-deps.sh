@@ -11,9 +11,11 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev
   libhdf5-dev liblzf-dev libpng-dev
+  # pictures: PNG colour maps with labelled colour bars (FreeType renders the DejaVu font)
+  libfreetype-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-pytest python3-h5py
+  python3 python3-numpy python3-pytest python3-h5py python3-skimage
   # tools the tests use to make bad input files
   zip bzip2 gzip
 )

@@ -1,5 +1,6 @@
 // `ptychopinn inspect FILE [--json] [--strict]`: members, shapes, dtypes and value ranges of an NPY
-// or NPZ file, and for a dataset the result of the data-contract check.
+// or NPZ file, and for a dataset the result of the data-contract check; for a model archive
+// (wts.h5.zip, or a directory holding one) its manifest, config and weights (inspect_archive.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "inspect_archive.h"
+#include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/data/array_stats.h"
 #include "ptychopinn/data/contract.h"
 #include "ptychopinn/data/dataset.h"
@@ -179,15 +182,18 @@ void print_contract(const nlohmann::json& c) {
 int run_inspect(const std::vector<std::string>& args) {
   CLI::App app{"Lists the members of an NPY or NPZ file (shape, dtype, value range) and, for a dataset,\n"
                "checks it against the data contract (required keys, shapes, finite values, amplitude vs\n"
-               "intensity). Exit code 0 when the file is readable and, for a dataset, the contract holds;\n"
-               "1 otherwise.",
+               "intensity). For a model archive (wts.h5.zip, or a directory holding one) shows its\n"
+               "manifest, config, intensity scale, probe and trainable parameter count instead.\n"
+               "Exit code 0 when the file is readable and, for a dataset, the contract holds; 1 otherwise.",
                "inspect"};
   std::string path;
   bool json = false, strict = false;
-  app.add_option("FILE", path, "an .npy or .npz file")->required();
+  app.add_option("FILE", path, "an .npy or .npz file, or a model archive")->required();
   app.add_flag("--json", json, "print machine-readable JSON on stdout");
   app.add_flag("--strict", strict, "treat data that looks like intensity as an error, not a warning");
   if (auto rc = parse_args(app, args)) return *rc;
+
+  if (bundle::looks_like_archive(path)) return inspect_archive(path, json);
 
   bool all_readable = true;
   nlohmann::json out;

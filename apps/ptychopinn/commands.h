@@ -19,5 +19,10 @@ struct Command {
 int run_version(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_config(const std::vector<std::string>& args);
+int run_simulate(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_infer(const std::vector<std::string>& args);
+int run_evaluate(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
 
 }  // namespace ptychopinn::cli

@@ -25,6 +25,12 @@ void add_field_options(CLI::App& app, const std::vector<config::Field<Config>>& 
     // Model fields accept the qualified spelling too: --model.N is the same as --N.
     std::string names = flag;
     if (!f.group.empty()) names += ",--" + f.group + "." + f.key;
+    // The reference spells flags with underscores; hyphens are accepted too (--train-data-file).
+    if (f.key.find('_') != std::string::npos) {
+      std::string hyphenated = f.key;
+      for (auto& ch : hyphenated) ch = ch == '_' ? '-' : ch;
+      names += ",--" + hyphenated;
+    }
     auto* opt = app.add_option_function<std::string>(
         names,
         [&sources, key = f.key, flag](const std::string& v) {

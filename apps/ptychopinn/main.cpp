@@ -18,6 +18,11 @@ constexpr Command kCommands[] = {
      run_config},
     {"inspect", "list the members of an NPY/NPZ file and check a dataset against the data contract",
      run_inspect},
+    {"simulate", "simulate a dataset with ground truth (object, probe, scan, Poisson counts) as an NPZ", run_simulate},
+    {"train", "train a model on a dataset: model archive, training curves, log and checkpoints", run_train},
+    {"infer", "reconstruct a scan with a trained model: stitched object, pictures, ptychodus product", run_infer},
+    {"evaluate", "compare a reconstruction with the ground truth: metrics.json and pictures", run_evaluate},
+    {"report", "one HTML page of a training run, its reconstruction and evaluation", run_report},
     {"version", "print the ptychopinn and LibTorch versions and the devices available", run_version},
 };
 
@@ -83,6 +88,10 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::out_of_range& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const ptychopinn::NumericalError& e) {
+    // A diverging training is a property of the data and settings, not a bug of the program.
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {

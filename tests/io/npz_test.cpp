@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "io_test_support.h"
 #include "ptychopinn/io/zip_directory.h"
@@ -156,6 +158,135 @@ TEST(Npz, ReaderIsMovable) {
   NpzReader a(dir.file("a.npz"));
   NpzReader b = std::move(a);
   EXPECT_EQ(b.keys(), std::vector<std::string>{"x"});
+}
+
+
+// Streams `array` into `w` as member `key` in pieces of `piece` bytes.
+void stream_member(NpzWriter& w, const std::string& key, const NpyArray& array, std::size_t piece) {
+  w.begin_member(key, array.dtype(), array.shape(), array.itemsize());
+  const auto* bytes = static_cast<const char*>(array.data());
+  for (std::size_t at = 0; at < array.nbytes(); at += piece) {
+    w.append(bytes + at, std::min(piece, array.nbytes() - at));
+  }
+  w.end_member();
+}
+
+TEST(NpzStreaming, StreamedMembersRoundTripStoredAndDeflatedAndStayAligned) {
+  testing::ScratchDir dir;
+  const NpyArray patterns = expected_array(DType::kFloat32, {5, 6, 6});
+  const NpyArray probe = expected_array(DType::kComplex64, {6, 6});
+  for (bool compress : {false, true}) {
+    SCOPED_TRACE(compress);
+    const std::string path = dir.file(compress ? "c.npz" : "s.npz");
+    NpzWriter w(path, compress);
+    w.add("xcoords", expected_array(DType::kFloat64, {5}));
+    stream_member(w, "diffraction", patterns, 7);  // pieces that split elements
+    stream_member(w, "probeGuess", probe, 1000);
+    w.add("_metadata", NpyArray::scalar_string("{}"));
+    w.close();
+    NpzReader z(path);
+    EXPECT_EQ(z.keys(), (std::vector<std::string>{"xcoords", "diffraction", "probeGuess", "_metadata"}));
+    EXPECT_TRUE(arrays_equal(z.read("diffraction"), patterns));
+    EXPECT_TRUE(arrays_equal(z.read("probeGuess"), probe));
+    EXPECT_TRUE(arrays_equal(z.read("xcoords"), expected_array(DType::kFloat64, {5})));
+    EXPECT_EQ(z.is_stored("diffraction"), !compress);
+    if (!compress) {
+      EXPECT_TRUE(z.read("diffraction").is_mapped());
+      const std::string bytes = testing::read_bytes(path);
+      for (const ZipEntry& e : read_zip_directory(bytes.data(), bytes.size(), path)) {
+        const NpyHeader h = parse_npy_header(bytes.data() + e.data_offset, e.compressed_size, e.name);
+        EXPECT_EQ((e.data_offset + h.data_offset) % 64, 0u) << e.name;
+      }
+    }
+  }
+  EXPECT_EQ(count_files(dir.path()), 2) << "spool files are gone";
+}
+
+TEST(NpzStreaming, WrongByteCountsAndMisuseAreErrorsNamingTheMember) {
+  testing::ScratchDir dir;
+  NpzWriter w(dir.file("a.npz"));
+  EXPECT_THROW(w.append("x", 1), std::logic_error);
+  EXPECT_THROW(w.end_member(), std::logic_error);
+  w.begin_member("diffraction", DType::kFloat32, {2, 3});  // 24 bytes
+  const std::vector<char> bytes(32, 0);
+  try {
+    w.append(bytes.data(), 32);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'diffraction'"), std::string::npos) << e.what();
+  }
+  w.append(bytes.data(), 20);
+  try {
+    w.end_member();
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'diffraction'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(w.add("other", NpyArray()), std::logic_error);
+  EXPECT_THROW(w.begin_member("other", DType::kInt8, {1}), std::logic_error);
+  EXPECT_THROW(w.close(), std::logic_error);
+  w.append(bytes.data(), 4);
+  w.end_member();
+  EXPECT_THROW(w.begin_member("diffraction", DType::kInt8, {1}), std::invalid_argument);  // duplicate
+  EXPECT_THROW(w.begin_member("../up", DType::kInt8, {1}), std::invalid_argument);
+  EXPECT_THROW(w.begin_member("neg", DType::kInt8, {-1}), std::invalid_argument);
+  w.close();
+  EXPECT_THROW(w.begin_member("late", DType::kInt8, {1}), std::logic_error);
+  EXPECT_EQ(NpzReader(dir.file("a.npz")).read("diffraction").shape(), (std::vector<std::int64_t>{2, 3}));
+}
+
+TEST(NpzStreaming, AbandonedStreamingWriterLeavesNoFile) {
+  testing::ScratchDir dir;
+  {
+    NpzWriter w(dir.file("a.npz"));
+    w.begin_member("x", DType::kFloat64, {4});
+    const double v[2] = {1, 2};
+    w.append(v, sizeof v);
+  }  // neither end_member() nor close()
+  {
+    NpzWriter w(dir.file("b.npz"), true);
+    stream_member(w, "x", expected_array(DType::kFloat64, {4}), 8);
+  }  // no close()
+  EXPECT_EQ(count_files(dir.path()), 0);
+}
+
+TEST(NpzStreaming, SameMembersGiveTheSameBytesWithTheZipEpochTimestamp) {
+  testing::ScratchDir dir;
+  for (bool compress : {false, true}) {
+    for (const char* name : {"a.npz", "b.npz"}) {
+      NpzWriter w(dir.file(name), compress);
+      w.add("x", expected_array(DType::kInt32, {9}));
+      stream_member(w, "y", expected_array(DType::kFloat32, {3, 3}), 5);
+      w.close();
+    }
+    const std::string a = testing::read_bytes(dir.file("a.npz"));
+    EXPECT_EQ(a, testing::read_bytes(dir.file("b.npz")));
+    // Local header: modification time at bytes 10-11, date at 12-13 (1980-01-01 = 0x0021).
+    ASSERT_GT(a.size(), 14u);
+    EXPECT_EQ(a.substr(10, 4), std::string("\x00\x00\x21\x00", 4));
+  }
+}
+
+TEST(NpzStreaming, NumPyReadsAStreamedArchive) {
+  if (!testing::numpy_available()) GTEST_SKIP() << "numpy is not importable by " << testing::python3();
+  testing::ScratchDir dir;
+  for (bool compress : {false, true}) {
+    const std::string path = dir.file(compress ? "c.npz" : "s.npz");
+    NpzWriter w(path, compress);
+    stream_member(w, "d", expected_array(DType::kFloat32, {4, 3, 3}), 10);
+    w.add("z", expected_array(DType::kComplex64, {2}));
+    w.close();
+    const std::string script =
+        "import numpy as np, sys\n"
+        "z = np.load(sys.argv[1])\n"
+        "d = z['d']\n"
+        "assert d.dtype == np.float32 and d.shape == (4, 3, 3), (d.dtype, d.shape)\n"
+        "assert np.array_equal(d.ravel(), (np.arange(36) * 0.5 - 3.25).astype(np.float32))\n"
+        "assert np.array_equal(z['z'], np.array([0, 0.5 - 0.25j], np.complex64))\n";
+    testing::write_bytes(dir.file("check.py"), script);
+    const auto r = ptychopinn::testing::run_command(testing::python3() + " " + dir.file("check.py") + " " + path);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
 }
 
 }  // namespace

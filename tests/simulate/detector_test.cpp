@@ -93,5 +93,24 @@ TEST(SimulatePatterns, BadInputsAreErrorsNamingTheArgument) {
             std::string::npos);
 }
 
+TEST(SimulatePatterns, BlockwiseDetectionEqualsTheWholeBatch) {
+  ScanPositions p = same_position(5);
+  for (std::size_t i = 0; i < 5; ++i) p.x[i] = 18.0 + 2.5 * static_cast<double>(i);
+  DetectorOptions o;
+  o.nphotons = 1e4;
+  const SimulatedPatterns whole = simulate_patterns(test_object(), test_probe(), p, o);
+  // The same patterns in blocks [0, 2) and [2, 5), each with its energies and its first index.
+  double energy = 0;
+  for (double e : exit_wave_energies(exit_waves(test_object(), test_probe(), p, 0, 5))) energy += e;
+  const double scale = photon_scale(o.nphotons, energy / 5);
+  EXPECT_DOUBLE_EQ(scale, whole.photon_scale);
+  const torch::Tensor blocks =
+      torch::cat({detect_amplitudes(exit_waves(test_object(), test_probe(), p, 0, 2), scale, o, 0),
+                  detect_amplitudes(exit_waves(test_object(), test_probe(), p, 2, 5), scale, o, 2)});
+  EXPECT_TRUE(torch::equal(blocks, whole.amplitude));
+  EXPECT_THROW(exit_waves(test_object(), test_probe(), p, 3, 6), std::out_of_range);
+  EXPECT_NE(error_of([] { photon_scale(1e4, 0.0); }).find("mean diffracted intensity = 0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ptychopinn::simulate

@@ -12,6 +12,8 @@
 // the member: truncated archives, bad central directory entries, unsafe member names ('..',
 // absolute paths), duplicate names, unsupported compression, encryption, CRC errors, and any
 // malformed .npy inside (see io/npy.h).
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,6 +66,16 @@ class NpzReader {
 // io/atomic_file.h). Arrays are kept by reference (NpyArray shares its bytes, no copy) until close().
 // With compress = false members are stored, their data 64-byte aligned so readers can map them;
 // with compress = true they are deflated (NumPy's savez_compressed). Move-only.
+//
+// A member too large to hold in memory (the patterns of a big simulation) is streamed instead:
+// begin_member(key, dtype, shape), then append() its bytes in C order in as many pieces as
+// convenient, then end_member(). Its .npy image goes to an anonymous spool file in the archive's
+// directory (created and unlinked at once, so nothing is left behind even after a crash), which
+// close() copies into the archive; memory use stays at one piece, disk use is briefly twice the
+// member. Stored streamed members are 64-byte aligned like the others.
+//
+// The archive's bytes depend only on the members: every member gets the same fixed timestamp
+// (1980-01-01 00:00, the zip epoch) and file attributes, so the same arrays give the same file.
 class NpzWriter {
  public:
   // Throws IoError naming `path` when its directory does not exist or is not writable.
@@ -79,8 +91,24 @@ class NpzWriter {
   // absolute, with a '..' component, a backslash or a control character); std::logic_error after
   // close().
   void add(const std::string& key, const NpyArray& array);
+
+  // Starts streaming member `key` + ".npy" of `dtype` and `shape` (itemsize: as NpyArray::zeros;
+  // 0 = dtype_size). Throws as add() for a bad or duplicate key, std::invalid_argument for a bad
+  // shape or itemsize, IoError naming the path when the spool file cannot be created, and
+  // std::logic_error while another member is being streamed or after close().
+  void begin_member(const std::string& key, DType dtype, const std::vector<std::int64_t>& shape,
+                    std::size_t itemsize = 0);
+  // Appends `size` bytes of the member's data (C order, native little endian). Throws
+  // std::invalid_argument when they would exceed the member's size (numel · itemsize), IoError on
+  // a write error, std::logic_error when no member is being streamed.
+  void append(const void* bytes, std::size_t size);
+  // Finishes the streamed member. Throws std::invalid_argument naming the key when fewer bytes
+  // were appended than its shape needs, std::logic_error when no member is being streamed.
+  void end_member();
+
   // Writes the archive and renames it into place. Throws IoError naming the path on failure (then
-  // no file is left behind). A second call does nothing.
+  // no file is left behind), std::logic_error while a member is still being streamed. A second
+  // call does nothing.
   void close();
 
  private:

@@ -12,4 +12,5 @@ set(PP_IO_SOURCES
   npz_writer.cpp
   pickle_string.cpp
   utf.cpp
+  zip_archive.cpp
   zip_directory.cpp)

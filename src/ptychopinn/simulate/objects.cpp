@@ -311,18 +311,18 @@ torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed
   return to_tensor(amp).to(torch::kFloat32);
 }
 
+torch::Tensor set_phi_phase(const torch::Tensor& amplitude) {
+  // Reference dummy_phi: π·tanh((A − max/2) / (3·mean)); per object here (the reference pools the
+  // max and mean over its whole batch of objects). A zero-mean amplitude (all zero) keeps zero phase.
+  const double mean = amplitude.mean().item<double>();
+  if (!(mean > 0.0)) return torch::zeros_like(amplitude);
+  const double max = amplitude.max().item<double>();
+  return kPi * torch::tanh((amplitude - max / 2.0) / (3.0 * mean));
+}
+
 torch::Tensor make_object(ObjectKind kind, int64_t size, uint64_t seed, const ObjectOptions& options) {
   const torch::Tensor amplitude = make_object_amplitude(kind, size, seed, options);
-  torch::Tensor phase = torch::zeros_like(amplitude);
-  if (options.set_phi) {
-    // Reference dummy_phi: π·tanh((A − max/2) / (3·mean)); per object here (the reference pools the
-    // max and mean over its whole batch of objects). A zero-mean amplitude (all zero) keeps zero phase.
-    const double mean = amplitude.mean().item<double>();
-    if (mean > 0.0) {
-      const double max = amplitude.max().item<double>();
-      phase = kPi * torch::tanh((amplitude - max / 2.0) / (3.0 * mean));
-    }
-  }
+  const torch::Tensor phase = options.set_phi ? set_phi_phase(amplitude) : torch::zeros_like(amplitude);
   return torch::polar(amplitude, phase);
 }
 

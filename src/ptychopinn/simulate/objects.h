@@ -36,6 +36,11 @@ struct ObjectOptions {
 // naming the field otherwise. Cost: the lines generator filters a (2·size)² canvas with σ up to 10.
 torch::Tensor make_object(ObjectKind kind, int64_t size, uint64_t seed, const ObjectOptions& options = {});
 
+// The reference's `dummy_phi` phase for an amplitude map: π·tanh((A − max A / 2) / (3·mean A)), per
+// map (the reference pools max and mean over its batch of objects). A map with mean 0 gets zero
+// phase. amplitude: [H, W] float32; returns [H, W] float32.
+torch::Tensor set_phi_phase(const torch::Tensor& amplitude);
+
 // The amplitude alone: [size, size] float32, same generators and checks as make_object.
 torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed,
                                     const ObjectOptions& options = {});

@@ -1,9 +1,11 @@
 #include "ptychopinn/simulate/scans.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "ptychopinn/data/random.h"
 
@@ -26,28 +28,35 @@ void require(bool ok, const std::string& where, const std::string& field, const 
 }  // namespace
 
 ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset, int64_t outer_offset) {
+  return grid_scan(object_size, object_size, N, gridsize, offset, outer_offset);
+}
+
+ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsize, int64_t offset,
+                        int64_t outer_offset) {
   const std::string where = "grid_scan";
-  require(object_size >= 1 && object_size <= 65536, where, "object_size", std::to_string(object_size),
-          "1 <= object_size <= 65536");
+  for (const auto& [name, side] : {std::pair{"height", height}, std::pair{"width", width}}) {
+    require(side >= 1 && side <= 65536, where, name, std::to_string(side), std::string("1 <= ") + name + " <= 65536");
+  }
   require(N >= 1, where, "N", std::to_string(N), "N >= 1");
   require(gridsize >= 1, where, "gridsize", std::to_string(gridsize), "gridsize >= 1");
   require(offset >= 1, where, "offset", std::to_string(offset), "offset >= 1");
   require(outer_offset >= 2, where, "outer_offset", std::to_string(outer_offset),
           "outer_offset >= 2 (the region stride is outer_offset / 2)");
   const int64_t big_n = N + (gridsize - 1) * offset;
-  require(big_n <= object_size, where, "N + (gridsize - 1) * offset", std::to_string(big_n),
-          "<= object_size = " + std::to_string(object_size));
+  require(big_n <= std::min(height, width), where, "N + (gridsize - 1) * offset", std::to_string(big_n),
+          "<= the object's height and width (" + std::to_string(height) + " x " + std::to_string(width) + ")");
   const int64_t stride = outer_offset / 2;
-  const int64_t n_side = (object_size - big_n) / stride + 1;
+  const int64_t n_rows = (height - big_n) / stride + 1;
+  const int64_t n_cols = (width - big_n) / stride + 1;
   const double half_span = 0.5 * static_cast<double>((gridsize - 1) * offset);
   const double g_mid = 0.5 * static_cast<double>(gridsize - 1);
 
   ScanPositions p;
-  const auto n_total = static_cast<size_t>(n_side * n_side * gridsize * gridsize);
+  const auto n_total = static_cast<size_t>(n_rows * n_cols * gridsize * gridsize);
   p.x.reserve(n_total);
   p.y.reserve(n_total);
-  for (int64_t i = 0; i < n_side; ++i) {
-    for (int64_t j = 0; j < n_side; ++j) {
+  for (int64_t i = 0; i < n_rows; ++i) {
+    for (int64_t j = 0; j < n_cols; ++j) {
       const double centre_y = static_cast<double>(i * stride) + static_cast<double>(N / 2) + half_span;
       const double centre_x = static_cast<double>(j * stride) + static_cast<double>(N / 2) + half_span;
       for (int64_t a = 0; a < gridsize; ++a) {
@@ -65,24 +74,33 @@ ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_
 }
 
 ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer, uint64_t seed) {
+  return random_scan(n_positions, object_size, object_size, N, border_buffer, seed);
+}
+
+ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, int64_t N, double border_buffer,
+                          uint64_t seed) {
   const std::string where = "random_scan";
   require(n_positions >= 0, where, "n_positions", std::to_string(n_positions), "n_positions >= 0");
-  require(object_size >= 1, where, "object_size", std::to_string(object_size), "object_size >= 1");
+  require(height >= 1, where, "height", std::to_string(height), "height >= 1");
+  require(width >= 1, where, "width", std::to_string(width), "width >= 1");
   require(N >= 1, where, "N", std::to_string(N), "N >= 1");
   require(std::isfinite(border_buffer) && border_buffer >= 0.0, where, "border_buffer", describe(border_buffer),
           "finite border_buffer >= 0");
   // A patch at p covers pixels p − N/2 .. p + N/2 − 1 (plus the next pixel when p is fractional).
   const double lo = static_cast<double>(N / 2) + border_buffer;
-  const double hi = static_cast<double>(object_size) - static_cast<double>(N - N / 2) - border_buffer;
-  require(lo <= hi, where, "border_buffer", describe(border_buffer),
-          "N/2 + border_buffer <= object_size - N/2 - border_buffer (object_size = " + std::to_string(object_size) +
-              ", N = " + std::to_string(N) + ")");
+  auto upper = [&](int64_t side) {
+    return static_cast<double>(side) - static_cast<double>(N - N / 2) - border_buffer;
+  };
+  const double hi_x = upper(width), hi_y = upper(height);
+  require(lo <= std::min(hi_x, hi_y), where, "border_buffer", describe(border_buffer),
+          "N/2 + border_buffer <= side - N/2 - border_buffer for both sides (object " + std::to_string(height) +
+              " x " + std::to_string(width) + ", N = " + std::to_string(N) + ")");
   data::Random rng(seed);
   ScanPositions p;
   p.x.resize(static_cast<size_t>(n_positions));
   p.y.resize(static_cast<size_t>(n_positions));
-  for (double& v : p.x) v = lo + (hi - lo) * rng.uniform01();
-  for (double& v : p.y) v = lo + (hi - lo) * rng.uniform01();
+  for (double& v : p.x) v = lo + (hi_x - lo) * rng.uniform01();
+  for (double& v : p.y) v = lo + (hi_y - lo) * rng.uniform01();
   p.x_nominal = p.x;
   p.y_nominal = p.y;
   return p;

@@ -28,6 +28,10 @@ struct ScanPositions {
 // Requires object_size in [1, 65536], N ≥ 1, gridsize ≥ 1, offset ≥ 1, outer_offset ≥ 2 and
 // bigN ≤ object_size; throws std::invalid_argument naming the field otherwise.
 ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset, int64_t outer_offset);
+// The same grid on a height × width object (rows × columns): n_rows regions down, n_cols across,
+// each counted as n_side above from its own side. Requires both sides as object_size above.
+ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsize, int64_t offset,
+                        int64_t outer_offset);
 
 // n_positions points (gridsize 1), x then y each ~ U[N/2 + border_buffer, object_size − N/2 − border_buffer]
 // (§7.4): every N×N patch, bilinear neighbours included, stays inside the object with border_buffer
@@ -36,6 +40,9 @@ ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_
 // Requires n_positions ≥ 0, N ≥ 1, finite border_buffer ≥ 0 and a non-empty range; throws
 // std::invalid_argument naming the field otherwise. Nominal = actual.
 ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer, uint64_t seed);
+// The same on a height × width object: x over the width, y over the height.
+ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, int64_t N, double border_buffer,
+                          uint64_t seed);
 
 // Adds independent N(0, sigma_px²) offsets to the actual x and y of every point; nominal positions are
 // untouched. Normals by Box-Muller from data::Random(seed).uniform01 (portable, unlike

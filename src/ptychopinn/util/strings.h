@@ -14,5 +14,9 @@ std::string join(const std::vector<std::string>& items, const std::string& sep);
 
 // Quotes and escapes a string for a message: quoted("a\nb") == "'a\\nb'"; non-printable bytes as \xNN.
 std::string quoted(const std::string& s);
+// For a non-const string argument, argument-dependent lookup also finds std::quoted(std::string&),
+// an exact match that would beat the const overload (it then fails to concatenate); this
+// overload is the better match, so unqualified quoted(...) always means ours.
+inline std::string quoted(std::string& s) { return quoted(static_cast<const std::string&>(s)); }
 
 }  // namespace ptychopinn

@@ -1,0 +1,64 @@
+#include "ptychopinn/nets/cnn.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "ptychopinn/physics/tensor_checks.h"
+
+namespace ptychopinn::nets {
+
+namespace {
+
+CnnOptions validated(const CnnOptions& options) {
+  options.validate();
+  return options;
+}
+
+// x must be [B, C, N, N] in the parameters' dtype and on their device.
+void check_input(const torch::Tensor& x, const CnnOptions& o, const torch::Tensor& some_parameter) {
+  constexpr const char* kWhere = "nets::CnnGenerator";
+  const std::string expected_shape = "[B, " + std::to_string(o.channels_in()) + ", " + std::to_string(o.N) + ", " +
+                                     std::to_string(o.N) + "] (C = gridsize^2 = " + std::to_string(o.channels_in()) +
+                                     ", N = " + std::to_string(o.N) + ")";
+  physics::detail::require_dim(kWhere, "x", x, 4, expected_shape.c_str());
+  if (x.size(1) != o.channels_in() || x.size(2) != o.N || x.size(3) != o.N) {
+    physics::detail::fail(kWhere, "x", physics::detail::describe(x), expected_shape);
+  }
+  if (x.scalar_type() != some_parameter.scalar_type()) {
+    physics::detail::fail(kWhere, "x", physics::detail::describe(x),
+                          std::string("the module's dtype ") + std::string(some_parameter.dtype().name()) +
+                              " (convert the input, or the module with ->to(dtype))");
+  }
+  physics::detail::require_same_device(kWhere, "x", x, some_parameter);
+}
+
+}  // namespace
+
+CnnGeneratorImpl::CnnGeneratorImpl(const CnnOptions& options)
+    : options_(validated(options)),
+      encoder_(register_module("encoder", CnnEncoder(options_))),
+      decoder_amp_(register_module("decoder_amp", CnnDecoder(options_, DecoderKind::kAmplitude))),
+      decoder_phase_(register_module("decoder_phase", CnnDecoder(options_, DecoderKind::kPhase))) {
+  glorot_uniform_init(*this, kDefaultInitSeed);
+}
+
+CnnOutput CnnGeneratorImpl::forward(const torch::Tensor& x) {
+  check_input(x, options_, encoder_->parameters().front());
+  const auto format = activation_memory_format(x, cpu_memory_format_);
+  const auto features = encoder_->forward(x, format);
+  return {decoder_amp_->forward(features, format), decoder_phase_->forward(features, format)};
+}
+
+const CnnOptions& CnnGeneratorImpl::options() const { return options_; }
+
+void CnnGeneratorImpl::set_cpu_memory_format(torch::MemoryFormat format) {
+  if (format != torch::MemoryFormat::ChannelsLast && format != torch::MemoryFormat::Contiguous) {
+    throw std::invalid_argument("nets::CnnGenerator::set_cpu_memory_format: format = " + c10::str(format) +
+                                "; expected ChannelsLast or Contiguous");
+  }
+  cpu_memory_format_ = format;
+}
+
+torch::MemoryFormat CnnGeneratorImpl::cpu_memory_format() const { return cpu_memory_format_; }
+
+}  // namespace ptychopinn::nets

@@ -1,0 +1,60 @@
+#pragma once
+// The paper CNN generator (spec §2.1; the TF reference's create_autoencoder): normalised
+// diffraction amplitudes of one group in, object amplitude and phase patches out. A plain encoder
+// with two independent decoders (amplitude, phase), no skip connections, Keras-default (Glorot
+// uniform, zero bias) initialisation.
+//
+// Including this header gives the whole nets API: CnnOptions, the generator, parameter
+// initialisation and counting (parameter_init.h) and the FLOP count (cnn_flops.h).
+#include <torch/torch.h>
+
+#include "ptychopinn/nets/cnn_decoder.h"
+#include "ptychopinn/nets/cnn_encoder.h"
+#include "ptychopinn/nets/cnn_flops.h"
+#include "ptychopinn/nets/cnn_options.h"
+#include "ptychopinn/nets/memory_layout.h"
+#include "ptychopinn/nets/parameter_init.h"
+
+namespace ptychopinn::nets {
+
+// What the generator predicts for a batch of groups; both [B, Cout, N, N] in the module's dtype.
+struct CnnOutput {
+  // amp_activation in the central N/2 block (sigmoid: (0, 1)); with probe_big the outer ring is the
+  // swish branch, otherwise exactly 0 there (pad_object).
+  torch::Tensor amplitude;
+  // pi * tanh, so (-pi, pi), in the central block; the ring as for amplitude.
+  torch::Tensor phase;
+};
+
+class CnnGeneratorImpl : public torch::nn::Module {
+ public:
+  // Builds the layers and draws Glorot-uniform weights from kDefaultInitSeed, so a freshly built
+  // generator is the same in every process; call glorot_uniform_init to draw from another seed.
+  // Throws std::invalid_argument for invalid options (CnnOptions::validate names the field).
+  explicit CnnGeneratorImpl(const CnnOptions& options);
+
+  //   x: [B, C, N, N] normalised diffraction amplitudes (NCHW, C = gridsize^2), in the module's
+  //      dtype (float32 unless converted) and on its device
+  //   returns amplitude and phase, each [B, Cout, N, N] contiguous (Cout = C if object_big, else 1)
+  // Throws std::invalid_argument on a wrong shape, dtype or device.
+  CnnOutput forward(const torch::Tensor& x);
+
+  const CnnOptions& options() const;
+
+  // The layout of the activations for float32 on the CPU: ChannelsLast (default; about 1.4x faster
+  // through oneDNN, see memory_layout.h) or Contiguous (NCHW). Results agree to float rounding;
+  // this is for benchmarks and CPUs where NCHW is faster. Other dtypes and devices always use NCHW.
+  // Throws std::invalid_argument for any other memory format.
+  void set_cpu_memory_format(torch::MemoryFormat format);
+  torch::MemoryFormat cpu_memory_format() const;
+
+ private:
+  CnnOptions options_;
+  torch::MemoryFormat cpu_memory_format_ = torch::MemoryFormat::ChannelsLast;
+  CnnEncoder encoder_{nullptr};
+  CnnDecoder decoder_amp_{nullptr};
+  CnnDecoder decoder_phase_{nullptr};
+};
+TORCH_MODULE(CnnGenerator);
+
+}  // namespace ptychopinn::nets

@@ -1,0 +1,37 @@
+#include "ptychopinn/nets/cnn_blocks.h"
+
+#include "ptychopinn/nets/memory_layout.h"
+
+namespace ptychopinn::nets {
+
+torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels) {
+  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, 3).stride(1).padding(1));
+}
+
+torch::Tensor same_max_pool2x2(const torch::Tensor& x) {
+  return torch::max_pool2d(x, /*kernel_size=*/{2, 2}, /*stride=*/{2, 2}, /*padding=*/{0, 0}, /*dilation=*/{1, 1},
+                           /*ceil_mode=*/true);
+}
+
+torch::Tensor upsample_nearest2x(const torch::Tensor& x) {
+  return torch::upsample_nearest2d(x, {2 * x.size(-2), 2 * x.size(-1)});
+}
+
+ConvPoolBlockImpl::ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels)
+    : conv1_(register_module("conv1", same_conv3x3(in_channels, out_channels))),
+      conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
+
+torch::Tensor ConvPoolBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
+  // In-place ReLUs: the conv outputs are temporaries, and relu_'s backward needs only its result.
+  return same_max_pool2x2(conv2_(conv1_(x).contiguous(format).relu_()).relu_());
+}
+
+ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
+    : conv1_(register_module("conv1", same_conv3x3(in_channels, out_channels))),
+      conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
+
+torch::Tensor ConvUpBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
+  return upsample_nearest2x(conv2_(conv1_(x).contiguous(format).relu_()).relu_());
+}
+
+}  // namespace ptychopinn::nets

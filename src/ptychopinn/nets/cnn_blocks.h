@@ -1,0 +1,49 @@
+#pragma once
+// The two building blocks of the paper CNN (spec §2.1; the reference's Conv_Pool_block and
+// Conv_Up_block), with Keras "same" semantics. Children are named conv1 / conv2 as in the Python
+// ptycho_torch port, so state-dict keys line up (../shared/STYLE.md rule 18).
+#include <torch/torch.h>
+
+namespace ptychopinn::nets {
+
+// A 3 x 3 convolution, stride 1, with Keras padding="same": one zero row/column on every side
+// (for an odd kernel at stride 1 "same" is symmetric).
+torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels);
+
+// Keras MaxPool2D((2, 2), padding="same"): stride 2, output ceil(H/2) x ceil(W/2). For an odd side
+// Keras pads the bottom/right with -inf, i.e. the last window is the max over what exists, which is
+// PyTorch's ceil_mode; for the even sides of this network both equal plain 2 x 2 pooling.
+//   x: [B, C, H, W] floating -> [B, C, ceil(H/2), ceil(W/2)]
+torch::Tensor same_max_pool2x2(const torch::Tensor& x);
+
+// Keras UpSampling2D((2, 2)): nearest neighbour, each pixel repeated 2 x 2.
+//   x: [B, C, H, W] floating -> [B, C, 2H, 2W]
+torch::Tensor upsample_nearest2x(const torch::Tensor& x);
+
+// Conv_Pool_block(n): Conv3x3(n) + ReLU, Conv3x3(n) + ReLU, MaxPool 2 x 2.
+//   x: [B, in, H, W] -> [B, n, ceil(H/2), ceil(W/2)]
+// Activations are computed in `format` from the first convolution's output on (memory_layout.h):
+// a 1-channel input cannot carry channels-last, so the switch happens inside the block.
+class ConvPoolBlockImpl : public torch::nn::Module {
+ public:
+  ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels);
+  torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+
+ private:
+  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
+};
+TORCH_MODULE(ConvPoolBlock);
+
+// Conv_Up_block(n): Conv3x3(n) + ReLU, Conv3x3(n) + ReLU, nearest upsampling x 2.
+//   x: [B, in, H, W] -> [B, n, 2H, 2W], activations in `format` as for ConvPoolBlock
+class ConvUpBlockImpl : public torch::nn::Module {
+ public:
+  ConvUpBlockImpl(int64_t in_channels, int64_t out_channels);
+  torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+
+ private:
+  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
+};
+TORCH_MODULE(ConvUpBlock);
+
+}  // namespace ptychopinn::nets

@@ -1,0 +1,17 @@
+#include "ptychopinn/nets/memory_layout.h"
+
+namespace ptychopinn::nets {
+
+torch::Tensor in_memory_format(const torch::Tensor& t, torch::MemoryFormat format) {
+  auto out = t.contiguous(format);
+  if (out.requires_grad()) {
+    out.register_hook([format](torch::Tensor grad) { return grad.contiguous(format); });
+  }
+  return out;
+}
+
+torch::MemoryFormat activation_memory_format(const torch::Tensor& x, torch::MemoryFormat cpu_format) {
+  return x.is_cpu() && x.scalar_type() == torch::kFloat32 ? cpu_format : torch::MemoryFormat::Contiguous;
+}
+
+}  // namespace ptychopinn::nets

@@ -1,0 +1,23 @@
+#pragma once
+// Parameter initialisation and counting for the networks.
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace ptychopinn::nets {
+
+// The seed CnnGenerator's constructor initialises from.
+constexpr uint64_t kDefaultInitSeed = 0;
+
+// Number of scalar parameters with requires_grad, over m and all its descendants.
+int64_t count_trainable_parameters(const torch::nn::Module& m);
+
+// Keras defaults for every Conv2d and Linear in m (m included): weights uniform in [-a, a] with
+// a = sqrt(6 / (fan_in + fan_out)), fan_in = in_channels * kh * kw, fan_out = out_channels * kh * kw
+// (Glorot/Xavier uniform), and zero biases. Other parameters (a learned scale, a probe) are left
+// alone. Deterministic from seed: a local CPU generator draws every weight in module order, in
+// float64, before it is copied into the parameter, so the result does not depend on the device,
+// the dtype (up to rounding), the thread count or the global torch seed, which is never touched.
+void glorot_uniform_init(torch::nn::Module& m, uint64_t seed);
+
+}  // namespace ptychopinn::nets

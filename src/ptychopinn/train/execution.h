@@ -1,0 +1,18 @@
+#pragma once
+// Where and how a run executes: the device it asks for and LibTorch's CPU thread pool.
+#include <torch/torch.h>
+
+#include "ptychopinn/config/runtime_config.h"
+
+namespace ptychopinn::train {
+
+// auto → CUDA when LibTorch sees a GPU, else CPU; cuda without a GPU throws std::invalid_argument
+// ("device = cuda; expected a CUDA device, but LibTorch sees none ...").
+torch::Device resolve_device(config::Device device);
+
+// Threads for LibTorch's intra-op pool: `threads`, or every core when 0. Debian's LibTorch starts
+// with one thread, so this is always called before work starts. LibTorch's pool is per process;
+// this is the one place that sets it. Returns the number in force.
+int configure_threads(int threads);
+
+}  // namespace ptychopinn::train

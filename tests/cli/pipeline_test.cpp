@@ -1,0 +1,126 @@
+// The whole chain through the CLI on a tiny simulated scan: simulate → train → infer → evaluate →
+// report, plus resume, interruption and the errors users meet first (issues 5 and 6).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_command.h"
+
+namespace ptychopinn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+using testing::TempDir;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// One simulated train/test pair and one short training shared by the tests of this file.
+class CliPipeline : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const auto sim = run_cli("simulate --object lines --N 64 --object_size 112 --scan random --n_images 64 --nphotons 1e6 "
+                             "--seed 3 --split 0.75 --quiet --output '" + dir_->file("d.npz") + "'");
+    ASSERT_EQ(sim.exit_code, 0) << sim.err;
+    const auto train = run_cli(train_command(dir_->file("run")));
+    ASSERT_EQ(train.exit_code, 0) << train.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string train_command(const std::string& output_dir, int epochs = 2) {
+    return "train --train_data_file '" + dir_->file("d_train.npz") + "' --output_dir '" + output_dir +
+           "' --n_groups 40 --nepochs " + std::to_string(epochs) +
+           " --batch_size 8 --n_filters_scale 1 --nphotons 1e6 --threads 2 --quiet";
+  }
+  static inline TempDir* dir_ = nullptr;
+};
+
+TEST_F(CliPipeline, TrainWritesTheArchiveCurvesConfigLogAndCheckpoint) {
+  const fs::path run = dir_->file("run");
+  for (const char* name : {"wts.h5.zip", "history.csv", "config.yaml", "train.log", "checkpoints/latest.zip"}) {
+    EXPECT_TRUE(fs::exists(run / name)) << name;
+  }
+  const auto history = read_text(run / "history.csv");
+  EXPECT_EQ(history.substr(0, history.find('\n')), "epoch,train_loss,val_loss,lr,seconds");
+  EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), 3);
+  EXPECT_NE(read_text(run / "config.yaml").find("n_filters_scale: 1"), std::string::npos);
+  EXPECT_NE(read_text(run / "train.log").find("epoch 2/2"), std::string::npos);
+  const auto inspect = run_cli("inspect --json '" + (run / "wts.h5.zip").string() + "'");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_GT(nlohmann::json::parse(inspect.out)["trainable_parameters"].get<int64_t>(), 100000);
+}
+
+TEST_F(CliPipeline, InferEvaluateAndReportProduceEveryFile) {
+  const fs::path run = dir_->file("run"), out = dir_->file("recon"), eval = dir_->file("eval");
+  const auto infer = run_cli("infer --model_path '" + run.string() + "' --test_data_file '" + dir_->file("d_test.npz") +
+                             "' --output_dir '" + out.string() + "' --threads 2 --quiet");
+  ASSERT_EQ(infer.exit_code, 0) << infer.err;
+  for (const char* name : {"reconstruction.npz", "amplitude.png", "phase.png", "product-out.h5"}) EXPECT_TRUE(fs::exists(out / name)) << name;
+
+  const auto evaluate = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --ground_truth '" +
+                                dir_->file("d_test.npz") + "' --output_dir '" + eval.string() + "' --json");
+  ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
+  const auto metrics = nlohmann::json::parse(read_text(eval / "metrics.json"));
+  for (const char* channel : {"amplitude", "phase"}) {
+    for (const char* key : {"mae", "mse", "psnr", "psnr_legacy", "ssim", "ms_ssim", "frc50", "frc1over7", "pearson"}) {
+      ASSERT_TRUE(metrics[channel].contains(key)) << channel << "." << key;
+      EXPECT_TRUE(metrics[channel][key].is_number()) << channel << "." << key << " = " << metrics[channel][key];
+    }
+  }
+  EXPECT_TRUE(fs::exists(eval / "comparison.png"));
+  EXPECT_TRUE(fs::exists(eval / "frc.png"));
+
+  const auto report = run_cli("report '" + run.string() + "' --inference '" + out.string() + "' --evaluation '" +
+                              eval.string() + "'");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto html = read_text(run / "report.html");
+  EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
+  EXPECT_NE(html.find("ssim"), std::string::npos);
+}
+
+TEST_F(CliPipeline, ResumeContinuesToTheSameResultAsAnUninterruptedRun) {
+  const fs::path a = dir_->file("a"), b = dir_->file("b");
+  ASSERT_EQ(run_cli(train_command(a.string(), 3)).exit_code, 0);
+  ASSERT_EQ(run_cli(train_command(b.string(), 1)).exit_code, 0);
+  const auto resumed = run_cli(train_command(b.string(), 3) + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  // history.csv carries the seconds column, which differs; the losses must not.
+  auto losses = [](const std::string& csv) {
+    std::stringstream in(csv), out;
+    std::string line;
+    while (std::getline(in, line)) out << line.substr(0, line.rfind(',')) << "\n";
+    return out.str();
+  };
+  EXPECT_EQ(losses(read_text(a / "history.csv")), losses(read_text(b / "history.csv")));
+}
+
+TEST_F(CliPipeline, UserErrorsNameWhatIsWrong) {
+  auto r = run_cli("train --output_dir '" + dir_->file("x") + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--train_data_file"), std::string::npos) << r.err;
+  r = run_cli("train --train_data_file '" + dir_->file("d_train.npz") + "' --nepoch 2");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nepochs"), std::string::npos) << r.err;  // did you mean
+  r = run_cli("train --train_data_file '" + dir_->file("d_train.npz") + "' --output_dir '" + dir_->file("y") + "' --resume");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("latest.zip"), std::string::npos) << r.err;
+  r = run_cli("infer --model_path '" + dir_->file("d_train.npz") + "' --test_data_file '" + dir_->file("d_test.npz") + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("d_train.npz"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ptychopinn

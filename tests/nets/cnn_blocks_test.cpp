@@ -1,0 +1,63 @@
+#include "ptychopinn/nets/cnn_blocks.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ptychopinn::nets {
+namespace {
+
+using Sizes = std::vector<int64_t>;
+
+TEST(SameConv3x3, PadsOneZeroOnEverySideLikeKerasSame) {
+  auto conv = same_conv3x3(1, 1);
+  {
+    torch::NoGradGuard no_grad;
+    conv->weight.fill_(1);
+    conv->bias.zero_();
+  }
+  const auto out = conv(torch::ones({1, 1, 4, 5}));
+  ASSERT_EQ(out.sizes(), (Sizes{1, 1, 4, 5}));
+  // A box sum of ones: 4 neighbours at a corner, 6 on an edge, 9 inside, symmetric on all sides.
+  const auto expected = torch::tensor({4.f, 6.f, 6.f, 6.f, 4.f, 6.f, 9.f, 9.f, 9.f, 6.f,  //
+                                       6.f, 9.f, 9.f, 9.f, 6.f, 4.f, 6.f, 6.f, 6.f, 4.f})
+                            .reshape({1, 1, 4, 5});
+  EXPECT_TRUE(torch::equal(out, expected));
+}
+
+TEST(SameMaxPool2x2, HalvesEvenSidesAndKeepsThePartialLastWindowOfOddSides) {
+  const auto even = torch::arange(16, torch::kFloat32).reshape({1, 1, 4, 4});
+  EXPECT_TRUE(torch::equal(same_max_pool2x2(even), torch::tensor({5.f, 7.f, 13.f, 15.f}).reshape({1, 1, 2, 2})));
+  // Keras "same" on 3 x 3: output 2 x 2, the bottom/right windows are the max of what exists.
+  const auto odd = -torch::arange(9, torch::kFloat32).reshape({1, 1, 3, 3});
+  EXPECT_TRUE(torch::equal(same_max_pool2x2(odd), torch::tensor({0.f, -2.f, -6.f, -8.f}).reshape({1, 1, 2, 2})));
+}
+
+TEST(UpsampleNearest2x, RepeatsEachPixelTwoByTwo) {
+  const auto x = torch::tensor({1.f, 2.f, 3.f, 4.f}).reshape({1, 1, 2, 2});
+  const auto expected = torch::tensor({1.f, 1.f, 2.f, 2.f, 1.f, 1.f, 2.f, 2.f,  //
+                                       3.f, 3.f, 4.f, 4.f, 3.f, 3.f, 4.f, 4.f})
+                            .reshape({1, 1, 4, 4});
+  EXPECT_TRUE(torch::equal(upsample_nearest2x(x), expected));
+}
+
+TEST(ConvPoolBlock, TwoReluConvsThenPooling) {
+  ConvPoolBlock block(3, 8);
+  const auto out = block(torch::rand({2, 3, 16, 16}));
+  EXPECT_EQ(out.sizes(), (Sizes{2, 8, 8, 8}));
+  EXPECT_GE(out.min().item<float>(), 0.0f);  // ReLU before the max
+  EXPECT_EQ(block->named_parameters().size(), 4u);
+  EXPECT_TRUE(block->named_parameters().contains("conv1.weight"));
+  EXPECT_TRUE(block->named_parameters().contains("conv2.bias"));
+}
+
+TEST(ConvUpBlock, TwoReluConvsThenDoublesTheSide) {
+  ConvUpBlock block(4, 6);
+  const auto out = block(torch::rand({1, 4, 8, 8}));
+  EXPECT_EQ(out.sizes(), (Sizes{1, 6, 16, 16}));
+  EXPECT_GE(out.min().item<float>(), 0.0f);
+  EXPECT_TRUE(torch::equal(out.narrow(2, 0, 1), out.narrow(2, 1, 1)));  // nearest: rows come in pairs
+}
+
+}  // namespace
+}  // namespace ptychopinn::nets
