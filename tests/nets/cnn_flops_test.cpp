@@ -2,19 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "nets/nets_test_util.h"
 #include "ptychopinn/nets/cnn.h"
 
 namespace ptychopinn::nets {
 namespace {
 
-CnnOptions options(int n, int gridsize, bool object_big = true, bool probe_big = true) {
-  CnnOptions o;
-  o.N = n;
-  o.gridsize = gridsize;
-  o.object_big = object_big;
-  o.probe_big = probe_big;
-  return o;
-}
+using testing::options;
 
 TEST(ConvLayerShapes, FirstLayerIsCountedByHand) {
   const auto layers = conv_layer_shapes(options(64, 1));

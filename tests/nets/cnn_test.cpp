@@ -1,35 +1,21 @@
 #include "ptychopinn/nets/cnn.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "nets/nets_test_util.h"
 #include "support/error_of.h"
 
 namespace ptychopinn::nets {
 namespace {
 
 using ptychopinn::testing::error_of;
+using testing::input;
+using testing::options;
 using Sizes = std::vector<int64_t>;
-
-CnnOptions options(int n, int gridsize, bool object_big = true, bool probe_big = true) {
-  CnnOptions o;
-  o.N = n;
-  o.gridsize = gridsize;
-  o.object_big = object_big;
-  o.probe_big = probe_big;
-  return o;
-}
-
-// Normalised-amplitude-like input, drawn from a local generator (no global seed).
-torch::Tensor input(const CnnOptions& o, int64_t batch, uint64_t seed = 7,
-                    torch::ScalarType dtype = torch::kFloat32) {
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return torch::rand({batch, o.channels_in(), o.N, o.N}, gen, torch::TensorOptions(dtype));
-}
 
 // The outer ring (outside the central N/2 block) of [B, C, N, N]: the block is cut out by zeroing.
 torch::Tensor ring_of(const torch::Tensor& t) {

@@ -121,7 +121,7 @@ struct NpzWriter::Impl {
     check_key(key);
     for (const auto& m : members) {
       if (m.key == key) {
-        throw std::invalid_argument("NpzWriter::add: key = " + ptychopinn::quoted(key) +
+        throw std::invalid_argument(std::string("NpzWriter::") + what + ": key = " + ptychopinn::quoted(key) +
                                     " was already added; expected unique keys");
       }
     }

@@ -21,9 +21,13 @@ ConvPoolBlockImpl::ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels)
     : conv1_(register_module("conv1", same_conv3x3(in_channels, out_channels))),
       conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
 
+// In-place ReLUs: the conv outputs are temporaries, and relu_'s backward needs only its result.
+// Inside a block the layout switch is a plain contiguous(format): a gradient hook on a tensor that
+// relu_ then modifies in place gave wrong gradients in LibTorch 1.13. The block's output, never
+// modified in place, gets the hook, so whatever layout the gradient from downstream has (narrow's
+// backward, a loss), the block's backward runs in `format`.
 torch::Tensor ConvPoolBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
-  // In-place ReLUs: the conv outputs are temporaries, and relu_'s backward needs only its result.
-  return same_max_pool2x2(conv2_(conv1_(x).contiguous(format).relu_()).relu_());
+  return in_memory_format(same_max_pool2x2(conv2_(conv1_(x).contiguous(format).relu_()).relu_()), format);
 }
 
 ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
@@ -31,7 +35,7 @@ ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
       conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
 
 torch::Tensor ConvUpBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
-  return upsample_nearest2x(conv2_(conv1_(x).contiguous(format).relu_()).relu_());
+  return in_memory_format(upsample_nearest2x(conv2_(conv1_(x).contiguous(format).relu_()).relu_()), format);
 }
 
 }  // namespace ptychopinn::nets

@@ -30,6 +30,7 @@ torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::
   if (!options_.pad_object) return activate(conv2_(conv_up_block_(features, format))).contiguous();
 
   // narrow()'s backward returns NCHW gradients; in_memory_format converts them back (memory_layout.h).
+  // (A no-op after a ConvUpBlock, whose output already carries that hook.)
   const auto split_from = in_memory_format(features, format);
   const int64_t n = options_.N;
   const int64_t split = features.size(1) - kRingChannels;

@@ -13,7 +13,9 @@
 namespace ptychopinn::nets {
 
 // t laid out in `format` (t itself when it already is). When t requires grad, the gradient that
-// flows back into it is converted to `format` too (a no-op when it already is).
+// flows back into it is converted to `format` too (a no-op when it already is). Do not modify the
+// result in place: with LibTorch 1.13 a tensor hook followed by an in-place op (relu_) gave wrong
+// gradients.
 torch::Tensor in_memory_format(const torch::Tensor& t, torch::MemoryFormat format);
 
 // The format for the CNN's activations when its input is x and `cpu_format` is the CPU policy:
