@@ -27,7 +27,7 @@ mkdir -p "$out"
 epochs=${EPOCHS:-8}
 n_groups=${N_GROUPS:-256}
 say "3/8 simulating training and test data (lines, N=64, gridsize 2)"
-"$pp" simulate --object lines --N 64 --gridsize 2 --object_size 320 --scan random --n_images 1600 \
+"$pp" simulate --object lines --set_phi --N 64 --gridsize 2 --object_size 320 --scan random --n_images 1600 \
   --nphotons 1e9 --split 0.6 --seed 1 --output "$out/lines.npz"
 "$pp" inspect "$out/lines_train.npz" >"$out/lines_train-inspect.txt"
 

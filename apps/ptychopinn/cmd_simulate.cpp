@@ -27,6 +27,8 @@ int run_simulate(const std::vector<std::string>& args) {
                "that follows the data contract (diffraction as amplitude sqrt(counts), positions, probeGuess,\n"
                "objectGuess, _metadata). The same flags and --seed give a byte-identical file.",
                "simulate"};
+  // A flag given twice takes its last value, as in the other commands (a script can append overrides).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   simulate::SimulationConfig c;
   std::string output, scan = to_string(c.scan), noise = to_string(c.noise), split;
   bool quiet = false;

@@ -30,8 +30,8 @@ class CliPipeline : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    const auto sim = run_cli("simulate --object lines --N 64 --object_size 112 --scan random --n_images 64 --nphotons 1e6 "
-                             "--seed 3 --split 0.75 --quiet --output '" + dir_->file("d.npz") + "'");
+    const auto sim = run_cli("simulate --object lines --set_phi --N 64 --object_size 160 --scan random --n_images 64 --nphotons 1e6 "
+                             "--seed 3 --split 0.5 --quiet --output '" + dir_->file("d.npz") + "'");
     ASSERT_EQ(sim.exit_code, 0) << sim.err;
     const auto train = run_cli(train_command(dir_->file("run")));
     ASSERT_EQ(train.exit_code, 0) << train.err;

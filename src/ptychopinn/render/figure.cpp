@@ -123,7 +123,9 @@ RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const st
   }
   const int rows = (static_cast<int>(panels.size()) + columns - 1) / columns;
   const int title_height = title.empty() ? 0 : kTitleSize + 2 * kMargin;
-  RgbImage out(cell_w * std::min<int>(columns, static_cast<int>(panels.size())), title_height + cell_h * rows);
+  const int grid_w = cell_w * std::min<int>(columns, static_cast<int>(panels.size()));
+  const int title_w = title.empty() ? 0 : font.measure(title, kTitleSize) + 2 * kMargin;
+  RgbImage out(std::max(grid_w, title_w), title_height + cell_h * rows);
   if (!title.empty()) font.draw_centred(out, out.width() / 2, kMargin + kTitleSize, title, kTitleSize, kBlack);
   for (size_t i = 0; i < panels.size(); ++i) {
     const int col = static_cast<int>(i) % columns, row = static_cast<int>(i) / columns;
