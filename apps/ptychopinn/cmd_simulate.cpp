@@ -22,38 +22,47 @@ std::string names(const std::string& name) {
 }  // namespace
 
 int run_simulate(const std::vector<std::string>& args) {
-  CLI::App app{"Simulates a ptychography dataset with ground truth: an object (synthetic or a PNG), a\n"
-               "probe, a scan, and far-field diffraction with Poisson counting noise, written as an NPZ\n"
-               "that follows the data contract (diffraction as amplitude sqrt(counts), positions, probeGuess,\n"
-               "objectGuess, _metadata). The same flags and --seed give a byte-identical file.",
-               "simulate"};
+  CLI::App app{
+      "Simulates a ptychography dataset with ground truth: an object (synthetic or a PNG), a\n"
+      "probe, a scan, and far-field diffraction with Poisson counting noise, written as an NPZ\n"
+      "that follows the data contract (diffraction as amplitude sqrt(counts), positions, probeGuess,\n"
+      "objectGuess, _metadata). The same flags and --seed give a byte-identical file.",
+      "simulate"};
   // A flag given twice takes its last value, as in the other commands (a script can append overrides).
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   simulate::SimulationConfig c;
   std::string output, scan = to_string(c.scan), noise = to_string(c.noise), split;
   bool quiet = false;
-  app.add_option("-o," + names("output"), output, "the NPZ to write (with --split: <stem>_train.npz and <stem>_test.npz)")
+  app.add_option("-o," + names("output"), output,
+                 "the NPZ to write (with --split: <stem>_train.npz and <stem>_test.npz)")
       ->required();
-  app.add_option(names("object"), c.object, "lines | grf | points | diagonals | image:PATH (a PNG; amplitude = grey level)")
+  app.add_option(names("object"), c.object,
+                 "lines | grf | points | diagonals | image:PATH (a PNG; amplitude = grey level)")
       ->capture_default_str();
-  app.add_option(names("phase_image"), c.phase_image, "a PNG whose grey level g gives the phase pi*(g - 1/2)");
+  app.add_option(names("phase_image"), c.phase_image,
+                 "a PNG whose grey level g gives the phase pi*(g - 1/2)");
   app.add_flag(names("set_phi"), c.set_phi, "phase pi*tanh((A - max A/2) / (3 mean A)) from the amplitude A");
   app.add_option(names("object_size"), c.object_size,
                  "object side in pixels, 64..4096 (default 392; for an image, its shorter side)");
   app.add_option("--N", c.N, "pattern and probe side in pixels (default: the probe file's size, else 64)");
-  app.add_option(names("gridsize"), c.gridsize, "patterns per group side; the grid scan puts gridsize^2 per region")
+  app.add_option(names("gridsize"), c.gridsize,
+                 "patterns per group side; the grid scan puts gridsize^2 per region")
       ->capture_default_str();
   app.add_option(names("scan"), scan, "grid (the reference's regular grid) | random (uniform positions)")
       ->capture_default_str();
-  app.add_option(names("n_images"), c.n_images, "number of positions of a random scan")->capture_default_str();
-  app.add_option(names("offset"), c.offset, "grid: pixels between the patterns of a region")->capture_default_str();
+  app.add_option(names("n_images"), c.n_images, "number of positions of a random scan")
+      ->capture_default_str();
+  app.add_option(names("offset"), c.offset, "grid: pixels between the patterns of a region")
+      ->capture_default_str();
   app.add_option(names("outer_offset"), c.outer_offset, "grid: regions start every outer_offset/2 pixels")
       ->capture_default_str();
-  app.add_option(names("jitter"), c.jitter,
-                 "std of Gaussian position errors in pixels (actual positions in xcoords, nominal in xcoords_start)")
+  app.add_option(
+         names("jitter"), c.jitter,
+         "std of Gaussian position errors in pixels (actual positions in xcoords, nominal in xcoords_start)")
       ->capture_default_str();
   app.add_option(names("probe"), c.probe, "an NPZ whose probeGuess is the probe (default: the disk probe)");
-  app.add_option(names("probe_scale"), c.probe_scale, "the probe's mean amplitude in its disk is 1/probe_scale")
+  app.add_option(names("probe_scale"), c.probe_scale,
+                 "the probe's mean amplitude in its disk is 1/probe_scale")
       ->capture_default_str();
   app.add_option(names("nphotons"), c.nphotons, "mean photon count per pattern")->capture_default_str();
   app.add_option(names("noise"), noise, "poisson | none (noise-free amplitudes)")->capture_default_str();
@@ -86,8 +95,8 @@ int run_simulate(const std::vector<std::string>& args) {
       });
   if (bar) bar->finish();
   for (const auto& f : summary.files) {
-    std::cout << f.path << ": " << f.n_patterns << " patterns of " << summary.N << "x" << summary.N << ", object "
-              << f.object_height << "x" << f.object_width << " (" << f.part << ")\n";
+    std::cout << f.path << ": " << f.n_patterns << " patterns of " << summary.N << "x" << summary.N
+              << ", object " << f.object_height << "x" << f.object_width << " (" << f.part << ")\n";
   }
   return 0;
 }

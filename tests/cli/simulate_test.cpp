@@ -5,10 +5,9 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/png.h"
@@ -69,20 +68,24 @@ TEST_P(CliSimulateObject, WritesADatasetThatInspectStrictAcceptsAndNumPyReads) {
   EXPECT_TRUE(r.err.empty()) << "--quiet: " << r.err;
   const auto inspect = run_cli("inspect --strict '" + path + "'");
   EXPECT_EQ(inspect.exit_code, 0) << inspect.out << inspect.err;
-  EXPECT_NE(inspect.out.find("dataset contract: OK (0 error(s), 0 warning(s))"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("dataset contract: OK (0 error(s), 0 warning(s))"), std::string::npos)
+      << inspect.out;
   if (!numpy_available()) GTEST_SKIP() << "numpy is not importable by " << PTYCHOPINN_PYTHON3;
   const auto np = python(dir, kNumpyCheck, "'" + path + "' " + GetParam());
   EXPECT_EQ(np.exit_code, 0) << np.out << np.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(EachKind, CliSimulateObject, ::testing::Values("lines", "grf", "points", "diagonals"));
+INSTANTIATE_TEST_SUITE_P(EachKind, CliSimulateObject,
+                         ::testing::Values("lines", "grf", "points", "diagonals"));
 
 TEST(CliSimulate, SameSeedGivesTheSameBytesAndAnotherSeedOtherData) {
   TempDir dir;
   for (const char* name : {"a.npz", "b.npz"}) {
-    ASSERT_EQ(run_cli("simulate --seed 5 --jitter 0.3 " + kSmall + "-o '" + dir.file(name) + "'").exit_code, 0);
+    ASSERT_EQ(run_cli("simulate --seed 5 --jitter 0.3 " + kSmall + "-o '" + dir.file(name) + "'").exit_code,
+              0);
   }
-  ASSERT_EQ(run_cli("simulate --seed 6 --jitter 0.3 " + kSmall + "-o '" + dir.file("c.npz") + "'").exit_code, 0);
+  ASSERT_EQ(run_cli("simulate --seed 6 --jitter 0.3 " + kSmall + "-o '" + dir.file("c.npz") + "'").exit_code,
+            0);
   EXPECT_EQ(bytes_of(dir.file("a.npz")), bytes_of(dir.file("b.npz")));
   const io::NpzReader a(dir.file("a.npz")), c(dir.file("c.npz"));
   for (const char* key : {"diffraction", "xcoords", "objectGuess"}) {
@@ -96,7 +99,8 @@ TEST(CliSimulate, SameSeedGivesTheSameBytesAndAnotherSeedOtherData) {
 
 TEST(CliSimulate, SplitWritesDisjointTrainingAndTestData) {
   TempDir dir;
-  const auto r = run_cli("simulate --split 3:1 " + kSmall + "--object_size 96 -o '" + dir.file("s.npz") + "'");
+  const auto r =
+      run_cli("simulate --split 3:1 " + kSmall + "--object_size 96 -o '" + dir.file("s.npz") + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("s_train.npz"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("s_test.npz"), std::string::npos) << r.out;
@@ -125,8 +129,9 @@ TEST(CliSimulate, ImageObjectFromAPng) {
   for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>((i * 37) % 251);
   io::write_png(dir.file("o.png"), 64, 64, 3, rgb.data());
   const std::string path = dir.file("d.npz");
-  const auto r = run_cli("simulate --object 'image:" + dir.file("o.png") + "' --phase-image '" + dir.file("o.png") +
-                         "' --N 16 --gridsize 2 --outer_offset 16 --nphotons 1e4 -q -o '" + path + "'");
+  const auto r =
+      run_cli("simulate --object 'image:" + dir.file("o.png") + "' --phase-image '" + dir.file("o.png") +
+              "' --N 16 --gridsize 2 --outer_offset 16 --nphotons 1e4 -q -o '" + path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("object 64x64"), std::string::npos) << r.out;
   EXPECT_EQ(run_cli("inspect --strict '" + path + "'").exit_code, 0);
@@ -140,11 +145,11 @@ TEST(CliSimulate, BadFlagsExitOneAndNameTheFlag) {
   const std::string out = " -o '" + dir.file("x.npz") + "'";
   const std::vector<std::pair<std::string, std::string>> cases = {
       // One of each way to fail (every field's own check is in tests/simulate).
-      {"--N abc", "--N"},                      // not a number (CLI11)
-      {"--N 2", "N = 2"},                      // out of range (SimulationConfig::validate)
-      {"--scan spiral", "scan = 'spiral'"},    // not a valid spelling
-      {"--split 2", "split = '2'"},            // not a share
-      {"--objet lines", "--object"},           // unknown flag: did you mean
+      {"--N abc", "--N"},                    // not a number (CLI11)
+      {"--N 2", "N = 2"},                    // out of range (SimulationConfig::validate)
+      {"--scan spiral", "scan = 'spiral'"},  // not a valid spelling
+      {"--split 2", "split = '2'"},          // not a share
+      {"--objet lines", "--object"},         // unknown flag: did you mean
       {"--object image:" + dir.file("absent.png"), "absent.png"},  // unreadable picture
   };
   for (const auto& [flags, expected] : cases) {
@@ -161,9 +166,9 @@ TEST(CliSimulate, BadFlagsExitOneAndNameTheFlag) {
 TEST(CliSimulate, HelpListsTheFlagsWithDefaults) {
   const auto r = run_cli("simulate --help");
   ASSERT_EQ(r.exit_code, 0);
-  for (const char* s : {"--object", "--object_size", "--object-size", "--phase_image", "--set_phi", "--outer_offset",
-                        "--n_images", "--jitter", "--probe_scale", "--nphotons", "--noise", "--seed", "--split",
-                        "--quiet", "lines", "1e+09"}) {
+  for (const char* s : {"--object", "--object_size", "--object-size", "--phase_image", "--set_phi",
+                        "--outer_offset", "--n_images", "--jitter", "--probe_scale", "--nphotons", "--noise",
+                        "--seed", "--split", "--quiet", "lines", "1e+09"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
   EXPECT_NE(run_cli("help").out.find("simulate"), std::string::npos);

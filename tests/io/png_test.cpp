@@ -42,7 +42,8 @@ std::uint32_t crc32(const std::string& bytes) {
 }
 
 std::string be32(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
 }
 
 std::string chunk(const std::string& type, const std::string& data) {
@@ -75,8 +76,8 @@ std::string make_png(std::uint32_t width, std::uint32_t height, int bit_depth, i
   ihdr += std::string(3, '\0');  // deflate, adaptive filtering, no interlace
   std::string raw;
   for (const auto& r : rows) raw += '\0' + r;
-  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + extra_chunks + chunk("IDAT", zlib_stored(raw)) +
-         chunk("IEND", "");
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + extra_chunks +
+         chunk("IDAT", zlib_stored(raw)) + chunk("IEND", "");
 }
 
 void write_file(const std::string& path, const std::string& bytes) {
@@ -196,9 +197,12 @@ TEST(Png, WriteIsDeterministicAtomicAndChecksItsArguments) {
     ++n_files;
   }
   EXPECT_EQ(n_files, 2) << "no temporary file is left behind";
-  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 2, 1, 5, px); }).find("channels = 5"), std::string::npos);
-  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 0, 1, 1, px); }).find("size = 0 x 1"), std::string::npos);
-  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 1, 1, 1, nullptr); }).find("pixels"), std::string::npos);
+  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 2, 1, 5, px); }).find("channels = 5"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 0, 1, 1, px); }).find("size = 0 x 1"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { write_png(dir.file("c.png"), 1, 1, 1, nullptr); }).find("pixels"),
+            std::string::npos);
   const std::string e = error_of([&] { write_png(dir.file("no/such/dir/c.png"), 2, 1, 3, px); });
   EXPECT_NE(e.find("no/such/dir/c.png"), std::string::npos) << e;
   EXPECT_FALSE(std::filesystem::exists(dir.file("c.png")));

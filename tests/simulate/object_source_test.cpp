@@ -34,7 +34,9 @@ TEST(ObjectSpec, KindsAndImagePaths) {
   EXPECT_EQ(image.image_path, "dir/a b.png");
   EXPECT_EQ(image.kind_name(), "image");
   for (const char* bad : {"", "Lines", "image:", "image", "png:x.png"}) {
-    EXPECT_NE(error_of([&] { parse_object_spec(bad); }).find("expected one of lines, grf, points, diagonals or image:PATH"),
+    EXPECT_NE(error_of([&] {
+                parse_object_spec(bad);
+              }).find("expected one of lines, grf, points, diagonals or image:PATH"),
               std::string::npos)
         << bad;
   }
@@ -70,9 +72,8 @@ TEST(MakeSimulationObject, SyntheticImageAndPhaseSources) {
   EXPECT_GT(torch::angle(make_simulation_object(r)).abs().max().item<double>(), 0.1);
 
   r = ObjectRequest();
-  r.spec = parse_object_spec("image:" + grey_png(dir, "o.png", 64, 64, [](int, int c) {
-                               return static_cast<std::uint8_t>(4 * c);
-                             }));
+  r.spec = parse_object_spec(
+      "image:" + grey_png(dir, "o.png", 64, 64, [](int, int c) { return static_cast<std::uint8_t>(4 * c); }));
   r.phase_image = grey_png(dir, "phi.png", 64, 64, [](int, int) { return std::uint8_t{255}; });
   const torch::Tensor image = make_simulation_object(r);
   EXPECT_NEAR(image.abs()[5][10].item<double>(), 40 / 255.0, 1e-6);
@@ -81,7 +82,8 @@ TEST(MakeSimulationObject, SyntheticImageAndPhaseSources) {
   r.set_phi = true;
   EXPECT_NE(error_of([&] { make_simulation_object(r); }).find("phase_image = "), std::string::npos);
   r.set_phi = false;
-  r.spec = parse_object_spec("image:" + grey_png(dir, "tiny.png", 32, 32, [](int, int) { return std::uint8_t{9}; }));
+  r.spec = parse_object_spec("image:" +
+                             grey_png(dir, "tiny.png", 32, 32, [](int, int) { return std::uint8_t{9}; }));
   const std::string e = error_of([&] { make_simulation_object(r); });
   EXPECT_NE(e.find("object_size = 32"), std::string::npos) << e;
   r.size = 64;  // resampled up, it is fine

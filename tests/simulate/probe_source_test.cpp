@@ -54,7 +54,8 @@ TEST(SimulationProbe, BadProbeFilesNameTheFileAndKey) {
     EXPECT_NE(e.find("probeGuess"), std::string::npos) << e;
     return e;
   };
-  EXPECT_NE(message(torch::ones({16, 8}), 0).find("expected a complex or float [N, N] probe"), std::string::npos);
+  EXPECT_NE(message(torch::ones({16, 8}), 0).find("expected a complex or float [N, N] probe"),
+            std::string::npos);
   EXPECT_NE(message(torch::ones({16, 16}, torch::kInt32), 0).find("[N, N]"), std::string::npos);
   EXPECT_NE(message(torch::ones({16, 16}), 32).find("expected N = 32"), std::string::npos);
   EXPECT_NE(message(torch::full({16, 16}, std::numeric_limits<float>::quiet_NaN()), 0).find("non-finite"),

@@ -58,9 +58,9 @@ TEST(SimulateDataset, GridDatasetFollowsTheContractAndLoads) {
   EXPECT_EQ(s.N, 16);
   EXPECT_EQ(s.files[0].n_patterns, 6 * 6 * 4);
   const io::NpzReader archive(path);
-  EXPECT_EQ(archive.keys(), (std::vector<std::string>{"diffraction", "xcoords", "ycoords", "xcoords_start",
-                                                      "ycoords_start", "scan_index", "probeGuess", "objectGuess",
-                                                      "_metadata"}));
+  EXPECT_EQ(archive.keys(),
+            (std::vector<std::string>{"diffraction", "xcoords", "ycoords", "xcoords_start", "ycoords_start",
+                                      "scan_index", "probeGuess", "objectGuess", "_metadata"}));
   data::ContractOptions strict;
   strict.strict = true;
   const data::ContractReport report = data::check_dataset_contract(archive, strict);
@@ -150,13 +150,15 @@ TEST(SimulateDataset, SplitWritesDisjointBandsOfOneObject) {
   ASSERT_EQ(s.files.size(), 2u);
   EXPECT_EQ(s.files[0].path, dir.file("d_train.npz"));
   EXPECT_EQ(s.files[1].path, dir.file("d_test.npz"));
-  const torch::Tensor train = read(s.files[0].path, "objectGuess"), test = read(s.files[1].path, "objectGuess");
+  const torch::Tensor train = read(s.files[0].path, "objectGuess"),
+                      test = read(s.files[1].path, "objectGuess");
   EXPECT_EQ(train.size(0), 72);
   EXPECT_EQ(test.size(0), 24);
   EXPECT_EQ(train.size(1), 96);
   // Each part is its band of the same object (up to its own amplitude normalisation).
   const torch::Tensor raw_whole =
-      read(dir.file("whole.npz"), "objectGuess") * metadata_of(dir.file("whole.npz"))["simulation"]["amplitude_norm"].get<double>();
+      read(dir.file("whole.npz"), "objectGuess") *
+      metadata_of(dir.file("whole.npz"))["simulation"]["amplitude_norm"].get<double>();
   EXPECT_TRUE(torch::allclose(train * s.files[0].amplitude_norm, raw_whole.narrow(0, 0, 72), 1e-5, 1e-6));
   EXPECT_TRUE(torch::allclose(test * s.files[1].amplitude_norm, raw_whole.narrow(0, 72, 24), 1e-5, 1e-6));
   // Every pattern of a part lies inside its band: positions within [N/2, band − N/2].
@@ -193,13 +195,15 @@ TEST(SimulateDataset, ImageObjectTakesItsAmplitudeFromTheGreyLevel) {
   TempDir dir;
   std::vector<std::uint8_t> px(64 * 64);
   for (int r = 0; r < 64; ++r)
-    for (int col = 0; col < 64; ++col) px[static_cast<std::size_t>(r * 64 + col)] = static_cast<std::uint8_t>(50 + 3 * col);
+    for (int col = 0; col < 64; ++col)
+      px[static_cast<std::size_t>(r * 64 + col)] = static_cast<std::uint8_t>(50 + 3 * col);
   io::write_png(dir.file("o.png"), 64, 64, 1, px.data());
   SimulationConfig c = small_config();
   c.object = "image:" + dir.file("o.png");
   c.object_size = 0;  // the picture's own side
   const SimulationSummary s = simulate_dataset(c, dir.file("d.npz"));
-  const torch::Tensor amp = read(dir.file("d.npz"), "objectGuess").abs().to(torch::kFloat64) * s.files[0].amplitude_norm;
+  const torch::Tensor amp =
+      read(dir.file("d.npz"), "objectGuess").abs().to(torch::kFloat64) * s.files[0].amplitude_norm;
   EXPECT_EQ(amp.size(0), 64);
   const torch::Tensor want = ((50 + 3 * torch::arange(64, torch::kFloat64)) / 255.0).expand({64, 64});
   EXPECT_TRUE(torch::allclose(amp, want, 1e-5, 1e-6));
@@ -222,7 +226,8 @@ TEST(SimulateDataset, ProbeFromAnNpzIsNormalisedAndSetsN) {
   c.gridsize = 1;
   const SimulationSummary s = simulate_dataset(c, dir.file("d.npz"));
   EXPECT_EQ(s.N, 24);
-  EXPECT_TRUE(torch::allclose(read(dir.file("d.npz"), "probeGuess"), physics::normalize_probe(raw, c.probe_scale)));
+  EXPECT_TRUE(
+      torch::allclose(read(dir.file("d.npz"), "probeGuess"), physics::normalize_probe(raw, c.probe_scale)));
   c.N = 16;
   const std::string e = error_of([&] { simulate_dataset(c, dir.file("e.npz")); });
   EXPECT_NE(e.find("probeGuess"), std::string::npos) << e;
@@ -238,9 +243,8 @@ TEST(SimulateDataset, ProgressCountsEveryPatternOnce) {
   SimulationConfig c = small_config();
   c.split = 0.5;
   std::vector<std::pair<int64_t, int64_t>> calls;
-  const SimulationSummary s = simulate_dataset(c, dir.file("d.npz"), [&](int64_t done, int64_t total) {
-    calls.emplace_back(done, total);
-  });
+  const SimulationSummary s = simulate_dataset(
+      c, dir.file("d.npz"), [&](int64_t done, int64_t total) { calls.emplace_back(done, total); });
   ASSERT_GE(calls.size(), 2u);
   const int64_t total = s.files[0].n_patterns + s.files[1].n_patterns;
   EXPECT_EQ(calls.front(), std::make_pair(int64_t{0}, total)) << "a first report before the slow work";
@@ -292,13 +296,16 @@ TEST(ParseSplit, FractionsAndRatios) {
 
 TEST(SimulationOutputPaths, SplitAddsTrainAndTestSuffixes) {
   EXPECT_EQ(simulation_output_paths("a/d.npz", false), std::vector<std::string>{"a/d.npz"});
-  EXPECT_EQ(simulation_output_paths("a/d.npz", true), (std::vector<std::string>{"a/d_train.npz", "a/d_test.npz"}));
-  EXPECT_EQ(simulation_output_paths("data", true), (std::vector<std::string>{"data_train.npz", "data_test.npz"}));
+  EXPECT_EQ(simulation_output_paths("a/d.npz", true),
+            (std::vector<std::string>{"a/d_train.npz", "a/d_test.npz"}));
+  EXPECT_EQ(simulation_output_paths("data", true),
+            (std::vector<std::string>{"data_train.npz", "data_test.npz"}));
 }
 
 TEST(ScanKindAndNoiseModel, SpellingsRoundTripAndErrorsListThem) {
   for (ScanKind k : {ScanKind::kGrid, ScanKind::kRandom}) EXPECT_EQ(parse_scan_kind(to_string(k)), k);
-  for (NoiseModel k : {NoiseModel::kPoisson, NoiseModel::kNone}) EXPECT_EQ(parse_noise_model(to_string(k)), k);
+  for (NoiseModel k : {NoiseModel::kPoisson, NoiseModel::kNone})
+    EXPECT_EQ(parse_noise_model(to_string(k)), k);
   EXPECT_NE(error_of([] { parse_scan_kind("spiral"); }).find("grid, random"), std::string::npos);
   EXPECT_NE(error_of([] { parse_noise_model("gauss"); }).find("poisson, none"), std::string::npos);
 }

@@ -87,7 +87,8 @@ TEST(ProgressBar, PlainLinesEveryIntervalAndAtFinish) {
   }
   EXPECT_EQ(count(out.str(), '\n'), 5);
   EXPECT_EQ(count(out.str(), '\r'), 0);
-  EXPECT_NE(out.str().find("sim: 10/100 (10%), 1.00 patterns/s, elapsed 00:10, remaining 01:30"), std::string::npos)
+  EXPECT_NE(out.str().find("sim: 10/100 (10%), 1.00 patterns/s, elapsed 00:10, remaining 01:30"),
+            std::string::npos)
       << out.str();
   bar.finish("done");
   EXPECT_EQ(count(out.str(), '\n'), 6);

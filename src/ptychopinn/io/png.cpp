@@ -205,7 +205,8 @@ void write_png(const std::string& path, std::int64_t width, std::int64_t height,
     throw std::invalid_argument("write_png: " + path + ": channels = " + std::to_string(channels) +
                                 "; expected 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA)");
   }
-  if (pixels == nullptr) throw std::invalid_argument("write_png: " + path + ": pixels = null; expected pixel data");
+  if (pixels == nullptr)
+    throw std::invalid_argument("write_png: " + path + ": pixels = null; expected pixel data");
   static constexpr int kColour[] = {PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
                                     PNG_COLOR_TYPE_RGB_ALPHA};
   Context ctx;

@@ -30,6 +30,8 @@ class CnnGeneratorImpl : public torch::nn::Module {
  public:
   // Builds the layers and draws Glorot-uniform weights from kDefaultInitSeed, so a freshly built
   // generator is the same in every process; call glorot_uniform_init to draw from another seed.
+  // (LibTorch's Conv2d constructor first draws its own default weights from the global torch
+  // generator, advancing it; those are overwritten, so nothing here depends on the global seed.)
   // Throws std::invalid_argument for invalid options (CnnOptions::validate names the field).
   explicit CnnGeneratorImpl(const CnnOptions& options);
 

@@ -36,13 +36,14 @@ void check_inputs(const char* where, const torch::Tensor& object, const torch::T
 
 }  // namespace
 
-torch::Tensor exit_waves(const torch::Tensor& object, const torch::Tensor& probe, const ScanPositions& positions,
-                         int64_t begin, int64_t end) {
+torch::Tensor exit_waves(const torch::Tensor& object, const torch::Tensor& probe,
+                         const ScanPositions& positions, int64_t begin, int64_t end) {
   constexpr const char* kWhere = "exit_waves";
   check_inputs(kWhere, object, probe);
   const auto m_total = static_cast<int64_t>(positions.size());
   if (begin < 0 || begin > end || end > m_total) {
-    throw std::out_of_range(std::string(kWhere) + ": range = [" + std::to_string(begin) + ", " + std::to_string(end) +
+    throw std::out_of_range(std::string(kWhere) + ": range = [" + std::to_string(begin) + ", " +
+                            std::to_string(end) +
                             "); expected 0 <= begin <= end <= " + std::to_string(m_total));
   }
   const int64_t m = end - begin;
@@ -79,7 +80,8 @@ std::vector<double> exit_wave_energies(const torch::Tensor& psi) {
 
 double photon_scale(double nphotons, double mean_energy) {
   if (!(nphotons > 0) || !std::isfinite(nphotons)) {
-    throw std::invalid_argument("photon_scale: nphotons = " + describe(nphotons) + "; expected finite nphotons > 0");
+    throw std::invalid_argument("photon_scale: nphotons = " + describe(nphotons) +
+                                "; expected finite nphotons > 0");
   }
   if (!(mean_energy > 0) || !std::isfinite(mean_energy)) {
     throw std::invalid_argument("photon_scale: mean diffracted intensity = " + describe(mean_energy) +

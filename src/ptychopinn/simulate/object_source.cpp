@@ -19,12 +19,11 @@ torch::Tensor resample(const torch::Tensor& square, int64_t side) {
   if (square.size(0) == side) return square;
   namespace F = torch::nn::functional;
   // Antialiasing when shrinking, so fine detail averages out instead of aliasing into moiré.
-  return F::interpolate(square.unsqueeze(0).unsqueeze(0),
-                        F::InterpolateFuncOptions()
-                            .size(std::vector<int64_t>{side, side})
-                            .mode(torch::kBilinear)
-                            .align_corners(false)
-                            .antialias(side < square.size(0)))
+  return F::interpolate(square.unsqueeze(0).unsqueeze(0), F::InterpolateFuncOptions()
+                                                              .size(std::vector<int64_t>{side, side})
+                                                              .mode(torch::kBilinear)
+                                                              .align_corners(false)
+                                                              .antialias(side < square.size(0)))
       .squeeze(0)
       .squeeze(0)
       .clamp(0.0, 1.0);
@@ -72,16 +71,17 @@ torch::Tensor make_simulation_object(const ObjectRequest& request) {
   if (request.spec.kind) {
     const int64_t size = request.size > 0 ? request.size : kDefaultObjectSize;
     if (size < kMinSize || size > kMaxSize) {
-      throw std::invalid_argument("object_size = " + std::to_string(size) + "; expected 64 <= object_size <= 4096");
+      throw std::invalid_argument("object_size = " + std::to_string(size) +
+                                  "; expected 64 <= object_size <= 4096");
     }
     amplitude = make_object_amplitude(*request.spec.kind, size, request.seed);
   } else {
     amplitude = load_grey_picture(request.spec.image_path, request.size);
     const int64_t side = amplitude.size(0);
     if (side < kMinSize || side > kMaxSize) {
-      throw std::invalid_argument("object_size = " + std::to_string(side) + " (the side of " +
-                                  quoted(request.spec.image_path) +
-                                  "); expected 64 <= object_size <= 4096 (set object_size to resample the picture)");
+      throw std::invalid_argument(
+          "object_size = " + std::to_string(side) + " (the side of " + quoted(request.spec.image_path) +
+          "); expected 64 <= object_size <= 4096 (set object_size to resample the picture)");
     }
   }
   torch::Tensor phase;

@@ -2,11 +2,11 @@
 // Where a simulation's object comes from: a synthetic generator (objects.h) or a picture (a PNG
 // whose grey level is the amplitude), with an optional phase (the set_phi formula, or a second
 // picture). What `ptychopinn simulate --object` and `--phase_image` name.
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/simulate/objects.h"
 

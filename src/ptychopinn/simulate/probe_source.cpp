@@ -27,12 +27,13 @@ torch::Tensor read_probe(const std::string& path, int64_t n) {
   }
   const bool numeric = io::is_complex(array.dtype()) || io::is_floating(array.dtype());
   if (!numeric || shape.size() != 2 || shape[0] != shape[1]) {
-    throw std::invalid_argument(path + ": key 'probeGuess' is " + array.descr() + " " + format_shape(array.shape()) +
-                                "; expected a complex or float [N, N] probe");
+    throw std::invalid_argument(path + ": key 'probeGuess' is " + array.descr() + " " +
+                                format_shape(array.shape()) + "; expected a complex or float [N, N] probe");
   }
   if (n > 0 && shape[0] != n) {
-    throw std::invalid_argument(path + ": key 'probeGuess' is " + format_shape(array.shape()) + "; expected N = " +
-                                std::to_string(n) + " (leave N unset to use the probe's size)");
+    throw std::invalid_argument(path + ": key 'probeGuess' is " + format_shape(array.shape()) +
+                                "; expected N = " + std::to_string(n) +
+                                " (leave N unset to use the probe's size)");
   }
   torch::Tensor probe = io::to_tensor(array).reshape(shape).to(torch::kComplexFloat).contiguous();
   if (!torch::isfinite(torch::view_as_real(probe)).all().item<bool>()) {
@@ -44,8 +45,9 @@ torch::Tensor read_probe(const std::string& path, int64_t n) {
 }  // namespace
 
 torch::Tensor simulation_probe(const std::string& path, int64_t n, double probe_scale) {
-  torch::Tensor probe = path.empty() ? physics::default_probe(n > 0 ? n : kDefaultProbeSize, torch::kComplexFloat)
-                                     : read_probe(path, n);
+  torch::Tensor probe = path.empty()
+                            ? physics::default_probe(n > 0 ? n : kDefaultProbeSize, torch::kComplexFloat)
+                            : read_probe(path, n);
   try {
     return physics::normalize_probe(probe, probe_scale);
   } catch (const std::invalid_argument& e) {

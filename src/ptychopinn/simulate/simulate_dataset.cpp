@@ -42,7 +42,9 @@ std::string describe(double x) {
 }
 
 void require(bool ok, const std::string& field, const std::string& value, const std::string& expected) {
-  if (!ok) throw std::invalid_argument(std::string(kWhere) + ": " + field + " = " + value + "; expected " + expected);
+  if (!ok)
+    throw std::invalid_argument(std::string(kWhere) + ": " + field + " = " + value + "; expected " +
+                                expected);
 }
 
 // One output file: a band of the object's rows and the scan on it.
@@ -58,17 +60,18 @@ ScanPositions scan_part(const SimulationConfig& c, const Part& part, int64_t n, 
                         std::uint64_t part_index) {
   const int64_t height = part.object.size(0), width = part.object.size(1);
   try {
-    ScanPositions p = c.scan == ScanKind::kGrid
-                          ? grid_scan(height, width, n, c.gridsize, c.offset, c.outer_offset)
-                          : random_scan(n_random, height, width, n, 0.0, stream_seed(c.seed, Stream::kScan, part_index));
+    ScanPositions p =
+        c.scan == ScanKind::kGrid
+            ? grid_scan(height, width, n, c.gridsize, c.offset, c.outer_offset)
+            : random_scan(n_random, height, width, n, 0.0, stream_seed(c.seed, Stream::kScan, part_index));
     if (c.jitter > 0) add_position_jitter(p, c.jitter, stream_seed(c.seed, Stream::kJitter, part_index));
     return p;
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string(kWhere) + ": the " + part.name + " part (object rows " +
-                                std::to_string(part.row_begin) + " to " + std::to_string(part.row_end) + ", " +
-                                std::to_string(height) + " x " + std::to_string(width) +
-                                " pixels) holds no scan: " + e.what() +
-                                (c.split > 0 ? " (enlarge object_size or move split)" : " (enlarge object_size)"));
+    throw std::invalid_argument(
+        std::string(kWhere) + ": the " + part.name + " part (object rows " + std::to_string(part.row_begin) +
+        " to " + std::to_string(part.row_end) + ", " + std::to_string(height) + " x " +
+        std::to_string(width) + " pixels) holds no scan: " + e.what() +
+        (c.split > 0 ? " (enlarge object_size or move split)" : " (enlarge object_size)"));
   }
 }
 
@@ -86,7 +89,8 @@ double mean_window_max(const torch::Tensor& object, const ScanPositions& p, int6
       const auto c0 = static_cast<int64_t>(std::floor(p.x[k])) - n / 2;
       float m = 0.0f;
       for (int64_t r = std::max<int64_t>(0, r0); r <= std::min(h - 1, r0 + n); ++r) {
-        for (int64_t c = std::max<int64_t>(0, c0); c <= std::min(w - 1, c0 + n); ++c) m = std::max(m, a[r * w + c]);
+        for (int64_t c = std::max<int64_t>(0, c0); c <= std::min(w - 1, c0 + n); ++c)
+          m = std::max(m, a[r * w + c]);
       }
       maxima[k] = m;
     }
@@ -98,7 +102,8 @@ double mean_window_max(const torch::Tensor& object, const ScanPositions& p, int6
 
 int64_t block_patterns(int64_t n) { return std::max<int64_t>(1, kBlockBytes / (n * n * 8)); }
 
-double mean_exit_wave_energy(const torch::Tensor& object, const torch::Tensor& probe, const ScanPositions& p) {
+double mean_exit_wave_energy(const torch::Tensor& object, const torch::Tensor& probe,
+                             const ScanPositions& p) {
   const auto m = static_cast<int64_t>(p.size());
   const int64_t block = block_patterns(probe.size(0));
   double sum = 0.0;
@@ -108,8 +113,8 @@ double mean_exit_wave_energy(const torch::Tensor& object, const torch::Tensor& p
   return sum / static_cast<double>(m);
 }
 
-nlohmann::json metadata(const SimulationConfig& c, const Part& part, const torch::Tensor& probe, int64_t object_size,
-                        const SimulatedFile& file) {
+nlohmann::json metadata(const SimulationConfig& c, const Part& part, const torch::Tensor& probe,
+                        int64_t object_size, const SimulatedFile& file) {
   const int64_t n = probe.size(0);
   const ObjectSpec spec = parse_object_spec(c.object);
   nlohmann::json sim = {
@@ -150,8 +155,9 @@ io::NpyArray doubles(const std::vector<double>& v) {
 }
 
 // Normalises, simulates and writes one part; `done` counts patterns over all parts.
-SimulatedFile write_part(const SimulationConfig& c, Part& part, const torch::Tensor& probe, int64_t object_size,
-                         std::uint64_t part_index, int64_t& done, int64_t total, const SimulationProgress& progress) {
+SimulatedFile write_part(const SimulationConfig& c, Part& part, const torch::Tensor& probe,
+                         int64_t object_size, std::uint64_t part_index, int64_t& done, int64_t total,
+                         const SimulationProgress& progress) {
   const int64_t n = probe.size(0);
   const auto m = static_cast<int64_t>(part.positions.size());
   SimulatedFile file;
@@ -220,8 +226,8 @@ void SimulationConfig::validate() const {
   parse_object_spec(object);
   require(!(set_phi && !phase_image.empty()), "phase_image", quoted(phase_image),
           "no phase image together with set_phi (one source of phase)");
-  require(object_size == 0 || (object_size >= 64 && object_size <= 4096), "object_size", std::to_string(object_size),
-          "64 <= object_size <= 4096 (or 0 for the default)");
+  require(object_size == 0 || (object_size >= 64 && object_size <= 4096), "object_size",
+          std::to_string(object_size), "64 <= object_size <= 4096 (or 0 for the default)");
   require(N == 0 || N >= 4, "N", std::to_string(N), "N >= 4 (or 0 for the probe's size)");
   require(gridsize >= 1, "gridsize", std::to_string(gridsize), "gridsize >= 1");
   require(offset >= 1, "offset", std::to_string(offset), "offset >= 1");
@@ -231,7 +237,8 @@ void SimulationConfig::validate() const {
   require(std::isfinite(probe_scale) && probe_scale > 0, "probe_scale", describe(probe_scale),
           "a finite probe_scale > 0");
   require(std::isfinite(nphotons) && nphotons > 0, "nphotons", describe(nphotons), "a finite nphotons > 0");
-  require(split == 0 || (split > 0 && split < 1), "split", describe(split), "0 < split < 1 (or 0 for no split)");
+  require(split == 0 || (split > 0 && split < 1), "split", describe(split),
+          "0 < split < 1 (or 0 for no split)");
   require(split == 0 || scan != ScanKind::kRandom || n_images >= 2, "n_images", std::to_string(n_images),
           "n_images >= 2 to split a random scan");
 }
@@ -249,7 +256,8 @@ double parse_split(const std::string& text) {
     if (number(text, &f)) share = f;
   } else {
     double a = 0, b = 0;
-    if (number(text.substr(0, colon), &a) && number(text.substr(colon + 1), &b) && a > 0 && b > 0) share = a / (a + b);
+    if (number(text.substr(0, colon), &a) && number(text.substr(colon + 1), &b) && a > 0 && b > 0)
+      share = a / (a + b);
   }
   require(share > 0 && share < 1, "split", quoted(text),
           "a train share in (0, 1) such as 0.8, or a ratio train:test such as 4:1");
@@ -259,7 +267,8 @@ double parse_split(const std::string& text) {
 std::vector<std::string> simulation_output_paths(const std::string& output, bool split) {
   if (!split) return {output};
   const std::string ext = ".npz";
-  const bool has_ext = output.size() > ext.size() && output.compare(output.size() - ext.size(), ext.size(), ext) == 0;
+  const bool has_ext =
+      output.size() > ext.size() && output.compare(output.size() - ext.size(), ext.size(), ext) == 0;
   const std::string stem = has_ext ? output.substr(0, output.size() - ext.size()) : output;
   return {stem + "_train.npz", stem + "_test.npz"};
 }
@@ -295,8 +304,8 @@ SimulationSummary simulate_dataset(const SimulationConfig& config, const std::st
   std::vector<Part> parts;
   if (config.split > 0) {
     const auto r = std::clamp<int64_t>(std::llround(config.split * static_cast<double>(side)), 1, side - 1);
-    const auto n_train = std::clamp<int64_t>(std::llround(config.split * static_cast<double>(config.n_images)), 1,
-                                             config.n_images - 1);
+    const auto n_train = std::clamp<int64_t>(
+        std::llround(config.split * static_cast<double>(config.n_images)), 1, config.n_images - 1);
     parts.push_back({"train", paths[0], 0, r, object.narrow(0, 0, r).contiguous(), {}});
     parts.push_back({"test", paths[1], r, side, object.narrow(0, r, side - r).contiguous(), {}});
     parts[0].positions = scan_part(config, parts[0], n, n_train, 0);

@@ -19,10 +19,9 @@
 // derived from the seed, and nothing time- or host-dependent is written.
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ptychopinn::simulate {
 
