@@ -22,8 +22,8 @@ torch::Tensor upsample_nearest2x(const torch::Tensor& x);
 
 // Conv_Pool_block(n): Conv3x3(n) + ReLU, Conv3x3(n) + ReLU, MaxPool 2 x 2.
 //   x: [B, in, H, W] -> [B, n, ceil(H/2), ceil(W/2)]
-// Activations are computed in `format` from the first convolution's output on (memory_layout.h):
-// a 1-channel input cannot carry channels-last, so the switch happens inside the block.
+// Activations are computed in `format` (memory_layout.h) at the latest from the first
+// convolution's output on, whatever the layout of x.
 class ConvPoolBlockImpl : public torch::nn::Module {
  public:
   ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels);

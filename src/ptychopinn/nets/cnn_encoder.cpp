@@ -1,5 +1,7 @@
 #include "ptychopinn/nets/cnn_encoder.h"
 
+#include "ptychopinn/nets/memory_layout.h"
+
 namespace ptychopinn::nets {
 
 CnnEncoderImpl::CnnEncoderImpl(const CnnOptions& options) {
@@ -13,6 +15,7 @@ CnnEncoderImpl::CnnEncoderImpl(const CnnOptions& options) {
 }
 
 torch::Tensor CnnEncoderImpl::forward(torch::Tensor x, torch::MemoryFormat format) {
+  x = input_in_memory_format(x, format);
   for (auto& block : blocks_) x = block->forward(x, format);
   return x;
 }

@@ -18,6 +18,11 @@ namespace ptychopinn::nets {
 // gradients.
 torch::Tensor in_memory_format(const torch::Tensor& t, torch::MemoryFormat format);
 
+// The network input x in `format`, with strides that say so. For a single channel (gridsize 1),
+// contiguous(ChannelsLast) returns x unchanged, as its NCHW strides describe the same memory, and
+// LibTorch then runs the first convolution NCHW; clone(format) writes channels-last strides.
+torch::Tensor input_in_memory_format(const torch::Tensor& x, torch::MemoryFormat format);
+
 // The format for the CNN's activations when its input is x and `cpu_format` is the CPU policy:
 // cpu_format for a float32 CPU tensor, Contiguous (NCHW) otherwise (oneDNN does not cover float64,
 // and the CUDA path is left to cuDNN's defaults).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 
@@ -52,17 +53,27 @@ std::string tick_label(double value) {
 std::vector<double> nice_ticks(double lo, double hi, int count) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return {};
   if (hi <= lo) return {lo};
+  // Of the steps 1, 2, 5 and 10 times a power of ten, the one whose tick count is closest to
+  // `count` (the finer on a tie); ticks are whole multiples of the step, computed by index so
+  // that rounding does not accumulate.
   const double raw = (hi - lo) / std::max(1, count - 1);
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;
+  long first = 0, last = 0;
+  long best_distance = std::numeric_limits<long>::max();
   for (const double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (step >= raw) break;
+    const double s = m * magnitude;
+    const long a = static_cast<long>(std::ceil(lo / s - 1e-9)), b = static_cast<long>(std::floor(hi / s + 1e-9));
+    const long distance = std::labs((b - a + 1) - count);
+    if (distance < best_distance) {
+      best_distance = distance;
+      step = s;
+      first = a;
+      last = b;
+    }
   }
   std::vector<double> ticks;
-  for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-  }
+  for (long k = first; k <= last; ++k) ticks.push_back(static_cast<double>(k) * step);
   return ticks;
 }
 
