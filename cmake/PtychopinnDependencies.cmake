@@ -63,3 +63,8 @@ else()
   target_compile_definitions(pp_hdf5 INTERFACE ${HDF5_DEFINITIONS})
   target_link_libraries(pp_hdf5 INTERFACE ${HDF5_LIBRARIES})
 endif()
+
+# libbz2 (libbz2-dev): reading bzip2-compressed NPZ scans such as tike's test data (io/bzip2.h).
+find_package(BZip2 REQUIRED)
+add_library(pp_bzip2 INTERFACE)
+target_link_libraries(pp_bzip2 INTERFACE BZip2::BZip2)

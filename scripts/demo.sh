@@ -39,6 +39,7 @@ say "5/8 reconstructing the test set"
 "$pp" infer --model_path "$out/run" --test_data_file "$out/lines_test.npz" --output_dir "$out/recon"
 
 say "6/8 evaluating against the true object"
+mkdir -p "$out/eval"
 "$pp" evaluate --reconstruction "$out/recon/reconstruction.npz" --ground_truth "$out/lines_test.npz" \
   --output_dir "$out/eval" | tee "$out/eval/metrics.txt"
 

@@ -1,11 +1,14 @@
 // `ptychopinn train`: train a PINN (or the supervised baseline) on an NPZ dataset and write the
 // model archive, the training curves, the effective configuration, a log and checkpoints.
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli_common.h"
@@ -15,6 +18,7 @@
 #include "ptychopinn/config/yaml_io.h"
 #include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/io/atomic_file.h"
+#include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/train/execution.h"
 #include "ptychopinn/train/trainer.h"
 #include "ptychopinn/util/progress.h"
@@ -120,6 +124,24 @@ class CliObserver : public train::TrainObserver {
   std::chrono::steady_clock::time_point started_;
 };
 
+// The reference's object_big merge divides by Σ T(Mcen) + 0.001, so whatever the decoder puts
+// outside the central N/2 x N/2 block reaches the canvas multiplied by 1000 (spec §1.3). With the
+// simulated disk probe nothing lights that border; a measured probe often does, and training then
+// drives the object to zero. A sentence for the user when that is likely.
+std::optional<std::string> border_gain_warning(const config::TrainingConfig& config, const torch::Tensor& probe) {
+  if (!config.model.object_big || !config.model.probe_big) return std::nullopt;
+  const auto energy = probe.abs().square().to(torch::kFloat64);
+  const auto ring = 1 - physics::center_mask(probe.size(-1), energy.options());
+  const double outside = (energy * ring).sum().item<double>() / std::max(1e-300, energy.sum().item<double>());
+  if (outside < 0.01) return std::nullopt;
+  char share[32];
+  std::snprintf(share, sizeof share, "%.1f%%", 100 * outside);
+  return std::string("the probe has ") + share +
+         " of its energy outside the central N/2 x N/2 block, where the object_big merge multiplies the "
+         "decoder's border by 1000 (the reference's merge); training then tends to drive the object to zero. " +
+         (config.model.gridsize == 1 ? "With gridsize 1, use --object_big false." : "Consider --probe_big false.");
+}
+
 }  // namespace
 
 int run_train(const std::vector<std::string>& args) {
@@ -143,7 +165,7 @@ int run_train(const std::vector<std::string>& args) {
 
   std::vector<std::string> warnings;
   config::Origins origins;
-  const auto config = config::resolve_training_config(sources, &warnings, &origins);
+  auto config = config::resolve_training_config(sources, &warnings, &origins);
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
   if (!config.train_data_file) {
     std::cerr << "error: train: --train_data_file is required (an NPZ dataset; see docs/formats.md)\n";
@@ -162,15 +184,19 @@ int run_train(const std::vector<std::string>& args) {
     std::cerr << "error: train: cannot write " << (output_dir / "train.log").string() << "\n";
     return 1;
   }
-  io::write_file_atomic((output_dir / "config.yaml").string(), config::to_yaml(config));
-
   const int threads = train::configure_threads(config.runtime.threads);
   const auto device = train::resolve_device(config.runtime.device);
-  const auto data = data::prepare_data(*config.train_data_file, data::pipeline_options(config, &origins));
+  auto data = data::prepare_data(*config.train_data_file, data::pipeline_options(config, &origins));
+  // The effective nphotons (config.yaml, the archive) is the dataset's when it came from there.
+  if (!config::set_by_user(origins, "nphotons") && data.dataset->metadata_nphotons()) {
+    config.nphotons = *data.dataset->metadata_nphotons();
+  }
+  if (auto warning = border_gain_warning(config, data.dataset->probe())) data.messages.push_back(*warning);
   for (const auto& m : data.messages) {
     std::cerr << "note: " << m << "\n";
     log << "note: " << m << std::endl;
   }
+  io::write_file_atomic((output_dir / "config.yaml").string(), config::to_yaml(config));
   train::Trainer trainer(config, data.groups, data.dataset->probe(), device);
   if (resume) trainer.resume_from(checkpoint);
 

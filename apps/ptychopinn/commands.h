@@ -24,5 +24,6 @@ int run_train(const std::vector<std::string>& args);
 int run_infer(const std::vector<std::string>& args);
 int run_evaluate(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
+int run_convert(const std::vector<std::string>& args);
 
 }  // namespace ptychopinn::cli

@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"infer", "reconstruct a scan with a trained model: stitched object, pictures, ptychodus product", run_infer},
     {"evaluate", "compare a reconstruction with the ground truth: metrics.json and pictures", run_evaluate},
     {"report", "one HTML page of a training run, its reconstruction and evaluation", run_report},
+    {"convert", "convert a tike scan (.npz or .npz.bz2) into a contract dataset", run_convert},
     {"version", "print the ptychopinn and LibTorch versions and the devices available", run_version},
 };
 

@@ -82,6 +82,22 @@ TEST_F(CliPipeline, InferEvaluateAndReportProduceEveryFile) {
   }
   EXPECT_TRUE(fs::exists(eval / "comparison.png"));
   EXPECT_TRUE(fs::exists(eval / "frc.png"));
+  EXPECT_TRUE(metrics.contains("resolution")) << metrics.dump(1);
+
+  // Against a second reconstruction instead of the ground truth: compared with itself, it agrees
+  // perfectly (Pearson 1, no shift) over its whole scanned area.
+  const fs::path self = dir_->file("eval_self");
+  const auto versus = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
+                              (out / "reconstruction.npz").string() + "' --output_dir '" + self.string() + "' --json");
+  ASSERT_EQ(versus.exit_code, 0) << versus.err;
+  const auto same = nlohmann::json::parse(read_text(self / "metrics.json"));
+  EXPECT_NEAR(same["amplitude"]["pearson"].get<double>(), 1.0, 1e-6) << same.dump(1);
+  EXPECT_NEAR(same["registration"]["dx_px"].get<double>(), 0.0, 1e-6);
+  EXPECT_TRUE(same.contains("compared_with"));
+  const auto both = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
+                            (out / "reconstruction.npz").string() + "' --ground_truth '" + dir_->file("d_test.npz") + "'");
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("excludes"), std::string::npos) << both.err;
 
   const auto report = run_cli("report '" + run.string() + "' --inference '" + out.string() + "' --evaluation '" +
                               eval.string() + "'");

@@ -19,7 +19,7 @@ TEST(InferenceConfig, DefaultsAreTheReferenceDataclassDefaults) {
   EXPECT_FALSE(c.debug);
   EXPECT_EQ(c.output_dir, "inference_outputs");
   EXPECT_EQ(c.backend, Backend::kLibtorch);
-  EXPECT_EQ(c.batch_size, 64);
+  EXPECT_EQ(c.batch_size, 16);
   EXPECT_NO_THROW(c.validate());
 }
 

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <complex>
+#include <vector>
+
+#include "ptychopinn/io/npz.h"
 
 #include "support/run_command.h"
 #include "support/tiny_dataset.h"
@@ -88,6 +92,37 @@ TEST(DatasetContract, WarnsAboutIntensityAndFailsWhenStrict) {
   const ContractReport strict = check(o, /*strict=*/true);
   EXPECT_FALSE(strict.ok());
   EXPECT_TRUE(has_error_mentioning(strict, "looks like intensity"));
+}
+
+// Realistic amplitudes (non-integral, peak 150 x the mean, as a compact probe's far field at high
+// dose) pass; a peak 2000 x the mean is taken for intensity.
+TEST(DatasetContract, PeakToMeanRatioFlagsIntensityFrom1000) {
+  TempDir dir;
+  constexpr int n = 64, pixels = n * n;
+  auto ratio_check = [&](double ratio) {
+    const std::string path = dir.file("r.npz");
+    constexpr float background = 0.37f;
+    std::vector<float> diff(2 * pixels, background);
+    // One peak p per pattern with p / ((pixels - 1) * background + p) * pixels = ratio.
+    const float p = static_cast<float>((pixels - 1) * background * ratio / (pixels - ratio));
+    diff[0] = p;
+    diff[pixels] = p;
+    const std::vector<double> xy = {40.5, 41.5};
+    std::vector<std::complex<float>> probe(pixels, {0.5f, 0.0f});
+    io::NpzWriter w(path);
+    w.add("diffraction", io::NpyArray::from_data<float>({2, n, n}, diff.data()));
+    w.add("xcoords", io::NpyArray::from_data<double>({2}, xy.data()));
+    w.add("ycoords", io::NpyArray::from_data<double>({2}, xy.data()));
+    w.add("probeGuess", io::NpyArray::from_data<std::complex<float>>({n, n}, probe.data()));
+    w.close();
+    return check_dataset_contract(io::NpzReader(path));
+  };
+  const auto realistic = ratio_check(150);
+  EXPECT_NEAR(realistic.amplitude.max_over_mean, 150, 0.5);
+  EXPECT_FALSE(realistic.amplitude.looks_like_intensity);
+  const auto peaky = ratio_check(2000);
+  EXPECT_NEAR(peaky.amplitude.max_over_mean, 2000, 5);
+  EXPECT_TRUE(peaky.amplitude.looks_like_intensity);
 }
 
 TEST(DatasetContract, SaysWhenAnArchiveIsNotADataset) {

@@ -33,7 +33,7 @@ std::vector<Field<InferenceConfig>> own_fields() {
                  "Folder for the reconstruction and images (inference_outputs)."),
       make_field("backend", &I::backend, "backend",
                  "libtorch (default; pytorch is an alias; tensorflow is refused)."),
-      make_field("batch_size", &I::batch_size, "", "Groups per forward pass (64); speed and memory only."),
+      make_field("batch_size", &I::batch_size, "", "Groups per forward pass (16); speed and memory only."),
   };
 }
 

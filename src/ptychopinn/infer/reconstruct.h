@@ -14,7 +14,7 @@
 namespace ptychopinn::infer {
 
 struct ReconstructOptions {
-  int64_t batch_size = 64;
+  int64_t batch_size = 16;  // InferenceConfig::batch_size explains the default
   // Central crop of each group's object that is stitched; null = 20 px at N = 64, scaled with N.
   std::optional<int64_t> stitch_crop;
   // Keep every group's N x N object (reconstruction.npz `patches`, --save_patches).

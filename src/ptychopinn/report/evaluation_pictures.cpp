@@ -40,7 +40,8 @@ std::string metric_line(const char* name, const eval::ChannelMetrics& m) {
 
 }  // namespace
 
-render::RgbImage comparison_figure(const eval::Evaluation& e) {
+render::RgbImage comparison_figure(const eval::Evaluation& e, const std::string& reference_label) {
+  const std::string difference = reference_label == "ground truth" ? "|error|" : "|difference|";
   render::Font font;
   const auto& at = e.amplitude_truth;
   const auto& ar = e.amplitude_reconstruction;
@@ -54,14 +55,14 @@ render::RgbImage comparison_figure(const eval::Evaluation& e) {
   // The phase difference wrapped to (−π, π], so a 2π jump is no error.
   const auto p_diff = torch::atan2(torch::sin(pr - pt), torch::cos(pr - pt)).abs();
   std::vector<render::RgbImage> panels = {
-      render::render_panel(panel("amplitude: ground truth", at, render::Colormap::kViridis, a_lo, a_hi, ""), font),
+      render::render_panel(panel("amplitude: " + reference_label, at, render::Colormap::kViridis, a_lo, a_hi, ""), font),
       render::render_panel(panel("amplitude: reconstruction", ar, render::Colormap::kViridis, a_lo, a_hi, ""), font),
-      render::render_panel(panel("amplitude: |error|", a_err, render::Colormap::kViridis, 0, a_err.max().item<double>(), ""), font),
+      render::render_panel(panel("amplitude: " + difference, a_err, render::Colormap::kViridis, 0, a_err.max().item<double>(), ""), font),
       // Phases after gauge removal span a small range: a linear map over their joint range shows
       // the structure better than the full cyclic −π ... π map would.
-      render::render_panel(panel("phase: ground truth", pt, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
+      render::render_panel(panel("phase: " + reference_label, pt, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
       render::render_panel(panel("phase: reconstruction", pr, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
-      render::render_panel(panel("phase: |error|", p_diff, render::Colormap::kViridis, 0, p_diff.max().item<double>(), "rad"), font),
+      render::render_panel(panel("phase: " + difference, p_diff, render::Colormap::kViridis, 0, p_diff.max().item<double>(), "rad"), font),
   };
   const std::string title = metric_line("amplitude", e.amplitude) + "    " + metric_line("phase", e.phase);
   return render::compose_grid(panels, 3, title, font);
@@ -88,8 +89,9 @@ render::RgbImage frc_figure(const eval::Evaluation& e) {
   return render::line_plot(spec, font);
 }
 
-void write_evaluation_pictures(const std::string& comparison_png, const std::string& frc_png, const eval::Evaluation& e) {
-  render::save_png(comparison_png, comparison_figure(e));
+void write_evaluation_pictures(const std::string& comparison_png, const std::string& frc_png, const eval::Evaluation& e,
+                               const std::string& reference_label) {
+  render::save_png(comparison_png, comparison_figure(e, reference_label));
   render::save_png(frc_png, frc_figure(e));
 }
 

@@ -1,0 +1,70 @@
+#include "ptychopinn/convert/contract_data.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "ptychopinn/io/npz.h"
+#include "ptychopinn/io/tensor_convert.h"
+
+namespace ptychopinn::convert {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& what, const std::string& expected) {
+  throw std::invalid_argument(where + ": " + what + "; expected " + expected);
+}
+
+io::NpyArray doubles(const std::vector<double>& v) {
+  return io::NpyArray::from_data<double>({static_cast<int64_t>(v.size())}, v.data());
+}
+
+}  // namespace
+
+void validate(const ContractData& d, const std::string& where) {
+  const auto& x = d.diffraction;
+  if (!x.defined() || x.dim() != 3 || x.size(1) != x.size(2) || x.size(0) < 1) {
+    fail(where, "diffraction has shape " + (x.defined() ? c10::str(x.sizes()) : std::string("(none)")),
+         "[M, N, N] with M >= 1");
+  }
+  if (x.scalar_type() != torch::kFloat32) fail(where, "diffraction is " + std::string(x.dtype().name()), "float32");
+  const int64_t m = x.size(0), n = x.size(1);
+  if (!torch::isfinite(x).all().item<bool>()) fail(where, "diffraction has NaN or Inf values", "finite amplitudes");
+  if ((x < 0).any().item<bool>()) fail(where, "diffraction has negative values", "amplitudes >= 0 (sqrt of counts)");
+  if (static_cast<int64_t>(d.xcoords.size()) != m || static_cast<int64_t>(d.ycoords.size()) != m) {
+    fail(where,
+         std::to_string(d.xcoords.size()) + " xcoords and " + std::to_string(d.ycoords.size()) + " ycoords for " +
+             std::to_string(m) + " patterns",
+         "one position per pattern");
+  }
+  for (int64_t i = 0; i < m; ++i) {
+    const double px = d.xcoords[static_cast<size_t>(i)], py = d.ycoords[static_cast<size_t>(i)];
+    if (!std::isfinite(px) || !std::isfinite(py)) {
+      fail(where, "position " + std::to_string(i) + " is not finite", "finite positions");
+    }
+    if (px < n / 2.0 - 1e-6 || py < n / 2.0 - 1e-6) {
+      fail(where, "position " + std::to_string(i) + " (" + std::to_string(px) + ", " + std::to_string(py) + ")",
+           "patch centres at least N/2 = " + std::to_string(n / 2) + " px from the canvas edge");
+    }
+  }
+  const auto& p = d.probe;
+  if (!p.defined() || p.dim() != 2 || p.size(0) != n || p.size(1) != n || p.scalar_type() != torch::kComplexFloat) {
+    fail(where, "probe is " + (p.defined() ? c10::str(p.sizes()) + " " + std::string(p.dtype().name()) : "(none)"),
+         "[" + std::to_string(n) + ", " + std::to_string(n) + "] complex64");
+  }
+  if (!torch::isfinite(torch::view_as_real(p)).all().item<bool>()) fail(where, "probe has NaN or Inf", "finite");
+}
+
+void write_contract_npz(const std::string& path, const ContractData& d) {
+  validate(d, path);
+  const int64_t m = d.diffraction.size(0);
+  io::NpzWriter writer(path, /*compress=*/false);
+  writer.add("diffraction", io::from_tensor(d.diffraction.contiguous()));
+  writer.add("xcoords", doubles(d.xcoords));
+  writer.add("ycoords", doubles(d.ycoords));
+  writer.add("scan_index", io::NpyArray::zeros(io::DType::kInt64, {m}));
+  writer.add("probeGuess", io::from_tensor(d.probe.contiguous()));
+  writer.add("_metadata", io::NpyArray::scalar_string(d.metadata.dump()));
+  writer.close();
+}
+
+}  // namespace ptychopinn::convert

@@ -1,0 +1,85 @@
+// The real APS Siemens-star scan (../shared/datasets, tike's test data) through the CLI, as
+// examples/siemens-star/run.sh does it but small: convert two disjoint halves of the frames at a
+// 64 x 64 crop, train the PINN briefly on each (gridsize 1, object_big false: the measured probe
+// lights the patch border, see `ptychopinn train`'s note), reconstruct each from its central
+// N/2 block, and compare the two (issue 8's smoke test). Skips when the dataset is absent.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "ptychopinn/io/npz.h"
+#include "support/run_command.h"
+
+namespace ptychopinn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+using testing::TempDir;
+
+std::string star_path() { return std::string(PTYCHOPINN_SHARED_DIR) + "/datasets/siemens-star-small.npz.bz2"; }
+
+// Mean and standard deviation of |object| over the pixels at least `margin` from every edge (the
+// edges of a stitched image are reached by few patches).
+std::pair<double, double> interior_amplitude_stats(const std::string& recon, int64_t margin) {
+  const io::NpzReader npz(recon);
+  const auto object = npz.read("object");
+  const auto h = object.shape()[0], w = object.shape()[1];
+  const auto* z = object.data_as<std::complex<float>>();
+  double sum = 0, sum2 = 0;
+  int64_t count = 0;
+  for (int64_t r = margin; r < h - margin; ++r) {
+    for (int64_t c = margin; c < w - margin; ++c) {
+      const double a = std::abs(z[r * w + c]);
+      EXPECT_TRUE(std::isfinite(a)) << recon << " pixel " << r << ", " << c;
+      sum += a;
+      sum2 += a * a;
+      ++count;
+    }
+  }
+  const double mean = sum / static_cast<double>(count);
+  return {mean, std::sqrt(std::max(0.0, sum2 / static_cast<double>(count) - mean * mean))};
+}
+
+TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
+  if (!fs::exists(star_path())) GTEST_SKIP() << star_path() << " is absent";
+  TempDir dir;
+  for (const char* half : {"0", "1"}) {
+    const std::string data = dir.file(std::string("half") + half + ".npz");
+    const auto convert = run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 2:" + half);
+    ASSERT_EQ(convert.exit_code, 0) << convert.err;
+    const std::string run = dir.file(std::string("run") + half);
+    const auto train = run_cli("train --train_data_file '" + data + "' --output_dir '" + run +
+                               "' --N 64 --gridsize 1 --object_big false --nepochs 6 --n_filters_scale 1 "
+                               "--batch_size 16 --early_stop_patience 0 --threads 2 --quiet");
+    ASSERT_EQ(train.exit_code, 0) << train.err;
+    const std::string recon = dir.file(std::string("recon") + half);
+    const auto infer = run_cli("infer --model_path '" + run + "' --test_data_file '" + data + "' --output_dir '" +
+                               recon + "' --stitch_crop 32 --threads 2 --quiet");
+    ASSERT_EQ(infer.exit_code, 0) << infer.err;
+    const auto [mean, std] = interior_amplitude_stats(recon + "/reconstruction.npz", 20);
+    EXPECT_GT(mean, 0) << half;
+    EXPECT_GT(std / mean, 0.05) << "half " << half << ": the amplitude image is flat (std " << std << ", mean " << mean
+                                << ")";
+  }
+  const auto evaluate = run_cli("evaluate --reconstruction '" + dir.file("recon0/reconstruction.npz") +
+                                "' --reference '" + dir.file("recon1/reconstruction.npz") + "' --output_dir '" +
+                                dir.file("frc") + "' --json");
+  ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
+  const auto metrics = nlohmann::json::parse(evaluate.out);
+  // The halves are compared and the FRC is measured. How well they agree is not asserted yet: at
+  // these quick settings the gridsize-1 reconstructions carry a patch mosaic of the scan's period
+  // and their Pearson r is small (0.05-0.12 measured), so its sign is not a stable check (issue 8).
+  ASSERT_TRUE(metrics["amplitude"]["pearson"].is_number()) << metrics.dump(1);
+  EXPECT_TRUE(metrics["resolution"]["amplitude"].contains("frc1over7_half_period_px"));
+  EXPECT_TRUE(fs::exists(dir.file("frc/frc.png")));
+}
+
+}  // namespace
+}  // namespace ptychopinn
