@@ -5,11 +5,13 @@
 // with the achieved network GFLOP/s (FLOPs from the layer shapes, nets::forward_flops; backward
 // counted as twice the forward) as a fraction of the measured FMA peak for the same thread count.
 // bench/pinn_torch.py, the same network and physics in PyTorch, runs in the same invocation on the
-// same threads (skipped, saying why, when /usr/bin/python3 has no torch).
+// same threads (skipped, saying why, when /usr/bin/python3, or $PTYCHOPINN_BENCH_PYTHON, has no torch).
 //
 // Prints a table; never pass/fail (../shared/STYLE.md rule 27).
-// Run: build/bench/pinn_bench [--threads T] [--seconds S] [--infer_batch B] [--no-python]
+// Run: build/bench/pinn_bench [--threads T] [--seconds S] [--infer_batch B] [--repeats R] [--device cpu|cuda]
+//      [--no-python]
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <torch/cuda.h>
 
 #include "fma_peak.h"
 #include "ptychopinn/config/model_config.h"
@@ -55,18 +59,34 @@ struct Rates {
 constexpr int kTrainBatch = 16;  // TrainingConfig's default batch_size
 
 // Calls per second of `step` over at least `seconds`, after two warm-up calls.
+// On CUDA every call is followed by a device synchronisation, so the time is the kernels' and not
+// only their launches'.
+// The median of `repeats` measurements of `seconds` each: a shared machine's rates drift by tens of
+// per cent from one measurement to the next.
 template <class Step>
-double calls_per_second(Step&& step, double seconds) {
-  step();
-  step();
-  long long count = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (;;) {
+double calls_per_second(Step&& step, double seconds, const torch::Device& device, int repeats) {
+  auto synced = [&] {
     step();
-    ++count;
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    if (elapsed.count() >= seconds) return static_cast<double>(count) / elapsed.count();
+    if (device.is_cuda()) torch::cuda::synchronize();
+  };
+  synced();
+  synced();
+  std::vector<double> rates;
+  for (int r = 0; r < repeats; ++r) {
+    long long count = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      synced();
+      ++count;
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+      if (elapsed.count() >= seconds) {
+        rates.push_back(static_cast<double>(count) / elapsed.count());
+        break;
+      }
+    }
   }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
 }
 
 config::TrainingConfig config_for(const Case& c) {
@@ -77,19 +97,20 @@ config::TrainingConfig config_for(const Case& c) {
   return cfg;
 }
 
-Rates measure_cpp(const Case& c, double seconds, int kInferBatch) {
+Rates measure_cpp(const Case& c, double seconds, int kInferBatch, const torch::Device& device, int repeats) {
   const auto cfg = config_for(c);
   const double scale = std::sqrt(cfg.nphotons) / (c.N / 2.0);
   const auto f32 = torch::TensorOptions(torch::kFloat32);
   const auto probe = physics::normalize_probe(physics::default_probe(c.N, f32), cfg.model.probe_scale);
   model::PinnModel model(model::PinnOptions::from(cfg, scale), probe);
+  model->to(device);
   model->train();
   auto optimizer = train::make_optimizer(cfg, model->parameters());
   torch::manual_seed(1);
   const int64_t channels = static_cast<int64_t>(c.gridsize) * c.gridsize;
   data::Batch batch;
-  batch.patterns = torch::rand({kTrainBatch, channels, c.N, c.N}, f32);
-  batch.coords_relative = (torch::rand({kTrainBatch, channels, 2}, f32) - 0.5) * 4 * (c.gridsize - 1);
+  batch.patterns = torch::rand({kTrainBatch, channels, c.N, c.N}, f32).to(device);
+  batch.coords_relative = ((torch::rand({kTrainBatch, channels, 2}, f32) - 0.5) * 4 * (c.gridsize - 1)).to(device);
   Rates r;
   for (const auto& p : model->parameters()) {
     if (p.requires_grad()) r.trainable_parameters += p.numel();
@@ -101,30 +122,33 @@ Rates measure_cpp(const Case& c, double seconds, int kInferBatch) {
                                               loss.total.backward();
                                               optimizer->step();
                                             },
-                                            seconds);
+                                            seconds, device, repeats);
   model->eval();
-  const auto patterns = torch::rand({kInferBatch, channels, c.N, c.N}, f32);
+  const auto patterns = torch::rand({kInferBatch, channels, c.N, c.N}, f32).to(device);
   r.infer_patterns_per_s = static_cast<double>(kInferBatch * channels) * calls_per_second(
                                                                              [&] {
                                                                                torch::NoGradGuard guard;
                                                                                auto out = model->generate(patterns);
                                                                              },
-                                                                             seconds);
+                                                                             seconds, device, repeats);
   return r;
 }
 
 // Runs bench/pinn_torch.py for every case; an empty map (and a line on stderr) when it cannot.
 std::map<std::pair<int, int>, Rates> measure_python(const std::vector<Case>& cases, int threads, double seconds,
-                                                     int kInferBatch, std::string& version) {
+                                                     int kInferBatch, const std::string& device, int repeats,
+                                                     std::string& version) {
   std::map<std::pair<int, int>, Rates> out;
-  if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
-    std::cerr << "pinn_bench: /usr/bin/python3 cannot import torch (apt-get install python3-torch); "
+  const char* env = std::getenv("PTYCHOPINN_BENCH_PYTHON");
+  const std::string python = env && *env ? env : "/usr/bin/python3";
+  if (std::system((python + " -c 'import torch' >/dev/null 2>&1").c_str()) != 0) {
+    std::cerr << "pinn_bench: " << python << " cannot import torch (apt-get install python3-torch); "
                  "the Python column is left out\n";
     return out;
   }
   std::ostringstream cmd;
-  cmd << "/usr/bin/python3 " << PTYCHOPINN_BENCH_DIR << "/pinn_torch.py --threads " << threads << " --seconds "
-      << seconds;
+  cmd << python << " " << PTYCHOPINN_BENCH_DIR << "/pinn_torch.py --threads " << threads << " --seconds "
+      << seconds << " --device " << device << " --repeats " << repeats;
   for (const auto& c : cases) {
     config::TrainingConfig cfg = config_for(c);
     cmd << " --case " << c.N << ':' << c.gridsize << ':' << config::canvas_size(cfg.model) << ':' << kTrainBatch
@@ -169,6 +193,8 @@ int main(int argc, char** argv) {
   double seconds = 3.0;
   bool python = true;
   int infer_batch = 16;  // ReconstructOptions' default batch_size
+  std::string device_name = "cpu";
+  int repeats = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) {
@@ -177,16 +203,29 @@ int main(int argc, char** argv) {
       seconds = std::atof(argv[++i]);
     } else if (a == "--infer_batch" && i + 1 < argc) {
       infer_batch = std::atoi(argv[++i]);
+    } else if (a == "--repeats" && i + 1 < argc) {
+      repeats = std::atoi(argv[++i]);
+    } else if (a == "--device" && i + 1 < argc) {
+      device_name = argv[++i];
     } else if (a == "--no-python") {
       python = false;
     } else {
       std::cerr << "usage: pinn_bench [--threads T (default: all cores)] [--seconds S (per measurement, default 3)] "
-                   "[--infer_batch B (default 16)] [--no-python]\n";
+                   "[--infer_batch B (default 16)] [--device cpu|cuda] [--repeats R (median of R, default 3)] [--no-python]\n";
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
-  if (threads < 1 || !(seconds > 0) || infer_batch < 1) {
-    std::cerr << "pinn_bench: --threads and --infer_batch must be >= 1 and --seconds > 0\n";
+  if (device_name != "cpu" && device_name != "cuda") {
+    std::cerr << "pinn_bench: --device " << device_name << ": expected cpu or cuda\n";
+    return 2;
+  }
+  if (device_name == "cuda" && !torch::cuda::is_available()) {
+    std::cerr << "pinn_bench: --device cuda, but LibTorch sees no CUDA device\n";
+    return 2;
+  }
+  const torch::Device device(device_name == "cuda" ? torch::kCUDA : torch::kCPU);
+  if (threads < 1 || !(seconds > 0) || infer_batch < 1 || repeats < 1) {
+    std::cerr << "pinn_bench: --threads, --infer_batch and --repeats must be >= 1 and --seconds > 0\n";
     return 2;
   }
   train::configure_threads(threads);
@@ -194,15 +233,17 @@ int main(int argc, char** argv) {
 
   const auto peak = bench::measure_fma_peak(threads, 1.0);
   std::map<std::pair<int, int>, Rates> cpp;
-  for (const auto& c : cases) cpp[{c.N, c.gridsize}] = measure_cpp(c, seconds, infer_batch);
+  for (const auto& c : cases) cpp[{c.N, c.gridsize}] = measure_cpp(c, seconds, infer_batch, device, repeats);
   std::string torch_version = "not run";
-  const auto py = python ? measure_python(cases, threads, seconds, infer_batch, torch_version) : decltype(cpp){};
+  const auto py = python ? measure_python(cases, threads, seconds, infer_batch, device_name, repeats, torch_version) : decltype(cpp){};
 
-  std::printf("FMA peak: %.1f GFLOP/s (%s, %d threads); LibTorch threads: %d; Python torch %s\n", peak.gflops,
-              peak.isa.c_str(), peak.threads, threads, torch_version.c_str());
+  std::printf("device: %s; CPU FMA peak: %.1f GFLOP/s (%s, %d threads; the 'of peak' columns use it, so they mean "
+              "something on the CPU only); LibTorch threads: %d; Python torch %s\n",
+              device_name.c_str(), peak.gflops, peak.isa.c_str(), peak.threads, threads, torch_version.c_str());
   std::printf("train: batch %d groups, zero_grad + forward + Poisson NLL + backward + Adam; "
-              "infer: batch %d groups, generator under no_grad. GFLOP/s: network convolutions only.\n\n",
-              kTrainBatch, infer_batch);
+              "infer: batch %d groups, generator under no_grad. GFLOP/s: network convolutions only. "
+              "Median of %d runs of %g s each.\n\n",
+              kTrainBatch, infer_batch, repeats, seconds);
   std::printf("| %-10s | %-14s | %10s | %9s | %9s | %7s | %10s | %9s | %7s |\n", "case", "implementation",
               "parameters", "samples/s", "GFLOP/s", "of peak", "patterns/s", "GFLOP/s", "of peak");
   std::printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(12, '-').c_str(), std::string(16, '-').c_str(),

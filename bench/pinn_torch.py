@@ -147,28 +147,37 @@ class Pinn(nn.Module):
         return far.abs() * self.scale
 
 
-def rate(step, seconds):
-    step()  # warm-up: allocator, oneDNN primitive caches
-    step()
-    count, start = 0, time.perf_counter()
-    while True:
+def rate(step, seconds, device, repeats):
+    def synced():
         step()
-        count += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
+    synced()  # warm-up: allocator, oneDNN primitive caches
+    synced()
+    rates = []
+    for _ in range(repeats):
+        count, start = 0, time.perf_counter()
+        while True:
+            synced()
+            count += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                rates.append(count / elapsed)
+                break
+    return sorted(rates)[len(rates) // 2]
 
 
-def run_case(n, gridsize, canvas, train_batch, infer_batch, seconds):
+def run_case(n, gridsize, canvas, train_batch, infer_batch, seconds, device, repeats):
     torch.manual_seed(1)
     c = gridsize * gridsize
     probe = torch.polar(torch.ones(n, n), torch.zeros(n, n))
     scale = math.sqrt(1e9) / (n / 2)
-    model = Pinn(n, gridsize, canvas, probe, scale)
+    model = Pinn(n, gridsize, canvas, probe, scale).to(device)
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-    patterns = torch.rand(train_batch, c, n, n)
-    offsets = (torch.rand(train_batch, c, 2) - 0.5) * 4 * (gridsize - 1)
+    patterns = torch.rand(train_batch, c, n, n, device=device)
+    offsets = (torch.rand(train_batch, c, 2, device=device) - 0.5) * 4 * (gridsize - 1)
     observed = (patterns * scale) ** 2
 
     def train_step():
@@ -178,14 +187,14 @@ def run_case(n, gridsize, canvas, train_batch, infer_batch, seconds):
         loss.backward()
         optimizer.step()
 
-    train_groups = rate(train_step, seconds) * train_batch
-    infer_patterns_in = torch.rand(infer_batch, c, n, n)
+    train_groups = rate(train_step, seconds, device, repeats) * train_batch
+    infer_patterns_in = torch.rand(infer_batch, c, n, n, device=device)
 
     def infer_step():
         with torch.no_grad():
             model.generator(infer_patterns_in)
 
-    infer_patterns = rate(infer_step, seconds) * infer_batch * c
+    infer_patterns = rate(infer_step, seconds, device, repeats) * infer_batch * c
     return {"N": n, "gridsize": gridsize, "trainable_parameters": params,
             "train_samples_per_s": train_groups, "infer_patterns_per_s": infer_patterns}
 
@@ -194,12 +203,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--repeats", type=int, default=3, help="median of this many measurements")
     parser.add_argument("--case", action="append", required=True, help="N:gridsize:canvas:train_batch:infer_batch")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     for case in args.case:
         n, g, m, tb, ib = (int(v) for v in case.split(":"))
-        result = run_case(n, g, m, tb, ib, args.seconds)
+        result = run_case(n, g, m, tb, ib, args.seconds, torch.device(args.device), args.repeats)
         result["torch_version"] = torch.__version__
         print(json.dumps(result), flush=True)
 

@@ -3,7 +3,7 @@
 # trains for a few minutes, reconstructs the test set, evaluates it against the true object and
 # writes a report, everything under demo-output/ (REPORT.md says what each file is).
 #   BUILD_DIR  build folder (default: build)     OUT  output folder (default: demo-output)
-#   EPOCHS     training epochs (default 8)       N_GROUPS  training groups (default 256)
+#   EPOCHS     training epochs (default 10)      N_GROUPS  training groups (default 960, every training position)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -24,8 +24,8 @@ mkdir -p "$out"
 
 # The embedded default: a `lines` object, N = 64, gridsize 2, 1e9 photons per pattern; the object's
 # top rows make the training set and its bottom rows the test set (no pixel in common).
-epochs=${EPOCHS:-8}
-n_groups=${N_GROUPS:-256}
+epochs=${EPOCHS:-10}
+n_groups=${N_GROUPS:-960}
 say "3/8 simulating training and test data (lines, N=64, gridsize 2)"
 "$pp" simulate --object lines --set_phi --N 64 --gridsize 2 --object_size 320 --scan random --n_images 1600 \
   --nphotons 1e9 --split 0.6 --seed 1 --output "$out/lines.npz"
