@@ -1,11 +1,13 @@
 // `ptychopinn convert IN OUT`: another facility's scan file to a contract NPZ (docs/formats.md).
-// Formats: tike NPZ (bzip2-compressed or not).
+// Formats: tike NPZ (bzip2-compressed or not), CXI (HDF5).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "ptychopinn/convert/cxi_scan.h"
 #include "ptychopinn/convert/tike_scan.h"
 #include "ptychopinn/io/file_format.h"
 
@@ -23,9 +25,9 @@ io::FileFormat sniff(const std::string& path) {
 std::string detect_format(const std::string& path) {
   const auto format = sniff(path);
   if (format == io::FileFormat::kZip || format == io::FileFormat::kBzip2) return "tike";
+  if (format == io::FileFormat::kHdf5) return "cxi";
   throw std::invalid_argument(path + ": is " + io::to_string(format) +
-                              "; expected a tike NPZ scan (.npz or .npz.bz2). HDF5 inputs (CXI, ptychodus) are "
-                              "not supported by this version");
+                              "; expected a tike NPZ scan (.npz or .npz.bz2) or a CXI file (HDF5)");
 }
 
 }  // namespace
@@ -35,14 +37,16 @@ int run_convert(const std::vector<std::string>& args) {
                "(amplitudes with DC at the centre, positions in object pixels, probeGuess, _metadata),\n"
                "ready for `ptychopinn train` and `ptychopinn infer`.\n"
                "Formats: tike NPZ (data = counts with DC at the corner, probe, scan = (row, column)),\n"
-               "bzip2-compressed or not.",
+               "bzip2-compressed or not; CXI (/entry_1: detector data, mask, distance, pixel size,\n"
+               "wavelength or energy, sample translations in metres; object pixel = wavelength x distance /\n"
+               "(N x detector pixel)).",
                "convert"};
   std::string input, output, from = "auto";
   convert::TikeConvertOptions tike;
   app.add_option("IN", input, "the scan file")->required()->check(CLI::ExistingFile);
   app.add_option("OUT", output, "the contract NPZ to write")->required();
-  app.add_option("--from", from, "input format: auto (from the file's contents) or tike")
-      ->check(CLI::IsMember({"auto", "tike"}))
+  app.add_option("--from", from, "input format: auto (from the file's contents), tike or cxi")
+      ->check(CLI::IsMember({"auto", "tike", "cxi"}))
       ->capture_default_str();
   app.add_option("--crop", tike.crop,
                  "keep the central N x N detector pixels (even); the object pixel grows by the same factor, "
@@ -76,14 +80,34 @@ int run_convert(const std::vector<std::string>& args) {
   }
 
   if (from == "auto") from = detect_format(input);
-  const auto scan = convert::read_tike_scan(input);
-  for (const auto& note : scan.notes) std::cerr << "note: " << note << "\n";
-  const auto data = convert::contract_from_tike(scan, tike);
+  convert::ContractData data;
+  if (from == "cxi") {
+    if (tike.subsample_every != 1) {
+      std::cerr << "convert: --subsample is supported for tike scans only\n";
+      return 1;
+    }
+    convert::CxiConvertOptions cxi;
+    cxi.crop = tike.crop;
+    cxi.probe_scale = tike.probe_scale;
+    data = convert::contract_from_cxi(convert::read_cxi_scan(input), cxi);
+  } else {
+    const auto scan = convert::read_tike_scan(input);
+    data = convert::contract_from_tike(scan, tike);
+  }
+  if (data.metadata.contains("notes")) {
+    for (const auto& note : data.metadata["notes"]) std::cerr << "note: " << note.get<std::string>() << "\n";
+  }
   convert::write_contract_npz(output, data);
   const auto& physics = data.metadata.at("physics_parameters");
+  const auto& source = data.metadata.at("source");
+  std::ostringstream pixel;
+  if (source.contains("object_pixel_size_m")) {
+    pixel << "object pixel " << source["object_pixel_size_m"].get<double>() << " m";
+  } else {
+    pixel << "object pixel x" << source["object_pixel_scale"].get<double>();
+  }
   std::cout << output << ": " << data.diffraction.size(0) << " patterns of " << data.diffraction.size(1) << " x "
-            << data.diffraction.size(2) << " (from " << from << ", object pixel x"
-            << data.metadata.at("source").at("object_pixel_scale").get<double>() << "), mean "
+            << data.diffraction.size(2) << " (from " << from << ", " << pixel.str() << "), mean "
             << physics.at("nphotons").get<double>() << " photons per pattern\n";
   return 0;
 }

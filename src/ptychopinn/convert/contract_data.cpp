@@ -5,6 +5,7 @@
 
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/tensor_convert.h"
+#include "ptychopinn/util/version.h"
 
 namespace ptychopinn::convert {
 
@@ -19,6 +20,21 @@ io::NpyArray doubles(const std::vector<double>& v) {
 }
 
 }  // namespace
+
+nlohmann::json converted_metadata(const torch::Tensor& counts, double probe_scale, nlohmann::json source,
+                                  const std::vector<std::string>& transformations,
+                                  const std::vector<std::string>& notes) {
+  const double nphotons = counts.sum({1, 2}).mean().item<double>();
+  nlohmann::json m = {
+      {"schema_version", "1.0.0"},
+      {"creation_info", {{"script", "ptychopinn convert"}, {"ptychopinn_version", kVersion}}},
+      {"physics_parameters", {{"nphotons", nphotons}, {"N", counts.size(-1)}, {"probe_scale", probe_scale}}},
+      {"source", std::move(source)},
+      {"data_transformations", transformations},
+  };
+  if (!notes.empty()) m["notes"] = notes;
+  return m;
+}
 
 void validate(const ContractData& d, const std::string& where) {
   const auto& x = d.diffraction;

@@ -23,6 +23,13 @@ struct ContractData {
   nlohmann::json metadata;
 };
 
+// The _metadata every converter writes: schema and creation info, physics_parameters (nphotons =
+// the mean counts per pattern of `counts` [M, N, N], N, probe_scale), the converter's `source`
+// description, `transformations` (sentences) and `notes` (omitted when empty).
+nlohmann::json converted_metadata(const torch::Tensor& counts, double probe_scale, nlohmann::json source,
+                                  const std::vector<std::string>& transformations,
+                                  const std::vector<std::string>& notes);
+
 // Throws std::invalid_argument "<where>: <what>; expected <constraint>" for a wrong shape or dtype,
 // a count mismatch, a non-finite or negative amplitude, a non-finite position, or a patch that
 // leaves the canvas.

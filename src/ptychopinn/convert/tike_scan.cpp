@@ -8,7 +8,6 @@
 #include "ptychopinn/io/bzip2.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/physics/probe.h"
-#include "ptychopinn/util/version.h"
 
 namespace ptychopinn::convert {
 
@@ -122,26 +121,20 @@ ContractData contract_from_tike(const TikeScan& scan, const TikeConvertOptions& 
   d.ycoords.assign(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
   d.probe = physics::normalize_probe(resample_probe(scan.probe, n), options.probe_scale).to(torch::kComplexFloat);
 
-  const double nphotons = counts.sum({1, 2}).mean().item<double>();
-  d.metadata = {
-      {"schema_version", "1.0.0"},
-      {"creation_info", {{"script", "ptychopinn convert"}, {"ptychopinn_version", kVersion}}},
-      {"physics_parameters", {{"nphotons", nphotons}, {"N", n}, {"probe_scale", options.probe_scale}}},
-      {"source",
-       {{"format", "tike"},
-        {"file", std::filesystem::path(scan.path).filename().string()},
-        {"patterns", scan.counts.size(0)},
-        {"detector_pixels", full},
-        {"crop", options.crop > 0 ? nlohmann::json(options.crop) : nlohmann::json(nullptr)},
-        {"object_pixel_scale", pixel_scale},
-        {"subsample", {{"every", options.subsample_every}, {"index", options.subsample_index}}},
-        {"position_origin_px", {{"row", rows.min().item<double>()}, {"column", cols.min().item<double>()}}}}},
-      {"data_transformations",
-       nlohmann::json::array({"counts -> sqrt, fftshift (DC to the centre)",
-                              "(row, column) -> (y, x), divided by object_pixel_scale, shifted to start at N/2",
-                              "probe: leading axes removed, spectrum cropped to N, normalised"})},
-  };
-  for (const auto& note : scan.notes) d.metadata["notes"].push_back(note);
+  d.metadata = converted_metadata(
+      counts, options.probe_scale,
+      {{"format", "tike"},
+       {"file", std::filesystem::path(scan.path).filename().string()},
+       {"patterns", scan.counts.size(0)},
+       {"detector_pixels", full},
+       {"crop", options.crop > 0 ? nlohmann::json(options.crop) : nlohmann::json(nullptr)},
+       {"object_pixel_scale", pixel_scale},
+       {"subsample", {{"every", options.subsample_every}, {"index", options.subsample_index}}},
+       {"position_origin_px", {{"row", rows.min().item<double>()}, {"column", cols.min().item<double>()}}}},
+      {"counts -> sqrt, fftshift (DC to the centre)",
+       "(row, column) -> (y, x), divided by object_pixel_scale, shifted to start at N/2",
+       "probe: leading axes removed, spectrum cropped to N, normalised"},
+      scan.notes);
   return d;
 }
 
