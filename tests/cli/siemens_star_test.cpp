@@ -81,5 +81,27 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
   EXPECT_TRUE(fs::exists(dir.file("frc/frc.png")));
 }
 
+// The measured probe lights the patch border: with object_big (the default) train says so and
+// names the fix; with --object_big false it does not. config.yaml records the dataset's nphotons.
+TEST(SiemensStar, TrainWarnsAboutTheBorderGainAndRecordsTheDatasetsPhotons) {
+  if (!fs::exists(star_path())) GTEST_SKIP() << star_path() << " is absent";
+  TempDir dir;
+  const std::string data = dir.file("star.npz");
+  ASSERT_EQ(run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 8:0").exit_code, 0);
+  const std::string common = " --N 64 --gridsize 1 --nepochs 1 --n_groups 32 --n_filters_scale 1 --threads 2 --quiet";
+  const auto warned = run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("a") + "'" + common);
+  ASSERT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("multiplies the decoder's border by 1000"), std::string::npos) << warned.err;
+  EXPECT_NE(warned.err.find("--object_big false"), std::string::npos) << warned.err;
+  std::ifstream yaml(dir.file("a") + "/config.yaml");
+  std::stringstream text;
+  text << yaml.rdbuf();
+  EXPECT_EQ(text.str().find("nphotons: 1.0e+09"), std::string::npos) << text.str();
+  const auto quiet = run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("b") +
+                             "' --object_big false" + common);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("border by 1000"), std::string::npos) << quiet.err;
+}
+
 }  // namespace
 }  // namespace ptychopinn
