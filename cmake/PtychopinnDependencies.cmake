@@ -64,6 +64,11 @@ else()
   target_link_libraries(pp_hdf5 INTERFACE ${HDF5_LIBRARIES})
 endif()
 
+# liblzf (liblzf-dev): the LZF filter of ptychodus' diffraction files (io/lzf_filter.h).
+pkg_check_modules(LZF REQUIRED IMPORTED_TARGET liblzf)
+add_library(pp_lzf INTERFACE)
+target_link_libraries(pp_lzf INTERFACE PkgConfig::LZF)
+
 # libbz2 (libbz2-dev): reading bzip2-compressed NPZ scans such as tike's test data (io/bzip2.h).
 find_package(BZip2 REQUIRED)
 add_library(pp_bzip2 INTERFACE)
