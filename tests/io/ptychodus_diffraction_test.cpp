@@ -14,6 +14,7 @@
 
 #include "ptychopinn/io/lzf_filter.h"
 #include "ptychopinn/util/errors.h"
+#include "h5py_available.h"
 #include "support/error_of.h"
 #include "support/run_command.h"
 
@@ -21,6 +22,8 @@ namespace ptychopinn::io {
 namespace {
 
 using ::ptychopinn::testing::error_of;
+using ::ptychopinn::testing::io_error_of;
+using ::ptychopinn::testing::python3;
 using ::ptychopinn::testing::run_command;
 using ::ptychopinn::testing::TempDir;
 
@@ -45,25 +48,7 @@ AssembledDiffraction sample(std::int64_t count = kN, std::int64_t h = kH, std::i
   return d;
 }
 
-// The IoError message of fn, or "" when it throws none.
-template <class F>
-std::string io_error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const IoError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string python3() { return PTYCHOPINN_PYTHON3; }
 std::string checker() { return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_diffraction_check.py"; }
-bool h5py_available() {
-  static const bool ok = run_command(python3() + " -c 'import h5py, numpy'").exit_code == 0;
-  return ok;
-}
-#define SKIP_WITHOUT_H5PY() \
-  if (!h5py_available()) GTEST_SKIP() << python3() << " cannot import h5py and numpy (install python3-h5py)"
 
 TEST(PtychodusDiffraction, RoundTripsThroughOurReader) {
   TempDir dir;

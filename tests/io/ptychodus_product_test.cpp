@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "h5py_available.h"
 #include "support/error_of.h"
 #include "support/run_command.h"
 #include "ptychopinn/util/errors.h"
@@ -26,6 +27,8 @@ namespace ptychopinn::io {
 namespace {
 
 using ::ptychopinn::testing::error_of;
+using ::ptychopinn::testing::io_error_of;
+using ::ptychopinn::testing::python3;
 using ::ptychopinn::testing::run_command;
 using ::ptychopinn::testing::TempDir;
 
@@ -116,27 +119,7 @@ void expect_identical(const Product& got, const Product& want) {
   EXPECT_TRUE(same_bits(got.loss_values, want.loss_values));
 }
 
-// The IoError message of fn, or "" when it throws none.
-template <class F>
-std::string io_error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const IoError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string python3() { return PTYCHOPINN_PYTHON3; }
 std::string checker() { return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_product_check.py"; }
-bool h5py_available() {
-  static const bool ok = run_command(python3() + " -c 'import h5py, numpy'").exit_code == 0;
-  return ok;
-}
-#define SKIP_WITHOUT_H5PY()                                                                                 \
-  if (!h5py_available())                                                                                    \
-  GTEST_SKIP() << python3() << " cannot import h5py and numpy (install python3-h5py); the checks of what " \
-               << "ptychodus would read need them"
 
 std::vector<std::string> temp_files_in(const std::string& dir) {
   std::vector<std::string> names;

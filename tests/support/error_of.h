@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ptychopinn/util/errors.h"
+
 namespace ptychopinn::testing {
 
 template <class F>
@@ -11,6 +13,17 @@ std::string error_of(F&& fn) {
   try {
     fn();
   } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The same for ptychopinn::IoError (unreadable, malformed or unwritable files).
+template <class F>
+std::string io_error_of(F&& fn) {
+  try {
+    fn();
+  } catch (const IoError& e) {
     return e.what();
   }
   return "";

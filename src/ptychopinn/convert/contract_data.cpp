@@ -68,6 +68,13 @@ void validate(const ContractData& d, const std::string& where) {
          "[" + std::to_string(n) + ", " + std::to_string(n) + "] complex64");
   }
   if (!torch::isfinite(torch::view_as_real(p)).all().item<bool>()) fail(where, "probe has NaN or Inf", "finite");
+  const auto& o = d.object_guess;
+  if (o.defined()) {
+    if (o.dim() != 2 || o.scalar_type() != torch::kComplexFloat) {
+      fail(where, "objectGuess is " + c10::str(o.sizes()) + " " + std::string(o.dtype().name()), "[H, W] complex64");
+    }
+    if (!torch::isfinite(torch::view_as_real(o)).all().item<bool>()) fail(where, "objectGuess has NaN or Inf", "finite");
+  }
 }
 
 void write_contract_npz(const std::string& path, const ContractData& d) {
@@ -79,6 +86,7 @@ void write_contract_npz(const std::string& path, const ContractData& d) {
   writer.add("ycoords", doubles(d.ycoords));
   writer.add("scan_index", io::NpyArray::zeros(io::DType::kInt64, {m}));
   writer.add("probeGuess", io::from_tensor(d.probe.contiguous()));
+  if (d.object_guess.defined()) writer.add("objectGuess", io::from_tensor(d.object_guess.contiguous()));
   writer.add("_metadata", io::NpyArray::scalar_string(d.metadata.dump()));
   writer.close();
 }

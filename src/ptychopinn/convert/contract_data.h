@@ -18,6 +18,8 @@ struct ContractData {
   std::vector<double> xcoords, ycoords;
   // [N, N] complex64, normalised (physics::normalize_probe).
   torch::Tensor probe;
+  // Optional [H, W] complex64 object on the positions' pixel frame, written as objectGuess.
+  torch::Tensor object_guess;
   // Written as `_metadata` (JSON): at least physics_parameters.nphotons (the mean counts per
   // pattern, which `ptychopinn train` takes as its nphotons) and creation_info.
   nlohmann::json metadata;
@@ -35,7 +37,8 @@ nlohmann::json converted_metadata(const torch::Tensor& counts, double probe_scal
 // leaves the canvas.
 void validate(const ContractData& data, const std::string& where);
 
-// Validates, then writes diffraction, xcoords, ycoords, scan_index (zeros), probeGuess and _metadata
+// Validates, then writes diffraction, xcoords, ycoords, scan_index (zeros), probeGuess, objectGuess
+// (when there is one) and _metadata
 // (stored members; atomic). Throws IoError naming `path` when it cannot be written.
 void write_contract_npz(const std::string& path, const ContractData& data);
 

@@ -6,6 +6,7 @@
 
 #include "ptychopinn/convert/detector_crop.h"
 #include "ptychopinn/io/hdf5_file.h"
+#include "ptychopinn/io/lzf_filter.h"
 #include "ptychopinn/physics/probe.h"
 
 namespace ptychopinn::convert {
@@ -49,6 +50,7 @@ double positive_scalar(const io::hdf5::Reader& r, const std::string& path, const
 
 CxiScan read_cxi_scan(const std::string& path) {
   const io::hdf5::Where where{path};
+  io::register_lzf_filter();  // CXI writers may compress with LZF as ptychodus does
   io::hdf5::QuietErrors quiet;
   const io::hdf5::Reader r(path, where, "a CXI file");
   for (const char* key : {kData, kDistance, kPixelX, kPixelY, kTranslation}) {
