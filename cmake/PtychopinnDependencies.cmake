@@ -73,3 +73,15 @@ target_link_libraries(pp_lzf INTERFACE PkgConfig::LZF)
 find_package(BZip2 REQUIRED)
 add_library(pp_bzip2 INTERFACE)
 target_link_libraries(pp_bzip2 INTERFACE BZip2::BZip2)
+
+# The Python module (python/): Debian's python3 (python3-dev) and pybind11 (pybind11-dev). The
+# interpreter is /usr/bin/python3 unless Python3_EXECUTABLE says otherwise: another python3 may come
+# first on PATH, and the module must match the interpreter that imports it.
+if(PTYCHOPINN_BUILD_PYTHON)
+  if(NOT Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 REQUIRED COMPONENTS Interpreter Development.Module)
+  set(PYBIND11_FINDPYTHON ON)
+  find_package(pybind11 2.6 REQUIRED CONFIG)
+endif()

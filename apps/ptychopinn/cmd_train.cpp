@@ -129,7 +129,10 @@ class CliObserver : public train::TrainObserver {
 // simulated disk probe nothing lights that border; a measured probe often does, and training then
 // drives the object to zero. A sentence for the user when that is likely.
 std::optional<std::string> border_gain_warning(const config::TrainingConfig& config, const torch::Tensor& probe) {
-  if (!config.model.object_big || !config.model.probe_big) return std::nullopt;
+  if (!config.model.object_big || !config.model.probe_big ||
+      config.model.merge_denominator != config::MergeDenominator::kReference) {
+    return std::nullopt;
+  }
   const auto energy = probe.abs().square().to(torch::kFloat64);
   const auto ring = 1 - physics::center_mask(probe.size(-1), energy.options());
   const double outside = (energy * ring).sum().item<double>() / std::max(1e-300, energy.sum().item<double>());
@@ -139,7 +142,8 @@ std::optional<std::string> border_gain_warning(const config::TrainingConfig& con
   return std::string("the probe has ") + share +
          " of its energy outside the central N/2 x N/2 block, where the object_big merge multiplies the "
          "decoder's border by 1000 (the reference's merge); training then tends to drive the object to zero. " +
-         (config.model.gridsize == 1 ? "With gridsize 1, use --object_big false." : "Consider --probe_big false.");
+         (config.model.gridsize == 1 ? "With gridsize 1, use --object_big false."
+                                     : "Use --merge_denominator co_masked (or --probe_big false).");
 }
 
 }  // namespace

@@ -87,6 +87,16 @@ std::string to_string(AmpActivation v) {
   return "?";
 }
 
+std::string to_string(MergeDenominator v) {
+  switch (v) {
+    case MergeDenominator::kReference:
+      return "reference";
+    case MergeDenominator::kCoMasked:
+      return "co_masked";
+  }
+  return "?";
+}
+
 std::string to_string(Backend v) {
   switch (v) {
     case Backend::kLibtorch:
@@ -174,6 +184,7 @@ GeneratorOutputMode parse_generator_output_mode(const std::string& s) {
   return parse_enum<GeneratorOutputMode>(s);
 }
 AmpActivation parse_amp_activation(const std::string& s) { return parse_enum<AmpActivation>(s); }
+MergeDenominator parse_merge_denominator(const std::string& s) { return parse_enum<MergeDenominator>(s); }
 TorchLossMode parse_torch_loss_mode(const std::string& s) { return parse_enum<TorchLossMode>(s); }
 GradientClipAlgorithm parse_gradient_clip_algorithm(const std::string& s) {
   return parse_enum<GradientClipAlgorithm>(s);

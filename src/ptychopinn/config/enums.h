@@ -41,6 +41,11 @@ enum class GeneratorOutputMode {
 // ModelConfig::amp_activation: the amplitude decoder's output activation.
 enum class AmpActivation { kSigmoid, kSwish, kSoftplus, kRelu };  // sigmoid swish softplus relu
 
+// ModelConfig::merge_denominator: how object_big merges a group's patches (DESIGN.md decision 2;
+// physics::MergeDenominator). reference: the reference's formula, which gains 1000x outside the
+// central windows; co_masked: the numerator masked like the denominator (the Torch port's fix).
+enum class MergeDenominator { kReference, kCoMasked };  // reference co_masked
+
 // TrainingConfig/InferenceConfig::backend. Only "libtorch" exists; "pytorch" is accepted as an
 // alias (parsed to kLibtorch); "tensorflow" is refused with a message saying what to do instead.
 enum class Backend { kLibtorch };
@@ -73,6 +78,7 @@ std::string to_string(Architecture v);
 std::string to_string(FnoInputTransform v);
 std::string to_string(GeneratorOutputMode v);
 std::string to_string(AmpActivation v);
+std::string to_string(MergeDenominator v);
 std::string to_string(Backend v);
 std::string to_string(TorchLossMode v);
 std::string to_string(GradientClipAlgorithm v);
@@ -87,6 +93,7 @@ Architecture parse_architecture(const std::string& s);
 FnoInputTransform parse_fno_input_transform(const std::string& s);
 GeneratorOutputMode parse_generator_output_mode(const std::string& s);
 AmpActivation parse_amp_activation(const std::string& s);
+MergeDenominator parse_merge_denominator(const std::string& s);
 Backend parse_backend(const std::string& s);
 TorchLossMode parse_torch_loss_mode(const std::string& s);
 GradientClipAlgorithm parse_gradient_clip_algorithm(const std::string& s);
@@ -121,6 +128,8 @@ PTYCHOPINN_CONFIG_ENUM_INFO(GeneratorOutputMode, "generator_output_mode", parse_
                             GeneratorOutputMode::kAmpPhase)
 PTYCHOPINN_CONFIG_ENUM_INFO(AmpActivation, "amp_activation", parse_amp_activation, AmpActivation::kSigmoid,
                             AmpActivation::kSwish, AmpActivation::kSoftplus, AmpActivation::kRelu)
+PTYCHOPINN_CONFIG_ENUM_INFO(MergeDenominator, "merge_denominator", parse_merge_denominator,
+                            MergeDenominator::kReference, MergeDenominator::kCoMasked)
 PTYCHOPINN_CONFIG_ENUM_INFO(Backend, "backend", parse_backend, Backend::kLibtorch)
 PTYCHOPINN_CONFIG_ENUM_INFO(TorchLossMode, "torch_loss_mode", parse_torch_loss_mode, TorchLossMode::kPoisson,
                             TorchLossMode::kMae)

@@ -54,6 +54,11 @@ struct ModelConfig {
   // Predict the object on the whole overlap canvas and merge the C patches of a group through it
   // (the overlap constraint; legacy `object.big`). Default true; false reconstructs each patch alone.
   bool object_big = true;
+  // How object_big merges a group's patches (DESIGN.md decision 2). Default reference (the
+  // reference's formula: patch content outside every central window gains 1000x, harmless while the
+  // probe is dark there); co_masked masks the patches like the denominator, for measured probes
+  // that light the patch border. Recorded in the model archive.
+  MergeDenominator merge_denominator = MergeDenominator::kReference;
   // Let the decoders predict the outer ring of the patch, outside the probe's central region
   // (legacy `probe.big`). Default true; the paper (paper-2023) used false.
   bool probe_big = true;

@@ -1,0 +1,276 @@
+// Training, trained models, reconstruction and stitching for Python. Long calls release the GIL;
+// training reports (epoch, batch, loss) to an optional callback, which stops the run by returning
+// False (or raising: the run stops at the next batch boundary and the exception reaches the caller).
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <filesystem>
+
+#include "ptychopinn/bundle/model_archive.h"
+#include "ptychopinn/config/json_io.h"
+#include "ptychopinn/config/yaml_io.h"
+#include "ptychopinn/data/pipeline.h"
+#include "ptychopinn/infer/reconstruct.h"
+#include "ptychopinn/infer/stitch.h"
+#include "ptychopinn/infer/trained_model.h"
+#include "ptychopinn/io/atomic_file.h"
+#include "ptychopinn/train/execution.h"
+#include "ptychopinn/train/history.h"
+#include "ptychopinn/train/trainer.h"
+#include "py_dataset.h"
+
+namespace ptychopinn::python {
+
+config::TrainingConfig training_config_from(const py::handle& value);  // bind_config.cpp
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PyModel {
+  std::shared_ptr<infer::TrainedModel> trained;
+};
+
+py::list history_list(const std::vector<train::EpochRecord>& history) {
+  py::list out;
+  for (const auto& r : history) {
+    py::dict row;
+    row["epoch"] = r.epoch;
+    row["train_loss"] = r.train_loss;
+    row["val_loss"] = r.val_loss ? py::object(py::float_(*r.val_loss)) : py::object(py::none());
+    row["lr"] = r.learning_rate;
+    row["seconds"] = r.seconds;
+    out.append(row);
+  }
+  return out;
+}
+
+// The dataset argument of train/reconstruct: a Dataset, or a path to open.
+PyDataset dataset_argument(const py::handle& value) {
+  if (py::isinstance<PyDataset>(value)) return value.cast<PyDataset>();
+  if (py::isinstance<py::str>(value) || py::hasattr(value, "__fspath__")) {
+    return PyDataset::open(py::str(value).cast<std::string>(), false, std::nullopt);
+  }
+  throw std::invalid_argument("data: a " + py::str(value.get_type().attr("__name__")).cast<std::string>() +
+                              "; expected a ptychopinn.Dataset or the path of a dataset NPZ");
+}
+
+// In-memory datasets have no folder of their own to cache groups in.
+data::PipelineOptions without_cache(data::PipelineOptions options, const PyDataset& d) {
+  if (d.owner) options.cache.enabled = false;
+  return options;
+}
+
+class PythonObserver : public train::TrainObserver {
+ public:
+  explicit PythonObserver(py::object callback) : callback_(std::move(callback)) {}
+  void on_batch(const train::BatchReport& r) override {
+    if (callback_.is_none() || stop_) return;
+    py::gil_scoped_acquire acquire;
+    try {
+      const py::object answer = callback_(r.epoch + 1, r.batch + 1, r.loss);
+      if (!answer.is_none() && !answer.cast<bool>()) stop_ = true;
+    } catch (py::error_already_set& e) {
+      error_ = std::make_unique<py::error_already_set>(std::move(e));
+      stop_ = true;
+    }
+  }
+  bool stop_requested() const { return stop_; }
+  // Re-raises what the callback raised, if anything (with the GIL held).
+  void rethrow() {
+    if (error_) {
+      auto e = std::move(error_);
+      throw std::move(*e);
+    }
+  }
+
+ private:
+  py::object callback_;
+  bool stop_ = false;
+  std::unique_ptr<py::error_already_set> error_;
+};
+
+fs::path archive_path(const std::string& path) {
+  const fs::path p(path);
+  if (fs::is_directory(p) || p.extension().empty()) return p / "wts.h5.zip";
+  return p;
+}
+
+py::dict reconstruction_dict(const infer::Reconstruction& r) {
+  py::dict out;
+  out["object"] = to_numpy(r.image.object);
+  out["coverage"] = to_numpy(r.image.coverage);
+  out["x_origin_px"] = r.image.grid.x_origin;
+  out["y_origin_px"] = r.image.grid.y_origin;
+  out["centres"] = to_numpy(r.centres);
+  out["patches"] = r.patches.defined() ? py::object(to_numpy(r.patches)) : py::object(py::none());
+  out["stitch_crop"] = r.stitch_crop;
+  return out;
+}
+
+std::optional<infer::StitchGrid> grid_argument(const py::handle& grid) {
+  if (grid.is_none()) return std::nullopt;
+  const py::dict d = grid.cast<py::dict>();
+  infer::StitchGrid g;
+  for (const auto& item : d) {
+    const std::string key = py::str(item.first).cast<std::string>();
+    if (key == "x_origin") g.x_origin = item.second.cast<double>();
+    else if (key == "y_origin") g.y_origin = item.second.cast<double>();
+    else if (key == "pixel_width") g.pixel_width = item.second.cast<double>();
+    else if (key == "pixel_height") g.pixel_height = item.second.cast<double>();
+    else if (key == "width") g.width = item.second.cast<int64_t>();
+    else if (key == "height") g.height = item.second.cast<int64_t>();
+    else throw std::invalid_argument("grid: unknown key '" + key + "'; expected x_origin, y_origin, pixel_width, "
+                                     "pixel_height, width, height");
+  }
+  g.validate();
+  return g;
+}
+
+}  // namespace
+
+void bind_model(py::module_& m) {
+  py::class_<PyModel>(m, "Model", R"(A trained model: the network, its probe, intensity scale and configuration,
+as stored in a model archive (wts.h5.zip).)")
+      .def_static(
+          "load",
+          [](const std::string& path) {
+            PyModel model;
+            py::gil_scoped_release release;
+            model.trained = std::make_shared<infer::TrainedModel>(infer::load_trained_model(path));
+            return model;
+          },
+          py::arg("path"), "Loads a model archive, or the wts.h5.zip of a training output folder.")
+      .def(
+          "save",
+          [](const PyModel& model, const std::string& path) {
+            const fs::path target = archive_path(path);
+            py::gil_scoped_release release;
+            if (!target.parent_path().empty()) fs::create_directories(target.parent_path());
+            bundle::save_archive(target, model.trained->archive);
+            return target.string();
+          },
+          py::arg("path"),
+          "Writes the archive (atomically) to path, or to path/wts.h5.zip when path is a folder or has no "
+          "extension; returns the file written.")
+      .def_property_readonly("config", [](const PyModel& model) { return from_json(config::to_json(model.trained->archive.config)); })
+      .def_property_readonly("probe", [](const PyModel& model) { return to_numpy(model.trained->archive.probe); })
+      .def_property_readonly("intensity_scale", [](const PyModel& model) { return model.trained->intensity_scale; })
+      .def_property_readonly("N", [](const PyModel& model) { return model.trained->archive.config.model.N; })
+      .def_property_readonly("gridsize", [](const PyModel& model) { return model.trained->archive.config.model.gridsize; })
+      .def_property_readonly("history",
+                             [](const PyModel& model) {
+                               const auto& csv = model.trained->archive.history_csv;
+                               return history_list(csv.empty() ? std::vector<train::EpochRecord>{}
+                                                               : train::history_from_csv(csv, "history.csv"));
+                             })
+      .def(
+          "reconstruct_dataset",
+          [](const PyModel& model, const py::handle& data, int64_t batch_size, std::optional<int64_t> stitch_crop,
+             const py::handle& grid, bool keep_patches) {
+            const PyDataset d = dataset_argument(data);
+            const auto grid_value = grid_argument(grid);
+            infer::Reconstruction r;
+            {
+              py::gil_scoped_release release;
+              config::InferenceConfig config;
+              config.model = model.trained->archive.config.model;
+              auto options = without_cache(data::pipeline_options(config), d);
+              options.grouped.intensity_scale = model.trained->intensity_scale;
+              const auto prepared = data::prepare_data(d.dataset->path(), options);
+              infer::ReconstructOptions ro;
+              ro.batch_size = batch_size;
+              ro.stitch_crop = stitch_crop;
+              ro.keep_patches = keep_patches;
+              ro.grid = grid_value;
+              r = infer::reconstruct(*model.trained->model, *prepared.groups, ro);
+            }
+            return reconstruction_dict(r);
+          },
+          py::arg("data"), py::arg("batch_size") = 16, py::arg("stitch_crop") = py::none(),
+          py::arg("grid") = py::none(), py::arg("keep_patches") = true,
+          "Reconstructs a dataset (or dataset file); returns a dict with object, coverage, x_origin_px, "
+          "y_origin_px, centres, patches and stitch_crop. grid (x_origin, y_origin, pixel_width, "
+          "pixel_height, width, height, in object pixels) stitches into a given grid.");
+
+  m.def(
+      "train",
+      [](const py::handle& config_values, const py::handle& data, const std::optional<std::string>& output_dir,
+         const py::object& progress) {
+        config::TrainingConfig config = training_config_from(config_values);
+        const PyDataset d = dataset_argument(data);
+        PythonObserver observer(progress);
+        train::TrainStatus status;
+        std::unique_ptr<train::Trainer> trainer;
+        {
+          py::gil_scoped_release release;
+          train::configure_threads(config.runtime.threads);
+          const auto device = train::resolve_device(config.runtime.device);
+          auto options = without_cache(data::pipeline_options(config), d);
+          // A dataset's own photon count wins unless the config names one explicitly.
+          if (!config_values.is_none()) {
+            py::gil_scoped_acquire acquire;
+            const nlohmann::json j = to_json(config_values, "TrainingConfig");
+            options.nphotons_from_metadata = !j.contains("nphotons");
+          }
+          auto prepared = data::prepare_data(d.dataset->path(), options);
+          if (options.nphotons_from_metadata && prepared.dataset->metadata_nphotons()) {
+            config.nphotons = *prepared.dataset->metadata_nphotons();
+          }
+          trainer = std::make_unique<train::Trainer>(config, prepared.groups, prepared.dataset->probe(), device);
+          train::TrainControl control;
+          control.stop_requested = [&observer] { return observer.stop_requested(); };
+          if (output_dir) {
+            fs::create_directories(fs::path(*output_dir) / "checkpoints");
+            control.checkpoint_path = fs::path(*output_dir) / "checkpoints" / "latest.zip";
+            io::write_file_atomic((fs::path(*output_dir) / "config.yaml").string(), config::to_yaml(config));
+          }
+          status = trainer->run(observer, control);
+          if (output_dir) {
+            bundle::save_archive(fs::path(*output_dir) / "wts.h5.zip", trainer->archive());
+            io::write_file_atomic((fs::path(*output_dir) / "history.csv").string(),
+                                  train::history_to_csv(trainer->state().history));
+          }
+        }
+        observer.rethrow();
+        PyModel model;
+        model.trained = std::make_shared<infer::TrainedModel>(infer::model_from_archive(trainer->archive(), "training"));
+        py::dict out;
+        out["history"] = history_list(trainer->state().history);
+        out["status"] = status == train::TrainStatus::kCompleted      ? "completed"
+                        : status == train::TrainStatus::kEarlyStopped ? "early_stopped"
+                                                                      : "cancelled";
+        out["model"] = model;
+        return out;
+      },
+      py::arg("config"), py::arg("data"), py::arg("output_dir") = py::none(), py::arg("progress") = py::none(),
+      "Trains on a dataset (a Dataset or a path); returns {'history', 'status', 'model'}. With output_dir it "
+      "writes wts.h5.zip, history.csv, config.yaml and checkpoints/latest.zip there.");
+
+  m.def(
+      "stitch",
+      [](const py::handle& patches, const py::handle& positions, int64_t crop, const py::handle& grid) {
+        const TensorView p = as_tensor(patches, torch::kComplexFloat, "patches", 3);
+        const TensorView q = as_tensor(positions, torch::kFloat64, "positions", 2);
+        const auto grid_value = grid_argument(grid);
+        infer::StitchedImage image;
+        {
+          py::gil_scoped_release release;
+          image = grid_value ? infer::stitch_into_grid(p.tensor, q.tensor, *grid_value, crop)
+                             : infer::reassemble_position(p.tensor, q.tensor, crop);
+        }
+        py::dict out;
+        out["object"] = to_numpy(image.object);
+        out["coverage"] = to_numpy(image.coverage);
+        out["x_origin"] = image.grid.x_origin;
+        out["y_origin"] = image.grid.y_origin;
+        return out;
+      },
+      py::arg("patches"), py::arg("positions"), py::arg("crop") = infer::kDefaultStitchCropSize,
+      py::arg("grid") = py::none(),
+      "Shift-and-sum stitching of [K, N, N] patches at positions [K, 2] (x, y): the reference's canvas, or "
+      "the given grid (x_origin, y_origin, pixel_width, pixel_height, width, height, in the positions' "
+      "units); the central crop x crop pixels of each patch are used.");
+}
+
+}  // namespace ptychopinn::python

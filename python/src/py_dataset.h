@@ -1,0 +1,24 @@
+#pragma once
+// The Python Dataset: a loaded data::Dataset, and for datasets built from arrays the temporary
+// folder holding their file (removed when the last reference goes).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ptychopinn/data/dataset.h"
+#include "py_convert.h"
+
+namespace ptychopinn::python {
+
+struct PyDataset {
+  std::shared_ptr<const data::Dataset> dataset;
+  std::shared_ptr<void> owner;
+
+  static PyDataset open(const std::string& path, bool strict, std::optional<int64_t> n_subsample);
+  static PyDataset from_arrays(const py::handle& diffraction, const py::handle& xcoords, const py::handle& ycoords,
+                               const py::handle& probe, const py::handle& object, const py::handle& metadata,
+                               const std::string& name);
+  py::array diffraction() const;
+};
+
+}  // namespace ptychopinn::python
