@@ -11,32 +11,28 @@ a loss that became NaN). Long calls release the GIL.
     cfg = pp.TrainingConfig(model=pp.ModelConfig(N=64, gridsize=1), nepochs=5)
     result = pp.train(cfg, data, progress=lambda epoch, batch, loss: True)
     obj, patches = result.model.reconstruct(data.diffraction, positions, data.probe)
-"""
-from ._core import (  # noqa: F401  (re-exported)
-    ConfigError,
-    Dataset,
-    IoError,
-    NumericalError,
-    __version__,
-    evaluate,
-    frc,
-    mae,
-    mse,
-    pearson,
-    psnr,
-    ssim,
-)
-from .config import (  # noqa: F401
-    InferenceConfig,
-    ModelConfig,
-    TrainingConfig,
-    to_legacy_params,
-    update_legacy_dict,
-)
-from .model import Model, TrainResult, load_dataset, simulate, stitch, train  # noqa: F401
 
-__all__ = [
-    "ConfigError", "Dataset", "InferenceConfig", "IoError", "Model", "ModelConfig", "NumericalError",
-    "TrainResult", "TrainingConfig", "evaluate", "frc", "load_dataset", "mae", "mse", "pearson", "psnr",
-    "simulate", "ssim", "stitch", "to_legacy_params", "train", "update_legacy_dict",
-]
+The compiled core (and with it LibTorch) loads on first use, so that importing the package, or its
+ptychodus library, costs nothing until something runs.
+"""
+import importlib
+
+_FROM_CORE = ("ConfigError", "Dataset", "IoError", "NumericalError", "__version__", "evaluate", "frc", "mae", "mse",
+              "pearson", "psnr", "ssim")
+_FROM_CONFIG = ("InferenceConfig", "ModelConfig", "TrainingConfig", "to_legacy_params", "update_legacy_dict")
+_FROM_MODEL = ("Model", "TrainResult", "load_dataset", "simulate", "stitch", "train")
+
+__all__ = sorted(set(_FROM_CORE + _FROM_CONFIG + _FROM_MODEL) - {"__version__"})
+
+
+def __getattr__(name):
+    for module, names in (("._core", _FROM_CORE), (".config", _FROM_CONFIG), (".model", _FROM_MODEL)):
+        if name in names:
+            value = getattr(importlib.import_module(module, __name__), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'ptychopinn' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -21,9 +21,9 @@ def tiny_dataset(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_model(tiny_dataset, tmp_path_factory):
-    """A PINN trained for three epochs on tiny_dataset, saved in a run folder."""
+    """A PINN trained for six epochs on tiny_dataset, saved in a run folder."""
     out = tmp_path_factory.mktemp("run")
-    cfg = pp.TrainingConfig(model=pp.ModelConfig(N=64, gridsize=1, n_filters_scale=1), nepochs=3, batch_size=8,
+    cfg = pp.TrainingConfig(model=pp.ModelConfig(N=64, gridsize=1, n_filters_scale=1), nepochs=6, batch_size=8,
                             threads=2)
     result = pp.train(cfg, tiny_dataset, output_dir=out)
     return result, out
