@@ -9,9 +9,12 @@
 #include <complex>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include <torch/torch.h>
 
 #include "ptychopinn/io/npz.h"
 #include "support/run_command.h"
@@ -47,6 +50,37 @@ std::pair<double, double> interior_amplitude_stats(const std::string& recon, int
   return {mean, std::sqrt(std::max(0.0, sum2 / static_cast<double>(count) - mean * mean))};
 }
 
+// |object| of a reconstruction.npz as a float64 [H, W] tensor.
+torch::Tensor amplitude_of(const std::string& recon) {
+  const io::NpzReader npz(recon);
+  const auto object = npz.read("object");
+  const auto h = object.shape()[0], w = object.shape()[1];
+  const auto* z = object.data_as<std::complex<float>>();
+  auto out = torch::empty({h, w}, torch::kFloat64);
+  auto* a = out.data_ptr<double>();
+  for (int64_t i = 0; i < h * w; ++i) a[i] = std::abs(z[i]);
+  return out;
+}
+
+// Pearson r of two images after a Gaussian blur of `sigma` px, over the pixels at least `margin`
+// from every edge of the smaller one.
+double smoothed_pearson(torch::Tensor a, torch::Tensor b, double sigma, int64_t margin) {
+  const int64_t h = std::min(a.size(0), b.size(0)), w = std::min(a.size(1), b.size(1));
+  const int64_t radius = static_cast<int64_t>(std::ceil(3 * sigma));
+  auto x = torch::arange(-radius, radius + 1, torch::kFloat64);
+  auto kernel = torch::exp(-x * x / (2 * sigma * sigma));
+  kernel = kernel / kernel.sum();
+  auto blur = [&](torch::Tensor img) {
+    auto t = img.slice(0, 0, h).slice(1, 0, w).unsqueeze(0).unsqueeze(0);
+    t = torch::conv2d(torch::reflection_pad2d(t, {radius, radius, 0, 0}), kernel.view({1, 1, 1, -1}));
+    t = torch::conv2d(torch::reflection_pad2d(t, {0, 0, radius, radius}), kernel.view({1, 1, -1, 1}));
+    return t.squeeze().slice(0, margin, h - margin).slice(1, margin, w - margin).flatten();
+  };
+  const auto p = blur(a), q = blur(b);
+  const auto pc = p - p.mean(), qc = q - q.mean();
+  return ((pc * qc).sum() / (pc.norm() * qc.norm())).item<double>();
+}
+
 TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
   if (!fs::exists(star_path())) GTEST_SKIP() << star_path() << " is absent";
   TempDir dir;
@@ -73,10 +107,19 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
                                 dir.file("frc") + "' --json");
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
   const auto metrics = nlohmann::json::parse(evaluate.out);
-  // The halves are compared and the FRC is measured. How well they agree is not asserted yet: at
-  // these quick settings the gridsize-1 reconstructions carry a patch mosaic of the scan's period
-  // and their Pearson r is small (0.05-0.12 measured), so its sign is not a stable check (issue 8).
   ASSERT_TRUE(metrics["amplitude"]["pearson"].is_number()) << metrics.dump(1);
+  // The two halves agree on the object. At these quick settings each gridsize-1 reconstruction
+  // carries a mosaic locked to its own scan positions (about 7 px apart at this crop); the halves
+  // interleave, so their mosaics anti-correlate and the pixel-level Pearson r is near zero (-0.2 to
+  // 0.14 measured). Above the scan step the star's structure is shared: blurred by 8 px (the scale
+  // of two scan steps), the amplitudes correlate clearly (0.89 measured; 0.74-0.77 at 8 epochs of other
+  // settings).
+  const double r = smoothed_pearson(amplitude_of(dir.file("recon0/reconstruction.npz")),
+                                    amplitude_of(dir.file("recon1/reconstruction.npz")), 8.0, 20);
+  std::cout << "half-scan amplitudes: Pearson r " << metrics["amplitude"]["pearson"] << ", blurred by 8 px " << r
+            << "\n";
+  EXPECT_GT(r, 0.2) << "the two half-scan reconstructions do not agree above the scan step (pixel-level Pearson r "
+                    << metrics["amplitude"]["pearson"] << ")";
   EXPECT_TRUE(metrics["resolution"]["amplitude"].contains("frc1over7_half_period_px"));
   EXPECT_TRUE(fs::exists(dir.file("frc/frc.png")));
 }
