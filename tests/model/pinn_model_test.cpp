@@ -31,6 +31,28 @@ std::pair<torch::Tensor, torch::Tensor> random_batch(int64_t b, int64_t c, uint6
   return {patterns, coords};
 }
 
+// merge_denominator reaches the model: co_masked drops what the decoder puts outside the central
+// windows, the reference formula multiplies it by 1000, so the two predict different amplitudes.
+TEST(PinnModel, MergeDenominatorComesFromTheConfig) {
+  config::TrainingConfig c;
+  c.model.gridsize = 2;
+  c.model.n_filters_scale = 1;
+  EXPECT_EQ(PinnOptions::from(c, 50.0).merge, physics::MergeDenominator::kReference);
+  c.model.merge_denominator = config::MergeDenominator::kCoMasked;
+  const PinnOptions co_masked = PinnOptions::from(c, 50.0);
+  EXPECT_EQ(co_masked.merge, physics::MergeDenominator::kCoMasked);
+
+  torch::manual_seed(1);
+  PinnModel a(co_masked, probe64());
+  c.model.merge_denominator = config::MergeDenominator::kReference;
+  PinnModel b(PinnOptions::from(c, 50.0), probe64());
+  torch::NoGradGuard no_grad;
+  const auto source = a->named_parameters();
+  for (auto& item : b->named_parameters()) item.value().copy_(source[item.key()]);
+  const auto [patterns, coords] = random_batch(2, 4, 5);
+  EXPECT_FALSE(torch::allclose(a->forward(patterns, coords).amplitude, b->forward(patterns, coords).amplitude));
+}
+
 TEST(PinnModel, ShapesAtGridsize1And2) {
   for (int g : {1, 2}) {
     PinnModel m(small_options(g), probe64());
