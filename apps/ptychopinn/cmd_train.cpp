@@ -17,6 +17,7 @@
 #include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/config/yaml_io.h"
 #include "ptychopinn/data/pipeline.h"
+#include "ptychopinn/distributed/communicator.h"
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/train/execution.h"
@@ -104,7 +105,9 @@ class CliObserver : public train::TrainObserver {
       << (r.val_loss ? scientific(*r.val_loss) : std::string("-")) << ", lr " << scientific(r.learning_rate) << ", "
       << std::fixed << std::setprecision(1) << r.seconds << " s";
     say(s.str());
-    io::write_file_atomic(history_path_.string(), train::history_to_csv(trainer_.state().history));
+    if (!history_path_.empty()) {
+      io::write_file_atomic(history_path_.string(), train::history_to_csv(trainer_.state().history));
+    }
   }
 
   void say(const std::string& line) {
@@ -123,6 +126,21 @@ class CliObserver : public train::TrainObserver {
   int64_t groups_ = 0;
   std::chrono::steady_clock::time_point started_;
 };
+
+// A checksum of every parameter's bytes (FNV-1a), to show that data-parallel replicas agree.
+std::string weights_checksum(const torch::nn::Module& module) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const auto& p : module.parameters()) {
+    const auto t = p.detach().to(torch::kCPU).contiguous();
+    const auto* bytes = static_cast<const unsigned char*>(t.data_ptr());
+    for (std::size_t i = 0, n = static_cast<std::size_t>(t.numel()) * t.element_size(); i < n; ++i) {
+      h = (h ^ bytes[i]) * 1099511628211ull;
+    }
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+  return text;
+}
 
 // The reference's object_big merge divides by Σ T(Mcen) + 0.001, so whatever the decoder puts
 // outside the central N/2 x N/2 block reaches the canvas multiplied by 1000 (spec §1.3). With the
@@ -161,8 +179,19 @@ int run_train(const std::vector<std::string>& args) {
       "train"};
   config::ConfigSources sources;
   bool resume = false, quiet = false;
+  std::string dist_backend = "auto";
+  double dist_timeout = 300;
   add_config_source_options(app, sources);
   app.add_flag("--resume", resume, "continue from <output_dir>/checkpoints/latest.zip");
+  app.add_option("--dist_backend,--dist-backend", dist_backend,
+                 "torch.distributed backend when RANK/WORLD_SIZE are set (torchrun's environment): gloo (CPU), "
+                 "nccl (CUDA builds) or auto")
+      ->check(CLI::IsMember({"auto", "gloo", "nccl"}))
+      ->capture_default_str();
+  app.add_option("--dist_timeout,--dist-timeout", dist_timeout,
+                 "seconds a rank waits for the others (joining, each all-reduce) before it gives up and exits")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "no progress or epoch lines on stderr (train.log still gets them)");
   add_field_options(app, config::training_fields(), sources);
   if (auto rc = parse_args(app, args)) return *rc;
@@ -175,6 +204,18 @@ int run_train(const std::vector<std::string>& args) {
     std::cerr << "error: train: --train_data_file is required (an NPZ dataset; see docs/formats.md)\n";
     return 1;
   }
+  const auto dist = distributed::dist_env_from_environment();
+  const bool writer = !dist || dist->rank == 0;  // rank 0 alone writes files
+  std::unique_ptr<distributed::Communicator> comm;
+  if (dist && dist->world_size > 1) {
+    if (dist_backend == "nccl") {
+      std::cerr << "error: train: --dist_backend nccl needs a CUDA build of LibTorch with NCCL; this one has Gloo "
+                   "(use --dist_backend gloo)\n";
+      return 1;
+    }
+    comm = std::make_unique<distributed::Communicator>(
+        *dist, std::chrono::milliseconds(static_cast<int64_t>(dist_timeout * 1000)));
+  }
   const fs::path output_dir = config.output_dir;
   const fs::path checkpoint = output_dir / "checkpoints" / "latest.zip";
   if (resume && !fs::exists(checkpoint)) {
@@ -182,9 +223,10 @@ int run_train(const std::vector<std::string>& args) {
               << " does not exist; expected the checkpoint of an earlier run with this --output_dir\n";
     return 1;
   }
-  fs::create_directories(output_dir / "checkpoints");
-  std::ofstream log(output_dir / "train.log", resume ? std::ios::app : std::ios::trunc);
-  if (!log) {
+  if (writer) fs::create_directories(output_dir / "checkpoints");
+  std::ofstream log;
+  if (writer) log.open(output_dir / "train.log", resume ? std::ios::app : std::ios::trunc);
+  if (writer && !log) {
     std::cerr << "error: train: cannot write " << (output_dir / "train.log").string() << "\n";
     return 1;
   }
@@ -197,17 +239,31 @@ int run_train(const std::vector<std::string>& args) {
   }
   if (auto warning = border_gain_warning(config, data.dataset->probe())) data.messages.push_back(*warning);
   for (const auto& m : data.messages) {
+    if (!writer) break;
     std::cerr << "note: " << m << "\n";
     log << "note: " << m << std::endl;
   }
-  io::write_file_atomic((output_dir / "config.yaml").string(), config::to_yaml(config));
+  if (writer) io::write_file_atomic((output_dir / "config.yaml").string(), config::to_yaml(config));
   train::Trainer trainer(config, data.groups, data.dataset->probe(), device);
   if (resume) trainer.resume_from(checkpoint);
 
-  CliObserver observer(quiet, log, output_dir / "history.csv", trainer);
-  observer.say("data " + *config.train_data_file + ", " + std::to_string(threads) + " CPU threads");
+  CliObserver observer(quiet || !writer, log, writer ? output_dir / "history.csv" : fs::path(), trainer);
+  observer.say("data " + *config.train_data_file + ", " + std::to_string(threads) + " CPU threads" +
+               (comm ? ", rank " + std::to_string(dist->rank) + " of " + std::to_string(dist->world_size) +
+                           " (gloo), global batch " + std::to_string(config.batch_size * dist->world_size)
+                     : std::string()));
   train::TrainControl control;
-  control.checkpoint_path = checkpoint;
+  if (writer) control.checkpoint_path = checkpoint;
+  if (comm) {
+    // Start from rank 0's weights (every rank initialised from the same seed; this makes it certain).
+    std::vector<torch::Tensor> weights;
+    for (const auto& p : trainer.model()->parameters()) weights.push_back(p.detach());
+    comm->broadcast(weights, 0);
+    control.rank = dist->rank;
+    control.world_size = dist->world_size;
+    control.reduce_gradients = [&comm](const std::vector<torch::Tensor>& g) { comm->all_reduce_sum(g); };
+    control.all_reduce_sum = [&comm](std::vector<double>& v) { comm->all_reduce_sum(v); };
+  }
   control.stop_requested = [] { return g_stop_signal != 0; };
   train::TrainStatus status;
   {
@@ -219,6 +275,13 @@ int run_train(const std::vector<std::string>& args) {
                  "; continue with the same command and --resume");
     return 1;
   }
+  if (comm) {
+    // The replicas must agree; each rank prints its weights' checksum (equal on every rank).
+    std::cerr << "rank " << dist->rank << " of " << dist->world_size << ": weights checksum "
+              << weights_checksum(*trainer.model()) << "\n";
+    comm->barrier();
+  }
+  if (!writer) return 0;
   const fs::path archive = output_dir / "wts.h5.zip";
   bundle::save_archive(archive, trainer.archive());
   observer.say(std::string(status == train::TrainStatus::kEarlyStopped ? "stopped early (training loss did not improve); "

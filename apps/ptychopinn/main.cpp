@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "ptychopinn/distributed/communicator.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/spelling.h"
 
@@ -93,6 +94,10 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const ptychopinn::NumericalError& e) {
     // A diverging training is a property of the data and settings, not a bug of the program.
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const ptychopinn::distributed::CommunicationError& e) {
+    // Another rank of a distributed run died or hung: this rank stops; nothing was written.
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {

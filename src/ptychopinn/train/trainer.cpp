@@ -138,21 +138,36 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   }
 }
 
-double Trainer::run_batch(const std::vector<int64_t>& ids, int epoch, int64_t batch_index) {
-  const auto batch = data_->batch(ids, device_);
+double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups, int epoch, int64_t batch_index) {
   optimizer_->zero_grad();
-  const auto terms = model::compute_loss(*model_, batch, data_->intensity_scale(), config_);
-  const double loss = terms.total.item<double>();
-  if (!std::isfinite(loss)) {
-    throw NumericalError(
-        "training loss is " + std::to_string(loss) + " at epoch " + std::to_string(epoch + 1) + ", batch " +
-        std::to_string(batch_index + 1) +
-        "; likely causes: a learning rate too high for this data (learning_rate = " + std::to_string(config_.learning_rate) +
-        "), an intensity scale far from the data's counts (nphotons = " + std::to_string(config_.nphotons) +
-        "), or non-finite values in the diffraction data. The last checkpoint is the state before this epoch.");
+  double loss = 0;
+  if (!ids.empty()) {
+    const auto batch = data_->batch(ids, device_);
+    const auto terms = model::compute_loss(*model_, batch, data_->intensity_scale(), config_);
+    loss = terms.total.item<double>();
+    if (!std::isfinite(loss)) {
+      throw NumericalError(
+          "training loss is " + std::to_string(loss) + " at epoch " + std::to_string(epoch + 1) + ", batch " +
+          std::to_string(batch_index + 1) +
+          "; likely causes: a learning rate too high for this data (learning_rate = " +
+          std::to_string(config_.learning_rate) + "), an intensity scale far from the data's counts (nphotons = " +
+          std::to_string(config_.nphotons) +
+          "), or non-finite values in the diffraction data. The last checkpoint is the state before this epoch.");
+    }
+    terms.total.backward();
   }
-  terms.total.backward();
-  if (control_ && control_->reduce_gradients) control_->reduce_gradients(parameters_);
+  if (control_ && control_->world_size > 1) {
+    // This shard's share of the global batch's mean loss, summed over the ranks.
+    const double share = static_cast<double>(ids.size()) / static_cast<double>(global_groups);
+    std::vector<torch::Tensor> gradients;
+    torch::NoGradGuard no_grad;
+    for (auto& p : parameters_) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      p.mutable_grad().mul_(share);
+      gradients.push_back(p.grad());
+    }
+    control_->reduce_gradients(gradients);
+  }
   clip_gradients(config_, parameters_);
   optimizer_->step();
   return loss;
@@ -190,7 +205,13 @@ std::optional<double> Trainer::validation_nll_optimum() const {
 
 TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
   control_ = &control;
-  const data::BatchSampler sampler(train_groups(), config_.batch_size, /*shuffle=*/true,
+  const int world = std::max(1, control.world_size);
+  if (world > 1 && (!control.reduce_gradients || !control.all_reduce_sum)) {
+    throw std::invalid_argument("Trainer::run: world_size = " + std::to_string(world) +
+                                " needs reduce_gradients and all_reduce_sum");
+  }
+  // Global batches, the same on every rank; each rank trains on its shard.
+  const data::BatchSampler sampler(train_groups(), config_.batch_size * world, /*shuffle=*/true,
                                    static_cast<uint64_t>(config_.runtime.seed));
   TrainPlan plan;
   plan.train_groups = train_groups();
@@ -219,23 +240,38 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
     model_->train();
     const auto batches = sampler.epoch(epoch);
     for (auto b = static_cast<size_t>(state_.next_batch); b < batches.size(); ++b) {
-      if (control.stop_requested && control.stop_requested()) {
+      bool stop = control.stop_requested && control.stop_requested();
+      if (world > 1) {
+        // Every rank stops together when any rank was asked to.
+        std::vector<double> flag = {stop ? 1.0 : 0.0};
+        control.all_reduce_sum(flag);
+        stop = flag[0] > 0;
+      }
+      if (stop) {
         checkpoint();
         control_ = nullptr;
         return TrainStatus::kInterrupted;
       }
       const auto started = Clock::now();
+      const auto& global = batches[b];
+      const auto n = static_cast<int64_t>(global.size());
+      // Rank r's shard: [r n / W, (r + 1) n / W), contiguous, sizes differing by at most one.
+      const int64_t begin = n * control.rank / world, end = n * (control.rank + 1) / world;
       std::vector<int64_t> ids;
-      ids.reserve(batches[b].size());
-      for (const auto i : batches[b]) ids.push_back(train_ids_[static_cast<size_t>(i)]);
-      const double loss = run_batch(ids, epoch, static_cast<int64_t>(b));
-      state_.epoch_loss_sum += loss * static_cast<double>(ids.size());
-      state_.epoch_groups += static_cast<int64_t>(ids.size());
+      ids.reserve(static_cast<size_t>(end - begin));
+      for (int64_t k = begin; k < end; ++k) ids.push_back(train_ids_[static_cast<size_t>(global[static_cast<size_t>(k)])]);
+      double loss = run_batch(ids, n, epoch, static_cast<int64_t>(b));
+      if (world > 1) {
+        std::vector<double> sum = {loss * static_cast<double>(ids.size())};
+        control.all_reduce_sum(sum);
+        loss = sum[0] / static_cast<double>(n);
+      }
+      state_.epoch_loss_sum += loss * static_cast<double>(n);
+      state_.epoch_groups += n;
       state_.next_batch = static_cast<int64_t>(b) + 1;
       state_.epoch_seconds += std::chrono::duration<double>(Clock::now() - started).count();
       observer.on_batch({epoch, static_cast<int64_t>(b), static_cast<int64_t>(batches.size()), loss,
-                         state_.epoch_loss_sum / static_cast<double>(state_.epoch_groups), lr,
-                         static_cast<int64_t>(ids.size())});
+                         state_.epoch_loss_sum / static_cast<double>(state_.epoch_groups), lr, n});
     }
     const auto started = Clock::now();
     EpochRecord record;

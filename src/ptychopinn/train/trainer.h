@@ -63,9 +63,20 @@ struct TrainControl {
   // Checked between batches; when it returns true the loop writes a checkpoint and returns
   // kInterrupted. Null = never.
   std::function<bool()> stop_requested;
-  // The one place where gradients would be averaged across processes (torch.distributed): called
-  // after backward and before clipping and the optimiser step, with the trainable parameters.
-  std::function<void(const std::vector<torch::Tensor>& parameters)> reduce_gradients;
+  // Data parallelism (torch.distributed, docs/distributed.md): this process is replica `rank` of
+  // `world_size`. Every rank draws the same global batches of batch_size x world_size groups and
+  // trains on its own contiguous shard of each (shards differ in size by at most one; one may be
+  // empty). Each rank's gradients are scaled by (its groups / the global batch's groups) and then
+  // summed across ranks by reduce_gradients, which gives every rank the gradient of the global
+  // batch's mean loss; batch losses and stop requests are summed by all_reduce_sum, so schedules,
+  // early stopping and interruption decide the same on every rank. world_size 1 is a plain run.
+  int rank = 0;
+  int world_size = 1;
+  // Sums the trainable parameters' gradients across processes, in place; called after backward and
+  // before clipping and the optimiser step. Required when world_size > 1.
+  std::function<void(const std::vector<torch::Tensor>& gradients)> reduce_gradients;
+  // Sums values across processes, in place. Required when world_size > 1.
+  std::function<void(std::vector<double>& values)> all_reduce_sum;
   // Where checkpoints go (atomically replaced at every epoch end and on interruption); null = none.
   std::optional<std::filesystem::path> checkpoint_path;
 };
@@ -120,7 +131,9 @@ class Trainer {
   std::optional<double> validation_nll_optimum() const;
 
  private:
-  double run_batch(const std::vector<int64_t>& ids, int epoch, int64_t batch_index);
+  // One optimiser step on this rank's shard `ids` of a global batch of `global_groups` groups;
+  // returns the shard's mean loss (0 for an empty shard).
+  double run_batch(const std::vector<int64_t>& ids, int64_t global_groups, int epoch, int64_t batch_index);
 
   config::TrainingConfig config_;
   std::shared_ptr<const data::GroupedData> data_;
