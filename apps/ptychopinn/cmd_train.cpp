@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -23,6 +24,7 @@
 #include "ptychopinn/train/execution.h"
 #include "ptychopinn/train/trainer.h"
 #include "ptychopinn/util/progress.h"
+#include "spawn_workers.h"
 
 namespace ptychopinn::cli {
 namespace {
@@ -127,6 +129,25 @@ class CliObserver : public train::TrainObserver {
   std::chrono::steady_clock::time_point started_;
 };
 
+// The worker's arguments: the launcher's, without the options only the launcher reads.
+std::vector<std::string> without_launcher_options(const std::vector<std::string>& args) {
+  const std::vector<std::string> names = {"--nproc_per_node", "--nproc-per-node", "--nnodes", "--node_rank",
+                                          "--node-rank", "--master_addr", "--master-addr", "--master_port",
+                                          "--master-port"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto eq = a.find('=');
+    const std::string name = a.substr(0, eq);
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      if (eq == std::string::npos) ++i;  // its value is the next argument
+      continue;
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
 // A checksum of every parameter's bytes (FNV-1a), to show that data-parallel replicas agree.
 std::string weights_checksum(const torch::nn::Module& module) {
   std::uint64_t h = 1469598103934665603ull;
@@ -188,6 +209,22 @@ int run_train(const std::vector<std::string>& args) {
                  "nccl (CUDA builds) or auto")
       ->check(CLI::IsMember({"auto", "gloo", "nccl"}))
       ->capture_default_str();
+  SpawnOptions spawn;
+  app.add_option("--nproc_per_node,--nproc-per-node", spawn.nproc_per_node,
+                 "start this many worker processes on this node, as torchrun does (data-parallel training; "
+                 "docs/distributed.md)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  app.add_option("--nnodes", spawn.nnodes, "nodes taking part (the same command runs on each)")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  app.add_option("--node_rank,--node-rank", spawn.node_rank, "this node's number, 0 .. nnodes - 1")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--master_addr,--master-addr", spawn.master_addr,
+                 "address of node 0 (default $MASTER_ADDR, else 127.0.0.1)");
+  app.add_option("--master_port,--master-port", spawn.master_port, "port on node 0 (default $MASTER_PORT, else 29500)")
+      ->check(CLI::Range(1, 65535));
   app.add_option("--dist_timeout,--dist-timeout", dist_timeout,
                  "seconds a rank waits for the others (joining, each all-reduce) before it gives up and exits")
       ->check(CLI::PositiveNumber)
@@ -195,6 +232,13 @@ int run_train(const std::vector<std::string>& args) {
   app.add_flag("-q,--quiet", quiet, "no progress or epoch lines on stderr (train.log still gets them)");
   add_field_options(app, config::training_fields(), sources);
   if (auto rc = parse_args(app, args)) return *rc;
+  if ((spawn.nproc_per_node > 1 || spawn.nnodes > 1) && std::getenv("WORLD_SIZE") == nullptr) {
+    if (spawn.node_rank >= spawn.nnodes) {
+      std::cerr << "error: train: --node_rank " << spawn.node_rank << "; expected 0 .. " << spawn.nnodes - 1 << "\n";
+      return 1;
+    }
+    return spawn_train_workers(spawn, without_launcher_options(args));
+  }
 
   std::vector<std::string> warnings;
   config::Origins origins;

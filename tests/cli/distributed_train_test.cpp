@@ -102,5 +102,42 @@ TEST(DistributedTrain, KillingARankMakesTheOtherExitWithoutAnArchive) {
   }
 }
 
+// The weights checksums the ranks printed, by rank.
+std::map<std::string, std::string> checksums(const std::string& err) {
+  const std::regex sum("rank ([0-9]+) of [0-9]+: weights checksum ([0-9a-f]{16})");
+  std::map<std::string, std::string> sums;
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), sum); it != std::sregex_iterator(); ++it) {
+    sums[(*it)[1]] = (*it)[2];
+  }
+  return sums;
+}
+
+// --nproc_per_node launches the ranks itself; a distributed run resumed from its checkpoint ends
+// where an uninterrupted one does.
+TEST(DistributedTrain, NprocPerNodeLaunchesTheRanksAndResumeContinuesExactly) {
+  TempDir dir;
+  const std::string data = simulate(dir);
+  const std::string base = "'" + cli() + "' train --train_data_file '" + data + "' --batch_size 8 --nproc_per_node 2" +
+                           " --N 64 --gridsize 1 --n_filters_scale 1 --n_groups 48 --validation_fraction 0 "
+                           "--early_stop_patience 0 --threads 1 --quiet";
+  const auto whole = run_command(base + " --nepochs 2 --master_port " + std::to_string(test_port(3)) +
+                                 " --output_dir '" + dir.file("whole") + "'");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto whole_sums = checksums(whole.err);
+  ASSERT_EQ(whole_sums.size(), 2u) << whole.err;
+  EXPECT_EQ(whole_sums.at("0"), whole_sums.at("1"));
+  EXPECT_TRUE(fs::exists(dir.file("whole/wts.h5.zip")));
+
+  const auto first = run_command(base + " --nepochs 1 --master_port " + std::to_string(test_port(4)) +
+                                 " --output_dir '" + dir.file("parts") + "'");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto rest = run_command(base + " --nepochs 2 --resume --master_port " + std::to_string(test_port(5)) +
+                                " --output_dir '" + dir.file("parts") + "'");
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  const auto rest_sums = checksums(rest.err);
+  ASSERT_EQ(rest_sums.size(), 2u) << rest.err;
+  EXPECT_EQ(rest_sums.at("0"), whole_sums.at("0")) << "a resumed distributed run differs from an uninterrupted one";
+}
+
 }  // namespace
 }  // namespace ptychopinn
