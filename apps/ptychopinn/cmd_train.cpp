@@ -321,8 +321,11 @@ int run_train(const std::vector<std::string>& args) {
   }
   if (comm) {
     // The replicas must agree; each rank prints its weights' checksum (equal on every rank).
+    const auto& stats = comm->stats();
     std::cerr << "rank " << dist->rank << " of " << dist->world_size << ": weights checksum "
-              << weights_checksum(*trainer.model()) << "\n";
+              << weights_checksum(*trainer.model()) << "; gradient all-reduce " << std::fixed << std::setprecision(2)
+              << 1000 * stats.gradient_seconds / static_cast<double>(std::max<int64_t>(1, stats.gradient_reductions))
+              << " ms per step over " << stats.gradient_reductions << " steps\n";
     comm->barrier();
   }
   if (!writer) return 0;

@@ -56,6 +56,7 @@ Communicator::~Communicator() = default;
 
 void Communicator::all_reduce_sum(const std::vector<torch::Tensor>& tensors, std::size_t bucket_bytes) {
   if (env_.world_size == 1 || tensors.empty()) return;
+  const auto started = std::chrono::steady_clock::now();
   // Buckets per dtype, in the given order.
   std::map<torch::ScalarType, std::vector<std::vector<torch::Tensor>>> buckets;
   std::map<torch::ScalarType, std::size_t> filled;
@@ -87,6 +88,8 @@ void Communicator::all_reduce_sum(const std::vector<torch::Tensor>& tensors, std
   } catch (const std::exception& e) {
     fail(env_, "all-reduce of gradients", e);
   }
+  stats_.gradient_reductions += 1;
+  stats_.gradient_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 void Communicator::all_reduce_sum(std::vector<double>& values) {

@@ -47,7 +47,15 @@ class Communicator {
   void broadcast(const std::vector<torch::Tensor>& tensors, int root = 0);
   void barrier();
 
+  // Time spent in the gradient all-reduce (all buckets of one call count as one reduction).
+  struct Stats {
+    int64_t gradient_reductions = 0;
+    double gradient_seconds = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
  private:
+  Stats stats_;
   struct Impl;
   DistEnv env_;
   std::chrono::milliseconds timeout_;
