@@ -287,7 +287,14 @@ int run_train(const std::vector<std::string>& args) {
     std::cerr << "note: " << m << "\n";
     log << "note: " << m << std::endl;
   }
-  if (writer) io::write_file_atomic((output_dir / "config.yaml").string(), config::to_yaml(config));
+  if (writer) {
+    std::string yaml = config::to_yaml(config);
+    if (comm) {
+      yaml = "# data-parallel: " + std::to_string(dist->world_size) + " processes; batch_size is per process, the "
+             "global batch is " + std::to_string(config.batch_size * dist->world_size) + "\n" + yaml;
+    }
+    io::write_file_atomic((output_dir / "config.yaml").string(), yaml);
+  }
   train::Trainer trainer(config, data.groups, data.dataset->probe(), device);
   if (resume) trainer.resume_from(checkpoint);
 

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <string>
@@ -76,6 +77,10 @@ TEST(DistributedTrain, TwoRanksAgreeBitwiseAndMatchOneProcessWithTheSameGlobalBa
   ASSERT_EQ(sums.size(), 2u) << two.err;
   EXPECT_EQ(sums["0"], sums["1"]) << "the replicas' weights differ";
   EXPECT_TRUE(fs::exists(dir.file("two/wts.h5.zip")));
+  std::ifstream yaml(dir.file("two/config.yaml"));
+  std::string first_line;
+  std::getline(yaml, first_line);
+  EXPECT_EQ(first_line, "# data-parallel: 2 processes; batch_size is per process, the global batch is 16");
 
   const auto one = run_command("'" + cli() + "' train --train_data_file '" + data + "' --output_dir '" +
                                dir.file("one") + "' --batch_size 16" + kCommon);
