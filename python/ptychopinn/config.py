@@ -26,6 +26,7 @@ class _Config:
             merged.update(values)
         merged.update(kwargs)
         object.__setattr__(self, "_values", _core.normalize_config(self._kind, _plain(merged)))
+        object.__setattr__(self, "_explicit", set(_flat_keys(merged)))
 
     # --- fields as attributes -------------------------------------------------------------
     @classmethod
@@ -58,6 +59,12 @@ class _Config:
         else:
             raise AttributeError(self._unknown(name))
         object.__setattr__(self, "_values", _core.normalize_config(self._kind, _plain(values)))
+        self._explicit.add(name)
+
+    def is_set(self, name):
+        """Whether the field was given explicitly (keyword, dict, YAML or assignment) rather than left
+        at its default: train() lets a dataset's own photon count win over a default nphotons."""
+        return name in self._explicit
 
     def _unknown(self, name):
         names = self._field_names()
@@ -98,6 +105,7 @@ class _Config:
             text, name = path_or_text, "YAML"
         obj = cls.__new__(cls)
         object.__setattr__(obj, "_values", _core.config_from_yaml(cls._kind, text, name))
+        object.__setattr__(obj, "_explicit", set(_core.yaml_keys(text, name)))
         return obj
 
     @classmethod
@@ -138,6 +146,7 @@ class TrainingConfig(_Config):
             values = copy.deepcopy(self._values)
             values["model"] = value.to_dict() if isinstance(value, ModelConfig) else dict(value)
             object.__setattr__(self, "_values", _core.normalize_config(self._kind, _plain(values)))
+            self._explicit.update(values["model"].keys() if isinstance(value, dict) else value._explicit)
             return
         super().__setattr__(name, value)
 
@@ -177,6 +186,17 @@ def _plain(value):
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     return value
+
+
+def _flat_keys(values):
+    """The field names a dict sets: its keys, and those of a nested model (dict or ModelConfig)."""
+    for key, value in values.items():
+        if key == "model" and isinstance(value, ModelConfig):
+            yield from value._explicit
+        elif key == "model" and isinstance(value, dict):
+            yield from value.keys()
+        else:
+            yield key
 
 
 def _model_block(training_yaml):

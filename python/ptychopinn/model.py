@@ -107,14 +107,16 @@ def train(config, data, output_dir=None, progress=None):
 
     progress(epoch, batch, loss) is called after every batch (1-based epoch and batch); returning
     False cancels the run at that point (status 'cancelled'); an exception it raises cancels the run
-    and propagates. With output_dir, wts.h5.zip, history.csv, config.yaml and a checkpoint are
+    and propagates. Unless the config sets nphotons explicitly, a dataset that records its photon
+    count (_metadata, as simulate and convert write) trains with that, as `ptychopinn train` does. With output_dir, wts.h5.zip, history.csv, config.yaml and a checkpoint are
     written there. Returns a TrainResult (iterating it gives the history).
     """
     if not isinstance(config, TrainingConfig):
         config = TrainingConfig(config)
     if isinstance(data, os.PathLike):
         data = os.fspath(data)
-    out = _core.train(config.to_dict(), data, None if output_dir is None else os.fspath(output_dir), progress)
+    out = _core.train(config.to_dict(), data, None if output_dir is None else os.fspath(output_dir), progress,
+                      not config.is_set("nphotons"))
     return TrainResult(out["history"], out["status"], Model(out["model"]))
 
 

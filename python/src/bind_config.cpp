@@ -132,6 +132,18 @@ void bind_config(py::module_& m) {
       "A config dict from YAML text (flat or with a nested model: mapping).");
 
   m.def(
+      "yaml_keys",
+      [](const std::string& text, const std::string& name) {
+        std::vector<std::string> keys;
+        for (const auto& setting : config::parse_yaml_settings(text, name)) {
+          const auto dot = setting.key.rfind('.');
+          keys.push_back(dot == std::string::npos ? setting.key : setting.key.substr(dot + 1));
+        }
+        return keys;
+      },
+      py::arg("text"), py::arg("name") = "YAML", "The field names a YAML text sets (model.N as N).");
+
+  m.def(
       "to_legacy_params",
       [](const std::string& kind, const py::handle& values) {
         const Kind k = parse_kind(kind);

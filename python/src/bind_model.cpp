@@ -196,7 +196,7 @@ as stored in a model archive (wts.h5.zip).)")
   m.def(
       "train",
       [](const py::handle& config_values, const py::handle& data, const std::optional<std::string>& output_dir,
-         const py::object& progress) {
+         const py::object& progress, bool nphotons_from_data) {
         config::TrainingConfig config = training_config_from(config_values);
         const PyDataset d = dataset_argument(data);
         PythonObserver observer(progress);
@@ -208,11 +208,7 @@ as stored in a model archive (wts.h5.zip).)")
           const auto device = train::resolve_device(config.runtime.device);
           auto options = without_cache(data::pipeline_options(config), d);
           // A dataset's own photon count wins unless the config names one explicitly.
-          if (!config_values.is_none()) {
-            py::gil_scoped_acquire acquire;
-            const nlohmann::json j = to_json(config_values, "TrainingConfig");
-            options.nphotons_from_metadata = !j.contains("nphotons");
-          }
+          options.nphotons_from_metadata = nphotons_from_data;
           auto prepared = data::prepare_data(d.dataset->path(), options);
           if (options.nphotons_from_metadata && prepared.dataset->metadata_nphotons()) {
             config.nphotons = *prepared.dataset->metadata_nphotons();
@@ -244,6 +240,7 @@ as stored in a model archive (wts.h5.zip).)")
         return out;
       },
       py::arg("config"), py::arg("data"), py::arg("output_dir") = py::none(), py::arg("progress") = py::none(),
+      py::arg("nphotons_from_data") = true,
       "Trains on a dataset (a Dataset or a path); returns {'history', 'status', 'model'}. With output_dir it "
       "writes wts.h5.zip, history.csv, config.yaml and checkpoints/latest.zip there.");
 

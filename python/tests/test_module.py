@@ -236,3 +236,18 @@ def test_long_calls_release_the_gil(tiny_dataset):
     stop.set()
     thread.join()
     assert len(ticks) > 5
+
+
+def test_a_datasets_photon_count_wins_unless_the_config_sets_one(tmp_path):
+    pp.simulate(tmp_path / "dim.npz", object="lines", N=64, object_size=128, scan="random", n_images=16, nphotons=1e6,
+                seed=5)
+    data = pp.load_dataset(tmp_path / "dim.npz")
+    assert data.nphotons == pytest.approx(1e6)
+    quick = dict(nepochs=1, batch_size=8, threads=1)
+    default = pp.TrainingConfig(model=pp.ModelConfig(N=64, n_filters_scale=1), **quick)
+    assert not default.is_set("nphotons")
+    assert pp.train(default, data).model.config.nphotons == pytest.approx(1e6)
+    explicit = pp.TrainingConfig(model=pp.ModelConfig(N=64, n_filters_scale=1), nphotons=2e6, **quick)
+    assert explicit.is_set("nphotons")
+    assert pp.train(explicit, data).model.config.nphotons == pytest.approx(2e6)
+    assert pp.TrainingConfig.from_yaml("nphotons: 3.0e+06\n").is_set("nphotons")
