@@ -15,7 +15,7 @@ packages=(
   libfreetype-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-dev pybind11-dev python3-numpy python3-pytest python3-h5py python3-skimage
+  python3 python3-dev pybind11-dev python3-numpy python3-pytest python3-h5py python3-skimage python3-scipy
   # tools the tests use to make bad input files
   zip bzip2 gzip
 )
