@@ -47,8 +47,6 @@ void add_tensor(io::NpzWriter& writer, const std::string& key, const torch::Tens
   writer.add(key, io::from_tensor(t.contiguous()));
 }
 
-std::vector<double> doubles(const std::vector<double>& v) { return v; }
-
 }  // namespace
 
 PyDataset PyDataset::open(const std::string& path, bool strict, std::optional<int64_t> n_subsample) {
@@ -137,9 +135,9 @@ build one from arrays with Dataset(diffraction, xcoords, ycoords, probe, object=
       .def_property_readonly("pattern_size", [](const PyDataset& d) { return d.dataset->pattern_size(); })
       .def_property_readonly("diffraction", &PyDataset::diffraction, "[M, N, N] float32 amplitudes (a copy)")
       .def_property_readonly("xcoords",
-                             [](const PyDataset& d) { return to_numpy(torch::tensor(doubles(d.dataset->x()), torch::kFloat64)); })
+                             [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->x(), torch::kFloat64)); })
       .def_property_readonly("ycoords",
-                             [](const PyDataset& d) { return to_numpy(torch::tensor(doubles(d.dataset->y()), torch::kFloat64)); })
+                             [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->y(), torch::kFloat64)); })
       .def_property_readonly("probe", [](const PyDataset& d) { return to_numpy(d.dataset->probe()); })
       .def_property_readonly("object",
                              [](const PyDataset& d) -> py::object {
