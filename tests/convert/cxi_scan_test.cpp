@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ptychopinn/data/dataset.h"
 #include "ptychopinn/util/errors.h"
 #include "support/error_of.h"
 #include "support/run_command.h"
@@ -69,8 +70,15 @@ TEST(CxiScan, ReadsTheGeometryAndConvertsPixelsAndPositions) {
   // No illumination in the file: the default probe, with a note saying so.
   ASSERT_TRUE(d.metadata.contains("notes"));
   EXPECT_NE(d.metadata["notes"][0].get<std::string>().find("default disk probe"), std::string::npos);
+  // The mask travels with the data as the contract's bad_pixels.
+  ASSERT_TRUE(d.bad_pixels.defined());
+  EXPECT_EQ(d.bad_pixels.sum().item<int64_t>(), 1);
+  EXPECT_TRUE(d.bad_pixels[2][3].item<bool>());
   write_contract_npz(dir.file("a.npz"), d);
   EXPECT_TRUE(std::filesystem::exists(dir.file("a.npz")));
+  const auto written = data::load_dataset(dir.file("a.npz"));
+  ASSERT_TRUE(written.bad_pixels().has_value());
+  EXPECT_TRUE(torch::equal(*written.bad_pixels(), d.bad_pixels));
 }
 
 TEST(CxiScan, CropGrowsTheObjectPixel) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ptychopinn/io/npz.h"
+#include "ptychopinn/io/tensor_convert.h"
 #include "support/run_command.h"
 #include "support/tiny_dataset.h"
 
@@ -141,6 +142,47 @@ TEST(Dataset, RefusesAnArchiveThatIsNotADataset) {
     EXPECT_NE(std::string(e.what()).find("not a dataset"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("weights"), std::string::npos);
   }
+}
+
+// A three-pattern N = 8 dataset with a bad_pixels member of the given shape and dtype.
+std::string write_with_mask(const TempDir& dir, const torch::Tensor& mask) {
+  const std::string path = dir.file("d.npz");
+  io::NpzWriter w(path, false);
+  const std::vector<double> x = {4, 5, 6};
+  w.add("diffraction", io::from_tensor(torch::ones({3, 8, 8})));
+  w.add("xcoords", io::NpyArray::from_data<double>({3}, x.data()));
+  w.add("ycoords", io::NpyArray::from_data<double>({3}, x.data()));
+  w.add("probeGuess", io::from_tensor(torch::ones({8, 8}, torch::kComplexFloat)));
+  if (mask.defined()) w.add("bad_pixels", io::from_tensor(mask.contiguous()));
+  w.close();
+  return path;
+}
+
+TEST(Dataset, ReadsTheOptionalBadPixelMaskAndRejectsAMalformedOne) {
+  TempDir dir;
+  EXPECT_FALSE(load_dataset(write_with_mask(dir, torch::Tensor())).bad_pixels().has_value());
+  torch::Tensor mask = torch::zeros({8, 8}, torch::kUInt8);
+  mask[4][5] = 1;
+  const Dataset d = load_dataset(write_with_mask(dir, mask));
+  ASSERT_TRUE(d.bad_pixels().has_value());
+  EXPECT_EQ(d.bad_pixels()->scalar_type(), torch::kBool);
+  EXPECT_EQ(d.bad_pixels()->sum().item<int64_t>(), 1);
+  EXPECT_TRUE((*d.bad_pixels())[4][5].item<bool>());
+  const auto message = [&](const torch::Tensor& bad) {
+    const std::string path = write_with_mask(dir, bad);
+    try {
+      load_dataset(path);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message(torch::zeros({4, 4}, torch::kBool)),
+            dir.file("d.npz") +
+                ": key 'bad_pixels' has shape [4, 4]; expected [N, N] with N = 8 (the patterns' size)");
+  EXPECT_EQ(
+      message(torch::zeros({8, 8})),
+      dir.file("d.npz") + ": key 'bad_pixels' has dtype float32; expected bool or uint8 (true = bad pixel)");
 }
 
 }  // namespace

@@ -75,6 +75,11 @@ void validate(const ContractData& d, const std::string& where) {
     }
     if (!torch::isfinite(torch::view_as_real(o)).all().item<bool>()) fail(where, "objectGuess has NaN or Inf", "finite");
   }
+  const auto& b = d.bad_pixels;
+  if (b.defined() && (b.dim() != 2 || b.size(0) != n || b.size(1) != n || b.scalar_type() != torch::kBool)) {
+    fail(where, "bad_pixels is " + c10::str(b.sizes()) + " " + std::string(b.dtype().name()),
+         "[" + std::to_string(n) + ", " + std::to_string(n) + "] bool");
+  }
 }
 
 void write_contract_npz(const std::string& path, const ContractData& d) {
@@ -87,6 +92,9 @@ void write_contract_npz(const std::string& path, const ContractData& d) {
   writer.add("scan_index", io::NpyArray::zeros(io::DType::kInt64, {m}));
   writer.add("probeGuess", io::from_tensor(d.probe.contiguous()));
   if (d.object_guess.defined()) writer.add("objectGuess", io::from_tensor(d.object_guess.contiguous()));
+  if (d.bad_pixels.defined() && d.bad_pixels.any().item<bool>()) {
+    writer.add("bad_pixels", io::from_tensor(d.bad_pixels.contiguous()));
+  }
   writer.add("_metadata", io::NpyArray::scalar_string(d.metadata.dump()));
   writer.close();
 }

@@ -20,6 +20,9 @@ struct ContractData {
   torch::Tensor probe;
   // Optional [H, W] complex64 object on the positions' pixel frame, written as objectGuess.
   torch::Tensor object_guess;
+  // Optional [N, N] bool detector mask (true = bad pixel, DC at the centre as the patterns), written
+  // as bad_pixels when any pixel is bad; the patterns hold 0 there.
+  torch::Tensor bad_pixels;
   // Written as `_metadata` (JSON): at least physics_parameters.nphotons (the mean counts per
   // pattern, which `ptychopinn train` takes as its nphotons) and creation_info.
   nlohmann::json metadata;
@@ -38,7 +41,7 @@ nlohmann::json converted_metadata(const torch::Tensor& counts, double probe_scal
 void validate(const ContractData& data, const std::string& where);
 
 // Validates, then writes diffraction, xcoords, ycoords, scan_index (zeros), probeGuess, objectGuess
-// (when there is one) and _metadata
+// (when there is one), bad_pixels (when any pixel is bad) and _metadata
 // (stored members; atomic). Throws IoError naming `path` when it cannot be written.
 void write_contract_npz(const std::string& path, const ContractData& data);
 

@@ -134,6 +134,8 @@ ContractData contract_from_cxi(const CxiScan& scan, const CxiConvertOptions& opt
 
   ContractData d;
   d.diffraction = counts.sqrt().contiguous();
+  if (scan.bad_pixels.defined())
+    d.bad_pixels = crop_patterns(scan.bad_pixels.unsqueeze(0), n)[0].contiguous();
   const auto x = -scan.translation_m.select(1, 0) / object_pixel_m;
   const auto y = -scan.translation_m.select(1, 1) / object_pixel_m;
   const auto xs = (x - x.min() + n / 2.0).contiguous(), ys = (y - y.min() + n / 2.0).contiguous();

@@ -45,7 +45,8 @@ struct CxiConvertOptions {
 //  * positions = −translation / object pixel (the probe moves over the sample opposite to the
 //    sample's translation), x from the first and y from the second component, shifted so that the
 //    smallest is n/2;
-//  * amplitude = sqrt(counts), bad pixels (mask) set to 0 and counted in _metadata;
+//  * amplitude = sqrt(counts), bad pixels (mask) set to 0, counted in _metadata and written (cropped)
+//    as bad_pixels;
 //  * the file's probe resampled to the crop, or, without one, the default disk probe (with a note:
 //    train with --probe_trainable true then).
 ContractData contract_from_cxi(const CxiScan& scan, const CxiConvertOptions& options);

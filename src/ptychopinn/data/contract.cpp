@@ -16,8 +16,8 @@ constexpr double kIntensityPeakToMean = 1000;
 using io::DType;
 
 const std::vector<std::string> kRequired = {"xcoords", "ycoords", "probeGuess"};
-const std::vector<std::string> kOptional = {"xcoords_start", "ycoords_start", "scan_index", "objectGuess",
-                                            "Y", "_metadata"};
+const std::vector<std::string> kOptional = {
+    "xcoords_start", "ycoords_start", "scan_index", "objectGuess", "Y", "_metadata", "bad_pixels"};
 // Keys some tools write and every loader ignores (spec §1.1).
 const std::vector<std::string> kKnownExtras = {"ground_truth_patches", "_shuffle_applied", "_shuffle_seed",
                                                "Y_I", "Y_phi", "coords_nominal", "coords_true", "label"};
@@ -267,6 +267,21 @@ class Checker {
       } else if (!io::is_complex(h.dtype)) {
         add(Severity::kWarning, "objectGuess", where("objectGuess") + " has dtype " + io::to_string(h.dtype) +
                                                    "; expected complex64");
+      }
+    }
+    if (has("bad_pixels")) {
+      // [N, N] bool or integer, nonzero = a detector pixel to leave free (DC at the centre, as the
+      // patterns): the iterative engine's modulus constraint keeps the model's value there.
+      const io::NpyHeader h = archive_.header("bad_pixels");
+      const std::int64_t n = report_.pattern_size;
+      if (h.shape.size() != 2 || (n > 0 && (h.shape[0] != n || h.shape[1] != n))) {
+        add(Severity::kError, "bad_pixels",
+            where("bad_pixels") + " has shape " + format_shape(h.shape) +
+                "; expected [N, N] with N = " + std::to_string(n) + " (the patterns' size)");
+      } else if (h.dtype != DType::kBool && !io::is_integer(h.dtype)) {
+        add(Severity::kError, "bad_pixels",
+            where("bad_pixels") + " has dtype " + io::to_string(h.dtype) +
+                "; expected bool or uint8 (true = bad pixel)");
       }
     }
     if (has("Y")) {

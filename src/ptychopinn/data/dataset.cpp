@@ -159,6 +159,9 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   if (archive.contains("objectGuess") && !archive.header("objectGuess").pickled_object) {
     d.object_ = to_complex64(archive.read("objectGuess"));
   }
+  if (archive.contains("bad_pixels")) {
+    d.bad_pixels_ = io::to_tensor(archive.read("bad_pixels")).ne(0).contiguous().clone();
+  }
   if (archive.contains("Y")) {
     const io::NpyHeader h = archive.header("Y");
     if (h.shape.size() >= 3 && h.shape[0] == d.file_size_) {

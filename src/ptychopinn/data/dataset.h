@@ -57,6 +57,9 @@ class Dataset {
   const torch::Tensor& probe() const { return probe_; }
   // The object (ground truth or prior), [H, W] complex64, when the file has one.
   const std::optional<torch::Tensor>& object() const { return object_; }
+  // The detector's bad pixels, [N, N] bool (true = bad, DC at (N/2, N/2) as the patterns), when the
+  // file has the optional key 'bad_pixels'.
+  const std::optional<torch::Tensor>& bad_pixels() const { return bad_pixels_; }
   // Whether the file carries ground-truth patches Y for every pattern.
   bool has_patches() const { return patches_.has_value(); }
 
@@ -92,6 +95,7 @@ class Dataset {
   std::vector<std::int64_t> sample_indices_;
   torch::Tensor probe_;
   std::optional<torch::Tensor> object_;
+  std::optional<torch::Tensor> bad_pixels_;
   nlohmann::json metadata_ = nlohmann::json::object();
   std::vector<std::string> warnings_;
 };
