@@ -9,10 +9,30 @@
 namespace ptychopinn::iterative {
 namespace {
 
+// NumPy's names, which the files and the Python callers use.
+std::string dtype_name(torch::ScalarType t) {
+  switch (t) {
+    case torch::kComplexFloat:
+      return "complex64";
+    case torch::kComplexDouble:
+      return "complex128";
+    case torch::kFloat:
+      return "float32";
+    case torch::kDouble:
+      return "float64";
+    case torch::kBool:
+      return "bool";
+    case torch::kByte:
+      return "uint8";
+    default:
+      return c10::toString(t);
+  }
+}
+
 std::string describe(const torch::Tensor& t) {
   if (!t.defined()) return "(none)";
   std::ostringstream s;
-  s << t.sizes() << ' ' << t.dtype().name();
+  s << t.sizes() << ' ' << dtype_name(t.scalar_type());
   return s.str();
 }
 

@@ -13,10 +13,6 @@ torch::Tensor real_inner(const torch::Tensor& a, const torch::Tensor& b) {
   return (torch::view_as_real(a) * torch::view_as_real(b)).flatten(1).sum(1, false, torch::kDouble);
 }
 
-torch::Tensor squared_norm(const torch::Tensor& a) {
-  return torch::view_as_real(a).square().flatten(1).sum(1, false, torch::kDouble);
-}
-
 }  // namespace
 
 BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const LsqmlParameters& parameters,
@@ -32,32 +28,39 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
   // Eqs. 24b and 25b on the box the batch touches.
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
-  const int64_t b = batch.windows.size();
+  const torch::Tensor object_numerator = (probe.conj().unsqueeze(0) * chi).sum(1);  // ΔO_j, [B, N, N]
   torch::Tensor direction = torch::zeros({box.height(), box.width()}, state.object.options());
-  add_patches(direction, (probe.conj().unsqueeze(0) * chi).sum(1), local);
+  add_patches(direction, object_numerator, local);
   const torch::Tensor probe_power = torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});
   torch::Tensor illumination = torch::zeros({box.height(), box.width()}, probe_power.options());
-  add_patches(illumination, probe_power.unsqueeze(0).expand({b, -1, -1}).contiguous(), local);
+  add_patches(illumination, probe_power.unsqueeze(0), local);
   direction.div_((illumination + parameters.damping * illumination.max()).clamp_min(1e-30));
   const torch::Tensor direction_patches = extract_patches(direction, local);  // ΔÔ_j, [B, N, N]
 
-  // Eq. 22 (or 23): per-pattern steps.
-  const torch::Tensor u = exit_waves(probe, direction_patches);  // ΔÔ_j P_k
-  torch::Tensor a11 = squared_norm(u);
-  const torch::Tensor b1 = real_inner(u, chi);
+  // Eq. 22 (or 23): per-pattern steps. The sums over modes factor through the per-pattern images,
+  // so no [B, K, N, N] product is formed: with u = ΔÔ_j P_k and v = O_j ΔP̂_k,
+  //   ‖u‖² = Σ |ΔÔ_j|² Σ_k |P_k|²,          Re<u, χ> = Re Σ conj(ΔÔ_j) ΔO_j,
+  //   ‖v‖² = Σ |O_j|² Σ_k |ΔP̂_k|²,          Re<v, χ> = Re Σ conj(O_j) Σ_k conj(ΔP̂_k) χ_jk,
+  //   Re<u, v> = Re Σ conj(ΔÔ_j) O_j Σ_k conj(P_k) ΔP̂_k.
+  const torch::Tensor direction_power = torch::view_as_real(direction_patches).square().sum(-1);
+  torch::Tensor a11 = (direction_power * probe_power).flatten(1).sum(1, false, torch::kDouble);
+  const torch::Tensor b1 = real_inner(direction_patches, object_numerator);
   const double lambda = parameters.step_regularisation;
   a11 = a11 + lambda * a11.mean();
   torch::Tensor alpha_object, alpha_probe, probe_direction;
   if (refine.probe) {
     // Eqs. 24a and 25a.
-    const torch::Tensor object_power = torch::view_as_real(patches).square().sum(std::vector<int64_t>{0, -1});
+    const torch::Tensor patch_power = torch::view_as_real(patches).square().sum(-1);  // |O_j|², [B, N, N]
+    const torch::Tensor object_power = patch_power.sum(0);
     probe_direction = (patches.conj().unsqueeze(1) * chi).sum(0) /
                       (object_power + parameters.damping * object_power.max()).clamp_min(1e-30);
-    const torch::Tensor v = exit_waves(probe_direction, patches);  // O_j ΔP̂_k
-    torch::Tensor a22 = squared_norm(v);
+    const torch::Tensor direction_probe_power =
+        torch::view_as_real(probe_direction).square().sum(std::vector<int64_t>{0, -1});
+    torch::Tensor a22 = (patch_power * direction_probe_power).flatten(1).sum(1, false, torch::kDouble);
     a22 = a22 + lambda * a22.mean();
-    const torch::Tensor a12 = real_inner(u, v);
-    const torch::Tensor b2 = real_inner(v, chi);
+    const torch::Tensor cross = (probe.conj() * probe_direction).sum(0);  // Σ_k conj(P_k) ΔP̂_k
+    const torch::Tensor a12 = real_inner(direction_patches, patches * cross);
+    const torch::Tensor b2 = real_inner(patches, (probe_direction.conj().unsqueeze(0) * chi).sum(1));
     const torch::Tensor det = (a11 * a22 - a12 * a12).clamp_min(1e-300);
     alpha_object = ((a22 * b1 - a12 * b2) / det).clamp_min(0);
     alpha_probe = ((a11 * b2 - a12 * b1) / det).clamp_min(0);

@@ -46,6 +46,7 @@ void add_cpu(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWin
   const int64_t n = w.n, height = canvas.size(0), width = canvas.size(1);
   T* dst = data_of<T>(canvas);
   const T* src = data_of<T>(patches);
+  const int64_t patch_stride = patches.size(0) == 1 ? 0 : n * n;  // one patch for every window
   // Each task owns a band of canvas rows and visits every window in order: no two tasks write the
   // same pixel, and every pixel sums its contributions in pattern order whatever the thread count.
   at::parallel_for(0, height, kRowGrain, [&](int64_t row_begin, int64_t row_end) {
@@ -63,7 +64,7 @@ void add_cpu(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWin
           const float wy = part == 0 ? 1 - fy : fy;
           if (wy == 0) continue;
           const float a = wy * (1 - fx), c = wy * fx;
-          const T* p = src + (b * n + pr) * n;
+          const T* p = src + b * patch_stride + pr * n;
           if (c == 0) {
             for (int64_t j = 0; j < n; ++j) o[j] += a * p[j];
           } else {
@@ -159,9 +160,11 @@ torch::Tensor extract_patches(const torch::Tensor& canvas, const PatchWindows& w
 void add_patches(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWindows& w) {
   check_canvas(canvas);
   TORCH_CHECK(canvas.is_contiguous(), "patch_operator: add_patches needs a contiguous canvas");
-  TORCH_CHECK(patches.scalar_type() == canvas.scalar_type() &&
-                  patches.sizes() == torch::IntArrayRef({w.size(), w.n, w.n}),
-              "patch_operator: patches must be [B, N, N] of the canvas dtype, got ", patches.sizes());
+  TORCH_CHECK(patches.scalar_type() == canvas.scalar_type() && patches.dim() == 3 &&
+                  (patches.size(0) == w.size() || patches.size(0) == 1) && patches.size(1) == w.n &&
+                  patches.size(2) == w.n,
+              "patch_operator: patches must be [B, N, N] or [1, N, N] of the canvas dtype, got ",
+              patches.sizes());
   if (!canvas.is_cpu()) return detail::add_patches_indexed(canvas, patches, w);
   const torch::Tensor p = patches.contiguous();
   if (canvas.is_complex()) {
@@ -193,8 +196,9 @@ torch::Tensor extract_patches_indexed(const torch::Tensor& canvas, const PatchWi
          wt[3] * win.index({Slice(), Slice(1), Slice(1)});
 }
 
-void add_patches_indexed(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWindows& w) {
+void add_patches_indexed(torch::Tensor& canvas, const torch::Tensor& patches_in, const PatchWindows& w) {
   namespace F = torch::nn::functional;
+  const torch::Tensor patches = patches_in.expand({w.size(), -1, -1});
   const auto wt = weights(w, canvas.device());
   // pad order: (left, right, top, bottom)
   auto pad = [&](int64_t l, int64_t r, int64_t t, int64_t bt) {

@@ -56,7 +56,8 @@ torch::Tensor extract_patches(const torch::Tensor& canvas, const PatchWindows& w
 // The adjoint of extract_patches: canvas += E^T patches (each patch pixel spread over its four
 // bilinear neighbours with the same weights).
 //   canvas:  [H, W] complex64 or float32, contiguous, modified in place
-//   patches: [B, N, N], the canvas's dtype and device
+//   patches: [B, N, N], or [1, N, N] for one patch added at every window (the probe's power when
+//            summing the illumination), the canvas's dtype and device
 void add_patches(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWindows& w);
 
 namespace detail {

@@ -13,22 +13,37 @@ torch::Tensor central_difference(const torch::Tensor& patches, int64_t axis) {
   return out;
 }
 
-// Re Σ <P ∂O, χ> / Σ |P ∂O|² per pattern, [B] float64.
-torch::Tensor shift_along(const torch::Tensor& gradient, const torch::Tensor& chi,
-                          const torch::Tensor& probe) {
-  const torch::Tensor d = probe.unsqueeze(0) * gradient.unsqueeze(1);  // [B, K, N, N]
-  const torch::Tensor dr = torch::view_as_real(d), cr = torch::view_as_real(chi);
-  const torch::Tensor numerator = (dr * cr).sum({1, 2, 3, 4}, false, torch::kDouble);
-  const torch::Tensor denominator = dr.square().sum({1, 2, 3, 4}, false, torch::kDouble);
-  return numerator / denominator.clamp_min(1e-300);
+// P_k ∂O/∂axis for every pattern and mode, [B, K, N, N] as real pairs [B, K, N, N, 2].
+torch::Tensor derivative(const torch::Tensor& probe, const torch::Tensor& patches, int64_t axis) {
+  return torch::view_as_real(probe.unsqueeze(0) * central_difference(patches, axis).unsqueeze(1));
+}
+
+// Re Σ conj(a) b per pattern, [B] float64.
+torch::Tensor real_dot(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a * b).flatten(1).sum(1, false, torch::kDouble);
 }
 
 }  // namespace
 
 torch::Tensor position_steps(const torch::Tensor& chi, const torch::Tensor& probe,
                              const torch::Tensor& patches) {
-  const torch::Tensor dx = shift_along(central_difference(patches, 2), chi, probe);
-  const torch::Tensor dy = shift_along(central_difference(patches, 1), chi, probe);
+  const torch::Tensor gx = derivative(probe, patches, 2), gy = derivative(probe, patches, 1);
+  const torch::Tensor c = torch::view_as_real(chi);
+  const torch::Tensor axx = real_dot(gx, gx), ayy = real_dot(gy, gy), axy = real_dot(gx, gy);
+  const torch::Tensor bx = real_dot(gx, c), by = real_dot(gy, c);
+  // A patch with (next to) no gradient says nothing about its position: a Tikhonov term of 1e-3 of
+  // the batch's mean curvature keeps the system regular, and such patches get no step at all
+  // (rounding noise over a vanishing determinant would otherwise be an arbitrary shift).
+  const torch::Tensor trace = axx + ayy;
+  const double scale = trace.max().item<double>();
+  if (!(scale > 0)) return torch::zeros({chi.size(0), 2}, torch::kDouble);
+  const torch::Tensor lambda = 0.5e-3 * trace.mean();
+  const torch::Tensor det = (axx + lambda) * (ayy + lambda) - axy * axy;
+  const torch::Tensor informative = trace > 1e-9 * scale;
+  const torch::Tensor dx =
+      torch::where(informative, ((ayy + lambda) * bx - axy * by) / det, torch::zeros_like(det));
+  const torch::Tensor dy =
+      torch::where(informative, ((axx + lambda) * by - axy * bx) / det, torch::zeros_like(det));
   return torch::stack({dx, dy}, 1).cpu();
 }
 

@@ -4,11 +4,15 @@
 // tike's and pty-chi's "gradient" position correction): the exit wave of a window moved by
 // (dx, dy) is ψ + dx ∂ψ/∂x + dy ∂ψ/∂y to first order, with ∂ψ/∂x = P · ∂O/∂x (the window reads the
 // object at column x − N/2 + c, so moving the window right reads the object's gradient), and the
-// shift that best explains the exit-wave update χ is, per axis,
-//   dx = Re Σ_k <P_k ∂O/∂x, χ_k> / Σ_k ‖P_k ∂O/∂x‖²   (likewise dy).
-// The two axes are solved separately (the paper's and pty-chi's choice: the cross term is small
-// for a round probe). The gradient is the central difference of the patch (one-sided terms at the
-// border are left out: the probe is dark there).
+// shift that best explains the exit-wave update χ is the least-squares solution of
+//   [Σ‖g_x‖²      Re Σ<g_x, g_y>] [dx]   [Re Σ<g_x, χ>]
+//   [Re Σ<g_x, g_y>      Σ‖g_y‖²] [dy] = [Re Σ<g_y, χ>],   g = P_k ∂O (sums over modes and pixels).
+// Both axes at once, where the paper and pty-chi solve each alone: an object whose x and y gradients
+// correlate (anything but a round, isotropic texture) biases the one-axis estimates. 1e-3 of the
+// batch's mean diagonal is added to the diagonal, and a patch without gradient (a flat region)
+// gets no step. The gradient is
+// the central difference of the patch (the border rows and columns are left out: the probe is dark
+// there).
 #include <torch/torch.h>
 
 namespace ptychopinn::iterative {

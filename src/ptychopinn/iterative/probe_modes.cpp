@@ -11,7 +11,7 @@ torch::Tensor orthogonalize_modes(const torch::Tensor& probe) {
   // K x K: tiny, so the eigen-decomposition runs in double on the host whatever the device.
   const torch::Tensor gram =
       torch::matmul(flat, flat.conj().transpose(0, 1)).to(torch::kCPU, torch::kComplexDouble);
-  const auto [values, vectors] = torch::linalg::eigh(gram, "L");  // ascending eigenvalues
+  const auto [values, vectors] = at::linalg_eigh(gram, "L");  // ascending eigenvalues
   // Modes = V^H P, strongest first.
   const torch::Tensor mix = vectors.flip({1}).conj().transpose(0, 1).to(probe.device(), probe.scalar_type());
   return torch::matmul(mix, flat).reshape(probe.sizes());
@@ -41,7 +41,7 @@ torch::Tensor probe_with_modes(const torch::Tensor& probe, int64_t modes, double
   const double var = (weight * ((rows - cy).square() + (cols - cx).square())).sum().item<double>() / total;
   const double sigma = std::sqrt(std::max(var / 2, 1e-12));
   const torch::Tensor y = (rows - cy) / sigma, x = (cols - cx) / sigma;
-  std::vector<torch::Tensor> all(p.unbind(0).begin(), p.unbind(0).end());
+  std::vector<torch::Tensor> all = p.unbind(0);
   const double main_power = total;
   // Monomials of increasing degree: x, y, xy, x², y², x²y, xy², ...
   for (int64_t degree = 1; static_cast<int64_t>(all.size()) < modes; ++degree) {

@@ -20,13 +20,12 @@ BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const R
   // The object, on the box the batch touches (one window for the sequential engine).
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
-  const int64_t b = batch.windows.size();
   torch::Tensor numerator = torch::zeros({box.height(), box.width()}, state.object.options());
   add_patches(numerator, (probe.conj().unsqueeze(0) * step.chi).sum(1), local);
   const torch::Tensor probe_power =
       torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});  // [N, N]
   torch::Tensor illumination = torch::zeros({box.height(), box.width()}, probe_power.options());
-  add_patches(illumination, probe_power.unsqueeze(0).expand({b, -1, -1}).contiguous(), local);
+  add_patches(illumination, probe_power.unsqueeze(0), local);
   const double a = parameters.alpha;
   const torch::Tensor object_denominator = ((1 - a) * illumination + a * illumination.max()).clamp_min(1e-30);
 

@@ -60,7 +60,8 @@ class Engine {
                                         : torch::ones({grid_.height, grid_.width}, complex_options));
     state_.probe = probe_with_modes(problem.probe.to(device, torch::kComplexFloat), options.probe_modes,
                                     kExtraModePowerFraction)
-                       .contiguous();
+                       .contiguous()
+                       .clone();  // never an alias of the caller's probe: it is updated in place
     scale_probe_to_data();
   }
 
@@ -214,7 +215,7 @@ class Engine {
     for (int64_t begin = 0; begin < m_; begin += kPassChunk) {
       const PatchWindows w =
           patch_windows(state_.x, state_.y, range(begin, std::min(m_, begin + kPassChunk)), n_);
-      add_patches(illumination, power.unsqueeze(0).expand({w.size(), -1, -1}).contiguous(), w);
+      add_patches(illumination, power.unsqueeze(0), w);
     }
     const auto crop = [&](const torch::Tensor& t) {
       return t.index({Slice(0, grid_.height), Slice(0, grid_.width)}).to(torch::kCPU).contiguous();
