@@ -34,7 +34,8 @@
 #include "ptychopinn/model/pinn_model.h"
 #include "ptychopinn/nets/cnn_flops.h"
 #include "ptychopinn/physics/probe.h"
-#include "ptychopinn/train/execution.h"
+#include "ptychopinn/execution/execution.h"
+#include "ptychopinn/tensor/module_parameters.h"
 #include "ptychopinn/train/optimizer.h"
 
 #ifndef PTYCHOPINN_BENCH_DIR
@@ -112,9 +113,7 @@ Rates measure_cpp(const Case& c, double seconds, int kInferBatch, const torch::D
   batch.patterns = torch::rand({kTrainBatch, channels, c.N, c.N}, f32).to(device);
   batch.coords_relative = ((torch::rand({kTrainBatch, channels, 2}, f32) - 0.5) * 4 * (c.gridsize - 1)).to(device);
   Rates r;
-  for (const auto& p : model->parameters()) {
-    if (p.requires_grad()) r.trainable_parameters += p.numel();
-  }
+  r.trainable_parameters = count_trainable_parameters(*model);
   r.train_samples_per_s = kTrainBatch * calls_per_second(
                                             [&] {
                                               optimizer->zero_grad();
@@ -228,7 +227,7 @@ int main(int argc, char** argv) {
     std::cerr << "pinn_bench: --threads, --infer_batch and --repeats must be >= 1 and --seconds > 0\n";
     return 2;
   }
-  train::configure_threads(threads);
+  execution::configure_threads(threads);
   const std::vector<Case> cases = {{64, 1}, {64, 2}, {128, 1}};
 
   const auto peak = bench::measure_fma_peak(threads, 1.0);

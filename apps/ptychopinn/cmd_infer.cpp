@@ -1,25 +1,17 @@
 // `ptychopinn infer`: reconstruct a scan with a trained model and write the stitched object, its
 // pictures and a ptychodus product.
-#include <chrono>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "config_options.h"
-#include "ptychopinn/data/pipeline.h"
-#include "ptychopinn/infer/reconstruct.h"
-#include "ptychopinn/infer/reconstruction_output.h"
-#include "ptychopinn/infer/trained_model.h"
-#include "ptychopinn/io/ptychodus_product.h"
-#include "ptychopinn/train/execution.h"
 #include "ptychopinn/util/progress.h"
+#include "ptychopinn/workflow/reconstruct_run.h"
 
 namespace ptychopinn::cli {
-
-namespace fs = std::filesystem;
 
 int run_infer(const std::vector<std::string>& args) {
   CLI::App app{
@@ -46,62 +38,50 @@ int run_infer(const std::vector<std::string>& args) {
   add_field_options(app, config::inference_fields(), sources);
   if (auto rc = parse_args(app, args)) return *rc;
 
+  workflow::ReconstructRunRequest request;
   std::vector<std::string> warnings;
-  config::Origins origins;
-  auto config = config::resolve_inference_config(sources, &warnings, &origins);
+  request.config = config::resolve_inference_config(sources, &warnings);
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
-  if (!config.model_path || !config.test_data_file) {
+  if (!request.config.model_path || !request.config.test_data_file) {
     std::cerr << "error: infer: --model_path and --test_data_file are required\n";
     return 1;
   }
-  train::configure_threads(config.runtime.threads);
-  const auto device = train::resolve_device(config.runtime.device);
-  auto trained = infer::load_trained_model(*config.model_path, device);
-  // The network fixes the geometry: the data are grouped as the model was trained.
-  config.model = trained.archive.config.model;
-  auto options = data::pipeline_options(config, nullptr);
-  options.grouped.intensity_scale = trained.intensity_scale;
-  const auto data = data::prepare_data(*config.test_data_file, options);
-  for (const auto& m : data.messages) std::cerr << "note: " << m << "\n";
+  request.stitch_crop = stitch_crop;
+  request.keep_patches = save_patches;
+  request.pixel_size_m = pixel_size_m;
 
-  ProgressOptions progress;
-  progress.label = "infer";
-  progress.total = data.groups->size();
-  progress.unit = "groups";
-  progress.enabled = !quiet;
-  ProgressBar bar(progress);
-  infer::ReconstructOptions ro;
-  ro.batch_size = config.batch_size;
-  ro.stitch_crop = stitch_crop;
-  ro.keep_patches = save_patches;
-  ro.device = device;
-  ro.progress = [&](int64_t done, int64_t) { bar.update(done); };
-  const auto started = std::chrono::steady_clock::now();
-  const auto result = infer::reconstruct(*trained.model, *data.groups, ro);
-  bar.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  const fs::path out = config.output_dir;
-  fs::create_directories(out);
-  infer::write_reconstruction_npz((out / "reconstruction.npz").string(), result);
-  infer::write_reconstruction_pictures((out / "amplitude.png").string(), (out / "phase.png").string(), result);
-  if (!pixel_size_m) pixel_size_m = infer::metadata_pixel_size_m(*data.dataset);
-  if (!pixel_size_m) {
-    pixel_size_m = io::kDefaultProductPixelSizeM;
-    std::cerr << "note: product-out.h5 uses a pixel size of " << *pixel_size_m
-              << " m (the dataset gives none); pass --pixel_size_m for real units\n";
-  }
-  infer::write_product((out / "product-out.h5").string(), result, *data.dataset, trained.model->probe(), *pixel_size_m,
-                       fs::path(*config.test_data_file).stem().string());
+  struct Events : workflow::ReconstructRunEvents {
+    explicit Events(bool quiet) : quiet(quiet) {}
+    void on_note(const std::string& text) override {
+      if (bar && !bar->finished()) bar->finish();
+      std::cerr << "note: " << text << "\n";
+    }
+    void on_progress(int64_t done, int64_t total) override {
+      if (!bar) {
+        ProgressOptions o;
+        o.label = "infer";
+        o.total = total;
+        o.unit = "groups";
+        o.enabled = !quiet;
+        bar.emplace(o);
+      }
+      bar->update(done);
+    }
+    bool quiet;
+    std::optional<ProgressBar> bar;
+  } events(quiet);
+  const auto result = workflow::reconstruct_run(std::move(request), events);
+  if (events.bar && !events.bar->finished()) events.bar->finish();
   if (!quiet) {
+    const auto& image = result.reconstruction.image;
     std::ostringstream s;
-    s << "reconstructed " << data.groups->size() << " groups in " << std::fixed << std::setprecision(2) << seconds
-      << " s (" << std::setprecision(1) << data.groups->size() * data.groups->group_size() / std::max(seconds, 1e-9)
-      << " patterns/s); image " << result.image.object.size(1) << " x " << result.image.object.size(0)
-      << " px, origin (" << result.image.grid.x_origin << ", " << result.image.grid.y_origin << ") px";
+    s << "reconstructed " << result.groups << " groups in " << std::fixed << std::setprecision(2) << result.seconds
+      << " s (" << std::setprecision(1) << result.patterns / std::max(result.seconds, 1e-9)
+      << " patterns/s); image " << image.object.size(1) << " x " << image.object.size(0) << " px, origin ("
+      << image.grid.x_origin << ", " << image.grid.y_origin << ") px";
     std::cerr << s.str() << "\n";
   }
-  std::cout << (out / "reconstruction.npz").string() << "\n";
+  std::cout << result.files.front() << "\n";
   return 0;
 }
 

@@ -6,8 +6,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "ptychopinn/io/atomic_file.h"
-#include "ptychopinn/report/html_report.h"
+#include "ptychopinn/workflow/report_run.h"
 
 namespace ptychopinn::cli {
 
@@ -22,13 +21,12 @@ int run_report(const std::vector<std::string>& args) {
   app.add_option("-o,--output", output, "the page (default RUN_DIR/report.html)");
   if (auto rc = parse_args(app, args)) return *rc;
 
-  report::ReportInputs in;
+  workflow::ReportInputs in;
   in.run_dir = run_dir;
   if (!inference.empty()) in.inference_dir = inference;
   if (!evaluation.empty()) in.evaluation_dir = evaluation;
-  if (output.empty()) output = (std::filesystem::path(run_dir) / "report.html").string();
-  io::write_file_atomic(output, report::html_report(in));
-  std::cout << output << "\n";
+  std::cout << workflow::report_run(in, output.empty() ? std::nullopt : std::optional<std::filesystem::path>(output))
+            << "\n";
   return 0;
 }
 

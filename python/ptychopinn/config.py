@@ -66,6 +66,10 @@ class _Config:
         at its default: train() lets a dataset's own photon count win over a default nphotons."""
         return name in self._explicit
 
+    def explicit_fields(self):
+        """The names of the fields given explicitly, sorted."""
+        return sorted(self._explicit)
+
     def _unknown(self, name):
         names = self._field_names()
         close = difflib.get_close_matches(name, names, n=1)

@@ -41,9 +41,11 @@ class Model:
         self._model = core_model
 
     @classmethod
-    def load(cls, path):
-        """Loads a model archive (wts.h5.zip), or the one in a training output folder."""
-        return cls(_core.Model.load(os.fspath(path)))
+    def load(cls, path, device="auto", threads=0):
+        """Loads a model archive (wts.h5.zip), or the one in a training output folder, on device
+        ('auto': CUDA when LibTorch sees a GPU, else 'cpu'; or 'cpu', 'cuda'), with threads CPU
+        threads (0: all cores)."""
+        return cls(_core.Model.load(os.fspath(path), device, threads))
 
     def save(self, path):
         """Writes the archive to path, or to path/wts.h5.zip when path is a folder; returns the file."""
@@ -73,12 +75,16 @@ class Model:
     def history(self):
         return self._model.history
 
-    def reconstruct_dataset(self, data, batch_size=16, stitch_crop=None, grid=None, keep_patches=True):
+    def reconstruct_dataset(self, data, batch_size=16, stitch_crop=None, grid=None, keep_patches=True,
+                            output_dir=None, pixel_size_m=None):
         """Reconstructs a Dataset (or a dataset file); returns a dict: object [H, W] complex64,
-        coverage, x_origin_px, y_origin_px (object pixels of object[0, 0]), centres, patches."""
+        coverage, x_origin_px, y_origin_px (object pixels of object[0, 0]), centres, patches.
+        With output_dir, the files `ptychopinn infer` writes (reconstruction.npz, amplitude.png,
+        phase.png, product-out.h5 with pixel_size_m metres per object pixel) are written there."""
         if isinstance(data, os.PathLike):
             data = os.fspath(data)
-        return self._model.reconstruct_dataset(data, batch_size, stitch_crop, grid, keep_patches)
+        return self._model.reconstruct_dataset(data, batch_size, stitch_crop, grid, keep_patches,
+                                               None if output_dir is None else os.fspath(output_dir), pixel_size_m)
 
     def reconstruct(self, patterns, positions, probe=None, batch_size=16, stitch_crop=None, grid=None):
         """Reconstructs measured patterns.
@@ -108,15 +114,17 @@ def train(config, data, output_dir=None, progress=None):
     progress(epoch, batch, loss) is called after every batch (1-based epoch and batch); returning
     False cancels the run at that point (status 'cancelled'); an exception it raises cancels the run
     and propagates. Unless the config sets nphotons explicitly, a dataset that records its photon
-    count (_metadata, as simulate and convert write) trains with that, as `ptychopinn train` does. With output_dir, wts.h5.zip, history.csv, config.yaml and a checkpoint are
-    written there. Returns a TrainResult (iterating it gives the history).
+    count (_metadata, as simulate and convert write) trains with that, as `ptychopinn train` does.
+    With output_dir, what `ptychopinn train` writes is written there (wts.h5.zip, history.csv,
+    config.yaml, train.log, checkpoints/latest.zip). Returns a TrainResult (iterating it gives the
+    history).
     """
     if not isinstance(config, TrainingConfig):
         config = TrainingConfig(config)
     if isinstance(data, os.PathLike):
         data = os.fspath(data)
     out = _core.train(config.to_dict(), data, None if output_dir is None else os.fspath(output_dir), progress,
-                      not config.is_set("nphotons"))
+                      config.explicit_fields())
     return TrainResult(out["history"], out["status"], Model(out["model"]))
 
 

@@ -6,6 +6,7 @@
 #include "ptychopinn/config/config_error.h"
 #include "ptychopinn/config/json_io.h"
 #include "ptychopinn/config/legacy_params.h"
+#include "ptychopinn/config/settings.h"
 #include "ptychopinn/config/yaml_io.h"
 #include "py_convert.h"
 
@@ -51,15 +52,14 @@ py::list field_list(const std::vector<config::Field<Config>>& fields) {
   return out;
 }
 
-// A model dict as a training config's JSON, refusing keys that are not model fields.
-nlohmann::json model_as_training_json(const nlohmann::json& j) {
+// A model dict (ModelConfig's fields), validated on its own, in a training config whose other
+// fields are defaults: its to_json(...)["model"] is the model's JSON, and the Python wrapper keeps
+// only the model block of its YAML.
+config::TrainingConfig model_holder(const nlohmann::json& j) {
   if (!j.is_object()) throw config::ConfigError("ModelConfig", "", "a " + std::string(j.type_name()) + "; expected a dict");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (config::find_field(config::model_fields(), it.key()) == nullptr) {
-      throw config::ConfigError("ModelConfig", it.key(), "unknown ModelConfig key '" + it.key() + "'");
-    }
-  }
-  return {{"model", j}};
+  config::TrainingConfig holder;
+  holder.model = config::model_config_from_settings(config::json_settings({{"model", j}}, "ModelConfig"), "ModelConfig");
+  return holder;
 }
 
 }  // namespace
@@ -95,8 +95,7 @@ void bind_config(py::module_& m) {
         const nlohmann::json j = to_json(values, class_name(k));
         switch (k) {
           case Kind::kModel:
-            return from_json(config::to_json(config::training_config_from_json(model_as_training_json(j),
-                                                                               "ModelConfig"))["model"]);
+            return from_json(config::to_json(model_holder(j))["model"]);
           case Kind::kTraining:
             return from_json(config::to_json(config::training_config_from_json(j, "TrainingConfig")));
           case Kind::kInference:
@@ -114,9 +113,7 @@ void bind_config(py::module_& m) {
         const Kind k = parse_kind(kind);
         if (k == Kind::kInference) return config::to_yaml(inference_config_from(values));
         if (k == Kind::kTraining) return config::to_yaml(training_config_from(values));
-        config::TrainingConfig t = config::training_config_from_json(
-            model_as_training_json(to_json(values, "ModelConfig")), "ModelConfig");
-        return config::to_yaml(t);
+        return config::to_yaml(model_holder(to_json(values, "ModelConfig")));
       },
       py::arg("kind"), py::arg("values"), "The config as YAML text (what config.yaml holds).");
 
@@ -125,8 +122,12 @@ void bind_config(py::module_& m) {
       [](const std::string& kind, const std::string& text, const std::string& name) {
         const Kind k = parse_kind(kind);
         if (k == Kind::kInference) return from_json(config::to_json(config::inference_config_from_yaml(text, name)));
-        const nlohmann::json j = config::to_json(config::training_config_from_yaml(text, name));
-        return from_json(k == Kind::kModel ? j["model"] : j);
+        if (k == Kind::kModel) {
+          config::TrainingConfig holder;
+          holder.model = config::model_config_from_settings(config::parse_yaml_settings(text, name), name);
+          return from_json(config::to_json(holder)["model"]);
+        }
+        return from_json(config::to_json(config::training_config_from_yaml(text, name)));
       },
       py::arg("kind"), py::arg("text"), py::arg("name") = "YAML",
       "A config dict from YAML text (flat or with a nested model: mapping).");

@@ -7,16 +7,13 @@
 #include <filesystem>
 
 #include "ptychopinn/bundle/model_archive.h"
+#include "ptychopinn/config/enums.h"
 #include "ptychopinn/config/json_io.h"
-#include "ptychopinn/config/yaml_io.h"
-#include "ptychopinn/data/pipeline.h"
-#include "ptychopinn/infer/reconstruct.h"
 #include "ptychopinn/infer/stitch.h"
-#include "ptychopinn/infer/trained_model.h"
-#include "ptychopinn/io/atomic_file.h"
-#include "ptychopinn/train/execution.h"
 #include "ptychopinn/train/history.h"
-#include "ptychopinn/train/trainer.h"
+#include "ptychopinn/workflow/reconstruct_run.h"
+#include "ptychopinn/workflow/run_layout.h"
+#include "ptychopinn/workflow/train_run.h"
 #include "py_dataset.h"
 
 namespace ptychopinn::python {
@@ -55,13 +52,7 @@ PyDataset dataset_argument(const py::handle& value) {
                               "; expected a ptychopinn.Dataset or the path of a dataset NPZ");
 }
 
-// In-memory datasets have no folder of their own to cache groups in.
-data::PipelineOptions without_cache(data::PipelineOptions options, const PyDataset& d) {
-  if (d.owner) options.cache.enabled = false;
-  return options;
-}
-
-class PythonObserver : public train::TrainObserver {
+class PythonObserver : public workflow::TrainRunEvents {
  public:
   explicit PythonObserver(py::object callback) : callback_(std::move(callback)) {}
   void on_batch(const train::BatchReport& r) override {
@@ -75,7 +66,7 @@ class PythonObserver : public train::TrainObserver {
       stop_ = true;
     }
   }
-  bool stop_requested() const { return stop_; }
+  bool stop_requested() override { return stop_; }
   // Re-raises what the callback raised, if anything (with the GIL held).
   void rethrow() {
     if (error_) {
@@ -92,7 +83,7 @@ class PythonObserver : public train::TrainObserver {
 
 fs::path archive_path(const std::string& path) {
   const fs::path p(path);
-  if (fs::is_directory(p) || p.extension().empty()) return p / "wts.h5.zip";
+  if (fs::is_directory(p) || p.extension().empty()) return p / workflow::layout::kArchive;
   return p;
 }
 
@@ -134,13 +125,19 @@ void bind_model(py::module_& m) {
 as stored in a model archive (wts.h5.zip).)")
       .def_static(
           "load",
-          [](const std::string& path) {
+          [](const std::string& path, const std::string& device, int threads) {
+            config::RuntimeConfig runtime;
+            runtime.device = config::parse_device(device);
+            runtime.threads = threads;
+            runtime.validate();
             PyModel model;
             py::gil_scoped_release release;
-            model.trained = std::make_shared<infer::TrainedModel>(infer::load_trained_model(path));
+            model.trained = std::make_shared<infer::TrainedModel>(workflow::load_model(path, runtime));
             return model;
           },
-          py::arg("path"), "Loads a model archive, or the wts.h5.zip of a training output folder.")
+          py::arg("path"), py::arg("device") = "auto", py::arg("threads") = 0,
+          "Loads a model archive, or the wts.h5.zip of a training output folder, on device (auto: CUDA when "
+          "LibTorch sees a GPU, else cpu), with threads CPU threads (0: all cores).")
       .def(
           "save",
           [](const PyModel& model, const std::string& path) {
@@ -162,87 +159,78 @@ as stored in a model archive (wts.h5.zip).)")
                              [](const PyModel& model) {
                                const auto& csv = model.trained->archive.history_csv;
                                return history_list(csv.empty() ? std::vector<train::EpochRecord>{}
-                                                               : train::history_from_csv(csv, "history.csv"));
+                                                               : train::history_from_csv(csv, bundle::kHistoryMember));
                              })
       .def(
           "reconstruct_dataset",
           [](const PyModel& model, const py::handle& data, int64_t batch_size, std::optional<int64_t> stitch_crop,
-             const py::handle& grid, bool keep_patches) {
+             const py::handle& grid, bool keep_patches, const std::optional<std::string>& output_dir,
+             std::optional<double> pixel_size_m) {
             const PyDataset d = dataset_argument(data);
-            const auto grid_value = grid_argument(grid);
-            infer::Reconstruction r;
+            workflow::ReconstructRunRequest request;
+            request.model = model.trained;
+            request.config.test_data_file = d.dataset->path();
+            request.config.batch_size = batch_size;
+            request.group_cache = !d.owner;  // in-memory datasets have no folder to cache groups in
+            request.stitch_crop = stitch_crop;
+            request.grid = grid_argument(grid);
+            request.keep_patches = keep_patches;
+            request.write_files = output_dir.has_value();
+            if (output_dir) request.config.output_dir = *output_dir;
+            request.pixel_size_m = pixel_size_m;
+            workflow::ReconstructRunResult r;
             {
               py::gil_scoped_release release;
-              config::InferenceConfig config;
-              config.model = model.trained->archive.config.model;
-              auto options = without_cache(data::pipeline_options(config), d);
-              options.grouped.intensity_scale = model.trained->intensity_scale;
-              const auto prepared = data::prepare_data(d.dataset->path(), options);
-              infer::ReconstructOptions ro;
-              ro.batch_size = batch_size;
-              ro.stitch_crop = stitch_crop;
-              ro.keep_patches = keep_patches;
-              ro.grid = grid_value;
-              r = infer::reconstruct(*model.trained->model, *prepared.groups, ro);
+              workflow::ReconstructRunEvents events;
+              r = workflow::reconstruct_run(std::move(request), events);
             }
-            return reconstruction_dict(r);
+            return reconstruction_dict(r.reconstruction);
           },
           py::arg("data"), py::arg("batch_size") = 16, py::arg("stitch_crop") = py::none(),
-          py::arg("grid") = py::none(), py::arg("keep_patches") = true,
+          py::arg("grid") = py::none(), py::arg("keep_patches") = true, py::arg("output_dir") = py::none(),
+          py::arg("pixel_size_m") = py::none(),
           "Reconstructs a dataset (or dataset file); returns a dict with object, coverage, x_origin_px, "
           "y_origin_px, centres, patches and stitch_crop. grid (x_origin, y_origin, pixel_width, "
-          "pixel_height, width, height, in object pixels) stitches into a given grid.");
+          "pixel_height, width, height, in object pixels) stitches into a given grid. With output_dir, the "
+          "files `ptychopinn infer` writes are written there.");
 
   m.def(
       "train",
       [](const py::handle& config_values, const py::handle& data, const std::optional<std::string>& output_dir,
-         const py::object& progress, bool nphotons_from_data) {
-        config::TrainingConfig config = training_config_from(config_values);
+         const py::object& progress, const std::vector<std::string>& explicit_fields) {
         const PyDataset d = dataset_argument(data);
+        workflow::TrainRunRequest request;
+        request.config = training_config_from(config_values);
+        // The fields the caller set: the photon-count rule lets a dataset's own count win over the rest.
+        for (const auto& key : explicit_fields) request.origins[key] = "Python";
+        request.data_path = d.dataset->path();
+        request.record_data_path = !d.owner;  // an in-memory dataset's file is private
+        request.group_cache = !d.owner;
+        request.write_files = output_dir.has_value();
+        if (output_dir) request.config.output_dir = *output_dir;
         PythonObserver observer(progress);
-        train::TrainStatus status;
-        std::unique_ptr<train::Trainer> trainer;
+        workflow::TrainRunResult result;
         {
           py::gil_scoped_release release;
-          train::configure_threads(config.runtime.threads);
-          const auto device = train::resolve_device(config.runtime.device);
-          auto options = without_cache(data::pipeline_options(config), d);
-          // A dataset's own photon count wins unless the config names one explicitly.
-          options.nphotons_from_metadata = nphotons_from_data;
-          auto prepared = data::prepare_data(d.dataset->path(), options);
-          if (options.nphotons_from_metadata && prepared.dataset->metadata_nphotons()) {
-            config.nphotons = *prepared.dataset->metadata_nphotons();
-          }
-          trainer = std::make_unique<train::Trainer>(config, prepared.groups, prepared.dataset->probe(), device);
-          train::TrainControl control;
-          control.stop_requested = [&observer] { return observer.stop_requested(); };
-          if (output_dir) {
-            fs::create_directories(fs::path(*output_dir) / "checkpoints");
-            control.checkpoint_path = fs::path(*output_dir) / "checkpoints" / "latest.zip";
-            io::write_file_atomic((fs::path(*output_dir) / "config.yaml").string(), config::to_yaml(config));
-          }
-          status = trainer->run(observer, control);
-          if (output_dir) {
-            bundle::save_archive(fs::path(*output_dir) / "wts.h5.zip", trainer->archive());
-            io::write_file_atomic((fs::path(*output_dir) / "history.csv").string(),
-                                  train::history_to_csv(trainer->state().history));
-          }
+          result = workflow::train_run(std::move(request), observer);
         }
         observer.rethrow();
         PyModel model;
-        model.trained = std::make_shared<infer::TrainedModel>(infer::model_from_archive(trainer->archive(), "training"));
+        model.trained = std::make_shared<infer::TrainedModel>(infer::model_from_archive(result.archive, "training"));
         py::dict out;
-        out["history"] = history_list(trainer->state().history);
-        out["status"] = status == train::TrainStatus::kCompleted      ? "completed"
-                        : status == train::TrainStatus::kEarlyStopped ? "early_stopped"
-                                                                      : "cancelled";
+        out["history"] = history_list(result.history);
+        out["status"] = result.status == train::TrainStatus::kCompleted      ? "completed"
+                        : result.status == train::TrainStatus::kEarlyStopped ? "early_stopped"
+                                                                             : "cancelled";
         out["model"] = model;
         return out;
       },
       py::arg("config"), py::arg("data"), py::arg("output_dir") = py::none(), py::arg("progress") = py::none(),
-      py::arg("nphotons_from_data") = true,
+      py::arg("explicit_fields") = std::vector<std::string>{},
       "Trains on a dataset (a Dataset or a path); returns {'history', 'status', 'model'}. With output_dir it "
-      "writes wts.h5.zip, history.csv, config.yaml and checkpoints/latest.zip there.");
+      "writes what `ptychopinn train` writes there (wts.h5.zip, history.csv, config.yaml, train.log, "
+      "checkpoints/latest.zip). explicit_fields names the fields the caller set (a dataset's recorded nphotons "
+      "is used unless nphotons is one of them).");
 
   m.def(
       "stitch",

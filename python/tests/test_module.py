@@ -47,6 +47,22 @@ def test_yaml_round_trip(tmp_path):
         pp.ModelConfig.from_yaml("probe_bigg: false\n")
 
 
+def test_a_gridsize_3_model_is_configured_and_round_trips_through_yaml_and_legacy_params(tmp_path):
+    m = pp.ModelConfig(gridsize=3)  # a model config checks its own fields only
+    assert m.gridsize == 3
+    assert pp.ModelConfig.from_yaml(m.to_yaml()) == m
+    t = pp.TrainingConfig(model=m, neighbor_count=9)
+    assert (t.gridsize, t.neighbor_count) == (3, 9)
+    t.to_yaml(tmp_path / "g3.yaml")
+    assert pp.TrainingConfig.from_yaml(tmp_path / "g3.yaml") == t
+    legacy = pp.to_legacy_params(t)
+    assert (legacy["gridsize"], legacy["neighbor_count"]) == (3, 9)
+    assert pp.TrainingConfig.from_legacy_params(legacy) == t
+    # The rule that ties the two belongs to the training config, which holds both.
+    with pytest.raises(pp.ConfigError, match="neighbor_count = 4; expected >= "):
+        pp.TrainingConfig(model=m)
+
+
 def test_legacy_params_use_the_references_names_and_types():
     t = pp.TrainingConfig(model=pp.ModelConfig(object_big=False), nepochs=5)
     legacy = pp.to_legacy_params(t)

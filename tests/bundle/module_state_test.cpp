@@ -3,6 +3,7 @@
 
 #include "bundle_test_support.h"
 #include "ptychopinn/bundle/module_state.h"
+#include "ptychopinn/tensor/module_parameters.h"
 #include "ptychopinn/util/errors.h"
 
 namespace ptychopinn::bundle {

@@ -27,6 +27,7 @@ TEST(Enums, EverySpellingParsesBackToItsValue) {
   expect_round_trip<FnoInputTransform>();
   expect_round_trip<GeneratorOutputMode>();
   expect_round_trip<AmpActivation>();
+  expect_round_trip<MergeDenominator>();
   expect_round_trip<Backend>();
   expect_round_trip<TorchLossMode>();
   expect_round_trip<GradientClipAlgorithm>();
@@ -50,6 +51,11 @@ TEST(Enums, SpellingsAreThePythonReferences) {
 TEST(Enums, ParsingIsCaseSensitiveAndSuggestsTheRightCase) {
   EXPECT_TRUE(throws_config_error([] { parse_scheduler("reducelronplateau"); },
                                   {"scheduler = 'reducelronplateau'", "did you mean 'ReduceLROnPlateau'?"}));
+}
+
+TEST(Enums, TheMergeDenominatorSpellingsAreTheOnesArchivesRecord) {
+  EXPECT_EQ(enum_spellings<MergeDenominator>(), (std::vector<std::string>{"reference", "co_masked"}));
+  EXPECT_TRUE(throws_config_error([] { parse_merge_denominator("co-masked"); }, {"did you mean 'co_masked'?"}));
 }
 
 TEST(Enums, ParseErrorListsTheValidSpellingsAndTheClosestOne) {

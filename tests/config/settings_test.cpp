@@ -32,6 +32,27 @@ TEST(Settings, ALaterSettingWinsAndItsOriginIsRecorded) {
   EXPECT_EQ(origins.at("nepochs"), "--set");
 }
 
+TEST(ModelConfigFromSettings, ValidatesTheModelAloneSoGridsize3NeedsNoNeighbourCount) {
+  const ModelConfig m = model_config_from_settings({plain("gridsize", "3"), plain("model.N", "128")}, "ModelConfig");
+  EXPECT_EQ(m.gridsize, 3);
+  EXPECT_EQ(m.N, 128);
+  // The same model in a training config meets the cross-field rule there.
+  TrainingConfig t;
+  t.model = m;
+  EXPECT_TRUE(throws_config_error([&] { t.validate(); }, {"neighbor_count = 4"}));
+  t.neighbor_count = 9;
+  EXPECT_NO_THROW(t.validate());
+}
+
+TEST(ModelConfigFromSettings, RefusesKeysOfOtherConfigsAndBadValues) {
+  EXPECT_TRUE(throws_config_error([] { model_config_from_settings({plain("nepochs", "3")}, "ModelConfig"); },
+                                  {"unknown ModelConfig key 'nepochs'"}));
+  EXPECT_TRUE(throws_config_error([] { model_config_from_settings({plain("gridsiz", "3")}, "ModelConfig"); },
+                                  {"did you mean 'gridsize'?"}));
+  EXPECT_TRUE(throws_config_error([] { model_config_from_settings({plain("N", "100")}, "ModelConfig"); },
+                                  {"N = 100"}));
+}
+
 TEST(Settings, AnUnknownKeyIsAnErrorWithDidYouMean) {
   TrainingConfig c;
   Origins origins;

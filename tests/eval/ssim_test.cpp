@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "ptychopinn/simulate/objects.h"
+#include "ptychopinn/physics/gaussian_filter.h"
 #include "support/run_command.h"
 
 namespace ptychopinn::eval {
@@ -30,7 +30,7 @@ std::vector<SsimCase> cases() {
   out.push_back({"uniform", torch::rand({64, 64}, torch::kDouble), torch::rand({64, 64}, torch::kDouble), 1.0, 0.0});
   const auto a = torch::rand({37, 50}, torch::kDouble);
   out.push_back({"correlated_odd_shape", a, a + 0.1 * torch::randn({37, 50}, torch::kDouble), 1.3, 1.0});
-  const auto smooth = simulate::gaussian_filter(torch::randn({96, 80}, torch::kDouble), 2.0);
+  const auto smooth = physics::gaussian_filter(torch::randn({96, 80}, torch::kDouble), 2.0);
   const double range = (smooth.max() - smooth.min()).item<double>();
   out.push_back({"smooth_multiscale", smooth, 0.8 * smooth + 0.05 * torch::randn({96, 80}, torch::kDouble), range, 1.0});
   out.push_back({"window_sized", torch::rand({7, 9}, torch::kDouble), torch::rand({7, 9}, torch::kDouble), 2.0, 0.0});

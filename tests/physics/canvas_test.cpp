@@ -44,18 +44,6 @@ TEST(CenterMask, IsOnesInTheCentralHalfBlock) {
   EXPECT_EQ(center_mask(64, torch::kFloat32).sum().item<float>(), 32.0f * 32.0f);
 }
 
-TEST(MergeDenominator, ParsesItsOwnSpellingsAndRejectsOthersWithASuggestion) {
-  for (auto mode : {MergeDenominator::kReference, MergeDenominator::kCoMasked}) {
-    EXPECT_EQ(parse_merge_denominator(to_string(mode)), mode);
-  }
-  try {
-    parse_merge_denominator("co-masked");
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("did you mean 'co_masked'"), std::string::npos) << e.what();
-  }
-}
-
 TEST(Merge, OfOnePatchAtZeroOffsetIsThePatchOver1001InTheCentreAnd1000TimesInTheRing) {
   torch::manual_seed(11);
   const int64_t n = 64, m = canvas_size(64, 1, 4, 10);

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "ptychopinn/physics/gaussian_filter.h"
 #include "support/error_of.h"
 
 namespace ptychopinn::simulate {
 namespace {
+
+using physics::gaussian_filter;
 
 constexpr double kPi = 3.14159265358979323846;
 const std::vector<ObjectKind> kAllKinds = {ObjectKind::kLines, ObjectKind::kGrf, ObjectKind::kPoints,
@@ -199,24 +202,6 @@ TEST(GaussianRandomField, ThePowerSpectrumFallsWithTheConfiguredExponent) {
   }
 }
 
-TEST(GaussianFilter, ConservesTheSumOfAnImpulseAndIsSymmetric) {
-  torch::Tensor img = torch::zeros({41, 41}, torch::kFloat64);
-  img[20][20] = 1.0;
-  const torch::Tensor out = gaussian_filter(img, 2.0);
-  EXPECT_NEAR(out.sum().item<double>(), 1.0, 1e-12);
-  EXPECT_TRUE(torch::allclose(out, out.t()));
-  EXPECT_TRUE(torch::allclose(out, out.flip({0})));
-  // scipy's 1-D kernel at σ = 2, offset 0: 1 / sum(exp(-x²/8), |x| <= 8).
-  double norm = 0;
-  for (int x = -8; x <= 8; ++x) norm += std::exp(-x * x / 8.0);
-  EXPECT_NEAR(out[20][20].item<double>(), 1.0 / (norm * norm), 1e-12);
-}
-
-TEST(GaussianFilter, ReflectsAtTheBorderSoAConstantImageIsUnchanged) {
-  const torch::Tensor img = torch::full({10, 13}, 2.5, torch::kFloat64);
-  EXPECT_TRUE(torch::allclose(gaussian_filter(img, 7.5), img));  // radius 30 > size: repeated reflection
-}
-
 TEST(MakeObject, SizesOutside64To4096AreRejectedNamingSize) {
   for (int64_t size : {int64_t{63}, int64_t{4097}, int64_t{0}}) {
     const std::string msg = error_of([&] { make_object(ObjectKind::kGrf, size, 1); });
@@ -229,7 +214,6 @@ TEST(MakeObject, AnInvalidGrfPowerIsRejectedNamingIt) {
   opts.grf_power = -1.0;
   const std::string msg = error_of([&] { make_object(ObjectKind::kGrf, 64, 1, opts); });
   EXPECT_NE(msg.find("grf_power = -1"), std::string::npos) << msg;
-  EXPECT_NE(error_of([] { gaussian_filter(torch::zeros({4, 4}), 0.0); }).find("sigma = 0"), std::string::npos);
 }
 
 }  // namespace

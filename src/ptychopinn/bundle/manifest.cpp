@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "ptychopinn/config/enums.h"
-#include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/strings.h"
 #include "ptychopinn/util/version.h"
@@ -84,7 +83,7 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& source)
   m.architecture = string_field(j, "architecture", source);
   check_spelling(m.architecture, "architecture", source, config::parse_architecture);
   m.merge_denominator = string_field(j, "merge_denominator", source);
-  check_spelling(m.merge_denominator, "merge_denominator", source, physics::parse_merge_denominator);
+  check_spelling(m.merge_denominator, "merge_denominator", source, config::parse_merge_denominator);
   m.trainable_parameters = integer_field(j, "trainable_parameters", source);
   if (m.trainable_parameters < 0) {
     throw_io_error(source, "trainable_parameters = " + std::to_string(m.trainable_parameters) +

@@ -105,12 +105,4 @@ void load_state(torch::nn::Module& module, const NamedTensors& weights, const st
   }
 }
 
-int64_t count_trainable_parameters(const torch::nn::Module& module) {
-  int64_t n = 0;
-  for (const auto& p : module.parameters(true)) {
-    if (p.requires_grad()) n += p.numel();
-  }
-  return n;
-}
-
 }  // namespace ptychopinn::bundle

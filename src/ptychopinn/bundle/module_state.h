@@ -27,7 +27,4 @@ NamedTensors state_of(const torch::nn::Module& module);
 // with a did-you-mean.
 void load_state(torch::nn::Module& module, const NamedTensors& weights, const std::string& source);
 
-// The number of elements of the module's parameters that require a gradient.
-int64_t count_trainable_parameters(const torch::nn::Module& module);
-
 }  // namespace ptychopinn::bundle

@@ -42,7 +42,7 @@ enum class GeneratorOutputMode {
 enum class AmpActivation { kSigmoid, kSwish, kSoftplus, kRelu };  // sigmoid swish softplus relu
 
 // ModelConfig::merge_denominator: how object_big merges a group's patches (DESIGN.md decision 2;
-// physics::MergeDenominator). reference: the reference's formula, which gains 1000x outside the
+// physics::merge takes it). reference: the reference's formula, which gains 1000x outside the
 // central windows; co_masked: the numerator masked like the denominator (the Torch port's fix).
 enum class MergeDenominator { kReference, kCoMasked };  // reference co_masked
 

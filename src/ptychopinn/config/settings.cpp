@@ -122,4 +122,22 @@ const std::vector<std::string>& known_config_keys() {
   return keys;
 }
 
+ModelConfig model_config_from_settings(const std::vector<Setting>& settings, const std::string& where) {
+  std::vector<Setting> model_settings;
+  for (const auto& setting : settings) {
+    if (setting.key == "profile") continue;
+    const std::string bare = setting.key.rfind("model.", 0) == 0 ? setting.key.substr(6) : setting.key;
+    if (find_field(model_fields(), bare) == nullptr) {
+      throw ConfigError(where, bare,
+                        "unknown ModelConfig key " + quoted(bare) + did_you_mean(bare, field_keys(model_fields())));
+    }
+    model_settings.push_back({"model." + bare, setting.value, setting.origin});
+  }
+  TrainingConfig holder;
+  Origins origins;
+  apply_settings(holder, model_settings, /*ignore_other_config_keys=*/false, origins);
+  holder.model.validate();
+  return holder.model;
+}
+
 }  // namespace ptychopinn::config

@@ -41,6 +41,12 @@ void apply_settings(InferenceConfig& config, const std::vector<Setting>& setting
 void finish_config(TrainingConfig& config, const Origins& origins, std::vector<std::string>* warnings);
 void finish_config(InferenceConfig& config, const Origins& origins, std::vector<std::string>* warnings);
 
+// A model configuration on its own, from settings whose keys are ModelConfig fields (bare "N" or
+// qualified "model.N"; "profile" is skipped); any other key is a ConfigError naming it and `where`.
+// Validated by ModelConfig::validate alone: rules that tie the model to a run's other fields
+// (neighbor_count >= gridsize^2) belong to the training and inference configurations that hold both.
+ModelConfig model_config_from_settings(const std::vector<Setting>& settings, const std::string& where);
+
 // The keys apply_settings recognises anywhere (training and inference fields, "profile",
 // "model"): the candidates of "did you mean".
 const std::vector<std::string>& known_config_keys();

@@ -52,6 +52,7 @@ PreparedData prepare_data(const std::string& path, const PipelineOptions& option
     out.messages.push_back(path + ": nphotons = " + std::to_string(grouped.nphotons) +
                            " from the dataset's _metadata (set nphotons to override)");
   }
+  out.nphotons = grouped.nphotons;
   out.groups = std::make_shared<const GroupedData>(dataset, std::move(sampled.groups), grouped);
   out.dataset = std::move(dataset);
   return out;

@@ -32,6 +32,10 @@ struct PipelineOptions {
 struct PreparedData {
   std::shared_ptr<const Dataset> dataset;
   std::shared_ptr<const GroupedData> groups;
+  // The photons per pattern the intensity scale was computed from: the dataset's recorded count
+  // when options.nphotons_from_metadata and it has one, else options.grouped.nphotons. This is the
+  // one place the photon-count rule is applied; runs record this value as their nphotons.
+  double nphotons = 0;
   GroupCacheStatus cache_status = GroupCacheStatus::kDisabled;
   std::string cache_path;
   // Sentences for the user: dataset warnings, cache rebuilds and fallbacks.

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "ptychopinn/eval/image_checks.h"
-#include "ptychopinn/simulate/objects.h"
+#include "ptychopinn/physics/gaussian_filter.h"
 
 namespace ptychopinn::eval {
 
@@ -54,7 +54,7 @@ std::vector<double> frc_curve(const torch::Tensor& target, const torch::Tensor& 
   auto curve = (cross.abs() / torch::sqrt((power1 * power2).abs())).contiguous();
   if (smoothing_sigma > 0) {
     // A [1, L] image: the filter along the single row is the identity, so this is the 1-D filter.
-    curve = simulate::gaussian_filter(curve.unsqueeze(0), smoothing_sigma).squeeze(0).contiguous();
+    curve = physics::gaussian_filter(curve.unsqueeze(0), smoothing_sigma).squeeze(0).contiguous();
   }
   return std::vector<double>(curve.data_ptr<double>(), curve.data_ptr<double>() + curve.numel());
 }

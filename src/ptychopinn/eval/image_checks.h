@@ -4,24 +4,24 @@
 // numbers are compared with float64 NumPy ones.
 #include <torch/torch.h>
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::eval::detail {
 
-using ::ptychopinn::physics::detail::describe;
-using ::ptychopinn::physics::detail::fail;
+using ::ptychopinn::tensor_checks::describe;
+using ::ptychopinn::tensor_checks::fail;
 
 // Requires a defined, non-empty, real floating [H, W] tensor.
 inline void require_real_image(const char* where, const char* field, const torch::Tensor& image) {
-  physics::detail::require_dim(where, field, image, 2, "[H, W]");
-  physics::detail::require_real_floating(where, field, image);
+  tensor_checks::require_dim(where, field, image, 2, "[H, W]");
+  tensor_checks::require_real_floating(where, field, image);
   if (image.numel() == 0) fail(where, field, describe(image), "a non-empty [H, W] image");
 }
 
 // Requires a defined, non-empty, complex [H, W] tensor.
 inline void require_complex_image(const char* where, const char* field, const torch::Tensor& image) {
-  physics::detail::require_dim(where, field, image, 2, "[H, W]");
-  physics::detail::require_complex(where, field, image);
+  tensor_checks::require_dim(where, field, image, 2, "[H, W]");
+  tensor_checks::require_complex(where, field, image);
   if (image.numel() == 0) fail(where, field, describe(image), "a non-empty [H, W] image");
 }
 

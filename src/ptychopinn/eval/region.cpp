@@ -23,8 +23,8 @@ PixelWindow intersect(const PixelWindow& a, const PixelWindow& b) {
 
 PixelWindow scan_window(const torch::Tensor& positions_px, int64_t stitch_crop) {
   constexpr const char* kWhere = "eval::scan_window";
-  physics::detail::require_dim(kWhere, "positions_px", positions_px, 2, "[n, 2] ([x, y] per position)");
-  physics::detail::require_real_floating(kWhere, "positions_px", positions_px);
+  tensor_checks::require_dim(kWhere, "positions_px", positions_px, 2, "[n, 2] ([x, y] per position)");
+  tensor_checks::require_real_floating(kWhere, "positions_px", positions_px);
   if (positions_px.size(1) != 2 || positions_px.size(0) == 0) {
     detail::fail(kWhere, "positions_px", detail::describe(positions_px), "[n, 2] with n >= 1");
   }
@@ -48,7 +48,7 @@ PixelWindow scan_window(const torch::Tensor& positions_px, int64_t stitch_crop) 
 
 torch::Tensor crop(const torch::Tensor& image, const PixelWindow& window) {
   constexpr const char* kWhere = "eval::crop";
-  physics::detail::require_dim(kWhere, "image", image, 2, "[H, W]");
+  tensor_checks::require_dim(kWhere, "image", image, 2, "[H, W]");
   const PixelWindow whole{0, 0, image.size(0), image.size(1)};
   const PixelWindow inside = intersect(whole, window);
   if (window.empty() || inside.height != window.height || inside.width != window.width) {

@@ -144,8 +144,8 @@ ImageShift estimate_shift(const torch::Tensor& reference, const torch::Tensor& m
 
 torch::Tensor fourier_shift(const torch::Tensor& image, const ImageShift& shift) {
   constexpr const char* kWhere = "eval::fourier_shift";
-  physics::detail::require_dim(kWhere, "image", image, 2, "[H, W]");
-  physics::detail::require_floating_or_complex(kWhere, "image", image);
+  tensor_checks::require_dim(kWhere, "image", image, 2, "[H, W]");
+  tensor_checks::require_floating_or_complex(kWhere, "image", image);
   if (image.numel() == 0) detail::fail(kWhere, "image", detail::describe(image), "a non-empty [H, W] image");
   if (!std::isfinite(shift.dy_px) || !std::isfinite(shift.dx_px)) {
     detail::fail(kWhere, "shift", "(" + c10::str(shift.dy_px) + ", " + c10::str(shift.dx_px) + ")",

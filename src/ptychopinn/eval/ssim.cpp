@@ -6,7 +6,7 @@
 #include <string>
 
 #include "ptychopinn/eval/image_checks.h"
-#include "ptychopinn/simulate/objects.h"
+#include "ptychopinn/physics/gaussian_filter.h"
 
 namespace ptychopinn::eval {
 
@@ -87,8 +87,8 @@ double ms_ssim(const torch::Tensor& target, const torch::Tensor& prediction, dou
   auto x = detail::as_cpu_double(target);
   auto y = detail::as_cpu_double(prediction);
   if (smoothing_sigma > 0) {
-    x = simulate::gaussian_filter(x, smoothing_sigma);
-    y = simulate::gaussian_filter(y, smoothing_sigma);
+    x = physics::gaussian_filter(x, smoothing_sigma);
+    y = physics::gaussian_filter(y, smoothing_sigma);
   }
   const double data_range = std::max(value_range(x), value_range(y));
   double product = 1.0;

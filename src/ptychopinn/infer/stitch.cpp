@@ -4,12 +4,12 @@
 #include <cmath>
 #include <string>
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 #include "ptychopinn/physics/translate.h"
 
 namespace ptychopinn::infer {
 
-namespace detail = ::ptychopinn::physics::detail;
+namespace checks = ::ptychopinn::tensor_checks;
 
 namespace {
 
@@ -17,32 +17,32 @@ namespace {
 constexpr double kCoverageFloor = 1e-9;
 
 void require_positions(const char* where, const char* field, const torch::Tensor& positions) {
-  detail::require_dim(where, field, positions, 2, "[n, 2] ([x, y] per patch)");
-  detail::require_real_floating(where, field, positions);
-  if (positions.size(1) != 2) detail::fail(where, field, detail::describe(positions), "[n, 2] ([x, y] per patch)");
+  checks::require_dim(where, field, positions, 2, "[n, 2] ([x, y] per patch)");
+  checks::require_real_floating(where, field, positions);
+  if (positions.size(1) != 2) checks::fail(where, field, checks::describe(positions), "[n, 2] ([x, y] per patch)");
   if (positions.numel() > 0 && !torch::isfinite(positions).all().item<bool>()) {
-    detail::fail(where, field, "a tensor with non-finite entries", "finite positions");
+    checks::fail(where, field, "a tensor with non-finite entries", "finite positions");
   }
 }
 
 void require_crop_size(const char* where, int64_t crop_size) {
-  if (crop_size < 1) detail::fail(where, "crop_size", std::to_string(crop_size), ">= 1");
+  if (crop_size < 1) checks::fail(where, "crop_size", std::to_string(crop_size), ">= 1");
 }
 
 }  // namespace
 
 void StitchGrid::validate() const {
   constexpr const char* kWhere = "infer::StitchGrid";
-  if (width < 1) detail::fail(kWhere, "width", std::to_string(width), ">= 1");
-  if (height < 1) detail::fail(kWhere, "height", std::to_string(height), ">= 1");
+  if (width < 1) checks::fail(kWhere, "width", std::to_string(width), ">= 1");
+  if (height < 1) checks::fail(kWhere, "height", std::to_string(height), ">= 1");
   if (!std::isfinite(pixel_width) || pixel_width <= 0) {
-    detail::fail(kWhere, "pixel_width", c10::str(pixel_width), "a finite value > 0");
+    checks::fail(kWhere, "pixel_width", c10::str(pixel_width), "a finite value > 0");
   }
   if (!std::isfinite(pixel_height) || pixel_height <= 0) {
-    detail::fail(kWhere, "pixel_height", c10::str(pixel_height), "a finite value > 0");
+    checks::fail(kWhere, "pixel_height", c10::str(pixel_height), "a finite value > 0");
   }
-  if (!std::isfinite(x_origin)) detail::fail(kWhere, "x_origin", c10::str(x_origin), "a finite value");
-  if (!std::isfinite(y_origin)) detail::fail(kWhere, "y_origin", c10::str(y_origin), "a finite value");
+  if (!std::isfinite(x_origin)) checks::fail(kWhere, "x_origin", c10::str(x_origin), "a finite value");
+  if (!std::isfinite(y_origin)) checks::fail(kWhere, "y_origin", c10::str(y_origin), "a finite value");
 }
 
 StitchGrid stitch_grid_from_center(double center_x, double center_y, double pixel_width, double pixel_height,
@@ -63,7 +63,7 @@ StitchGrid reference_stitch_grid(const torch::Tensor& positions_px, int64_t crop
   constexpr const char* kWhere = "infer::reference_stitch_grid";
   require_positions(kWhere, "positions_px", positions_px);
   require_crop_size(kWhere, crop_size);
-  if (positions_px.size(0) == 0) detail::fail(kWhere, "positions_px", detail::describe(positions_px), "n >= 1");
+  if (positions_px.size(0) == 0) checks::fail(kWhere, "positions_px", checks::describe(positions_px), "n >= 1");
   const auto p = positions_px.to(torch::kCPU, torch::kDouble);
   const auto mean = p.mean(0);
   const double max_offset = (p - mean).abs().max().item<double>();
@@ -90,21 +90,21 @@ StitchAccumulator::StitchAccumulator(const StitchGrid& grid, int64_t crop_size, 
 
 void StitchAccumulator::add(const torch::Tensor& patches, const torch::Tensor& positions) {
   constexpr const char* kWhere = "infer::StitchAccumulator::add";
-  detail::require_dim(kWhere, "patches", patches, 3, "[B, N, N]");
-  detail::require_floating_or_complex(kWhere, "patches", patches);
-  if (patches.size(1) != patches.size(2)) detail::fail(kWhere, "patches", detail::describe(patches), "[B, N, N]");
+  checks::require_dim(kWhere, "patches", patches, 3, "[B, N, N]");
+  checks::require_floating_or_complex(kWhere, "patches", patches);
+  if (patches.size(1) != patches.size(2)) checks::fail(kWhere, "patches", checks::describe(patches), "[B, N, N]");
   if (patches.size(1) < crop_size_) {
-    detail::fail(kWhere, "patches", detail::describe(patches),
+    checks::fail(kWhere, "patches", checks::describe(patches),
                  "N >= the stitch crop size M = " + std::to_string(crop_size_));
   }
   require_positions(kWhere, "positions", positions);
   if (positions.size(0) != patches.size(0)) {
-    detail::fail(kWhere, "positions", detail::describe(positions),
+    checks::fail(kWhere, "positions", checks::describe(positions),
                  "one [x, y] per patch, i.e. [" + std::to_string(patches.size(0)) + ", 2]");
   }
   const int64_t b = patches.size(0);
   if (b == 0) return;
-  complex128_ = complex128_ || detail::real_dtype(patches) == torch::kDouble;
+  complex128_ = complex128_ || checks::real_dtype(patches) == torch::kDouble;
 
   // The patch centre (N/2, N/2) becomes crop pixel (M/2, M/2), both with integer division.
   const int64_t start = patches.size(1) / 2 - crop_size_ / 2;
@@ -162,7 +162,7 @@ StitchedImage StitchAccumulator::result() const {
 
 StitchedImage reassemble_position(const torch::Tensor& patches, const torch::Tensor& positions_px,
                                   int64_t crop_size) {
-  detail::require_defined("infer::reassemble_position", "patches", patches);
+  checks::require_defined("infer::reassemble_position", "patches", patches);
   StitchAccumulator accumulator(reference_stitch_grid(positions_px, crop_size), crop_size, patches.device());
   accumulator.add(patches, positions_px);
   return accumulator.result();
@@ -170,7 +170,7 @@ StitchedImage reassemble_position(const torch::Tensor& patches, const torch::Ten
 
 StitchedImage stitch_into_grid(const torch::Tensor& patches, const torch::Tensor& positions, const StitchGrid& grid,
                                int64_t crop_size) {
-  detail::require_defined("infer::stitch_into_grid", "patches", patches);
+  checks::require_defined("infer::stitch_into_grid", "patches", patches);
   StitchAccumulator accumulator(grid, crop_size, patches.device());
   accumulator.add(patches, positions);
   return accumulator.result();

@@ -1,6 +1,6 @@
 #include "ptychopinn/infer/trained_model.h"
 
-#include "ptychopinn/physics/canvas.h"
+#include "ptychopinn/config/enums.h"
 
 namespace ptychopinn::infer {
 
@@ -9,7 +9,7 @@ TrainedModel model_from_archive(bundle::ModelArchive archive, const std::string&
   t.intensity_scale = archive.intensity_scale;
   auto options = model::PinnOptions::from(archive.config, archive.intensity_scale);
   if (!archive.manifest.merge_denominator.empty()) {
-    options.merge = physics::parse_merge_denominator(archive.manifest.merge_denominator);
+    options.merge = config::parse_merge_denominator(archive.manifest.merge_denominator);
   }
   // The archive's probe is the normalised probe the model trained with: used as is.
   t.model = model::PinnModel(options, archive.probe);

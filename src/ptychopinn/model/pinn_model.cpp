@@ -15,9 +15,7 @@ PinnOptions PinnOptions::from(const config::TrainingConfig& config, double inten
   o.canvas_size = config::canvas_size(config.model);
   o.probe_mask = config.model.probe_mask;
   o.gaussian_smoothing_sigma = config.model.gaussian_smoothing_sigma;
-  o.merge = config.model.merge_denominator == config::MergeDenominator::kCoMasked
-                ? physics::MergeDenominator::kCoMasked
-                : physics::MergeDenominator::kReference;
+  o.merge = config.model.merge_denominator;
   o.intensity_scale = intensity_scale;
   o.intensity_scale_trainable = config.intensity_scale_trainable;
   o.probe_trainable = config.probe_trainable;

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::nets {
 
@@ -20,16 +20,16 @@ void check_input(const torch::Tensor& x, const CnnOptions& o, const torch::Tenso
   const std::string expected_shape = "[B, " + std::to_string(o.channels_in()) + ", " + std::to_string(o.N) + ", " +
                                      std::to_string(o.N) + "] (C = gridsize^2 = " + std::to_string(o.channels_in()) +
                                      ", N = " + std::to_string(o.N) + ")";
-  physics::detail::require_dim(kWhere, "x", x, 4, expected_shape.c_str());
+  tensor_checks::require_dim(kWhere, "x", x, 4, expected_shape.c_str());
   if (x.size(1) != o.channels_in() || x.size(2) != o.N || x.size(3) != o.N) {
-    physics::detail::fail(kWhere, "x", physics::detail::describe(x), expected_shape);
+    tensor_checks::fail(kWhere, "x", tensor_checks::describe(x), expected_shape);
   }
   if (x.scalar_type() != some_parameter.scalar_type()) {
-    physics::detail::fail(kWhere, "x", physics::detail::describe(x),
+    tensor_checks::fail(kWhere, "x", tensor_checks::describe(x),
                           std::string("the module's dtype ") + std::string(some_parameter.dtype().name()) +
                               " (convert the input, or the module with ->to(dtype))");
   }
-  physics::detail::require_same_device(kWhere, "x", x, some_parameter);
+  tensor_checks::require_same_device(kWhere, "x", x, some_parameter);
 }
 
 }  // namespace

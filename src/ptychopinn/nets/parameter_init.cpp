@@ -19,14 +19,6 @@ void glorot_uniform_(torch::Tensor& weight, int64_t fan_in, int64_t fan_out, at:
 
 }  // namespace
 
-int64_t count_trainable_parameters(const torch::nn::Module& m) {
-  int64_t total = 0;
-  for (const auto& p : m.parameters(/*recurse=*/true)) {
-    if (p.requires_grad()) total += p.numel();
-  }
-  return total;
-}
-
 void glorot_uniform_init(torch::nn::Module& m, uint64_t seed) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   torch::NoGradGuard no_grad;

@@ -1,16 +1,15 @@
 #pragma once
-// Parameter initialisation and counting for the networks.
+// Parameter initialisation for the networks (counting: tensor/module_parameters.h).
 #include <torch/torch.h>
 
 #include <cstdint>
+
+#include "ptychopinn/tensor/module_parameters.h"
 
 namespace ptychopinn::nets {
 
 // The seed CnnGenerator's constructor initialises from.
 constexpr uint64_t kDefaultInitSeed = 0;
-
-// Number of scalar parameters with requires_grad, over m and all its descendants.
-int64_t count_trainable_parameters(const torch::nn::Module& m);
 
 // Keras defaults for every Conv2d and Linear in m (m included): weights uniform in [-a, a] with
 // a = sqrt(6 / (fan_in + fan_out)), fan_in = in_channels * kh * kw, fan_out = out_channels * kh * kw

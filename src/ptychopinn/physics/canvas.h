@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "ptychopinn/config/enums.h"
+
 namespace ptychopinn::physics {
 
 // M = N + (gridsize - 1) * offset + max_position_jitter (spec §1.2; the reference's padded_size).
@@ -35,22 +37,14 @@ torch::Tensor crop_center(const torch::Tensor& images, int64_t n);
 // Throws std::invalid_argument if N < 2.
 torch::Tensor center_mask(int64_t n, const torch::TensorOptions& options);
 
-// The denominator of the overlap merge (spec §1.3 [QUIRK] and §8.2 item 16: decided explicitly).
-enum class MergeDenominator {
-  // "reference": numerator Σ T(pad(O_c)), denominator Σ T(pad(Mcen)) + 0.001, as the TF reference.
-  // Content outside every central window is multiplied by 1000 (the border gain seen when the
-  // decoder emits a border, probe.big = True). The default, for parity with the reference.
-  kReference,
-  // "co_masked": the numerator patches are multiplied by Mcen as well, so the canvas holds only
-  // central-window content (≈ 0 elsewhere); the Torch port's merge.
-  kCoMasked,
-};
-
-// "reference" / "co_masked"; these are the only valid spellings.
-std::string to_string(MergeDenominator mode);
-// Inverse of to_string; throws std::invalid_argument listing the valid spellings (with a "did you
-// mean") for anything else.
-MergeDenominator parse_merge_denominator(const std::string& s);
+// The denominator of the overlap merge (spec §1.3 [QUIRK] and §8.2 item 16: decided explicitly) is
+// the configuration's enum (config/enums.h), the one table of its spellings:
+//   kReference: numerator Σ T(pad(O_c)), denominator Σ T(pad(Mcen)) + 0.001, as the TF reference.
+//     Content outside every central window is multiplied by 1000 (the border gain seen when the
+//     decoder emits a border, probe.big = True).
+//   kCoMasked: the numerator patches are multiplied by Mcen as well, so the canvas holds only
+//     central-window content (≈ 0 elsewhere); the Torch port's merge.
+using config::MergeDenominator;
 
 // The overlap merge (spec §1.3, DESIGN.md decision 2), per sample and never across the batch:
 //   canvas[b] = Σ_c T(pad_M(O[b, c]), -r[b, c]) / (Σ_c T(pad_M(Mcen), -r[b, c]) + 0.001)

@@ -1,20 +1,22 @@
 #include "ptychopinn/physics/losses.h"
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::physics {
+
+namespace checks = ::ptychopinn::tensor_checks;
 
 namespace {
 
 void require_pair(const char* where, const torch::Tensor& pred, const torch::Tensor& observed) {
-  detail::require_defined(where, "pred_amplitude", pred);
-  detail::require_defined(where, "observed_amplitude", observed);
-  detail::require_real_floating(where, "pred_amplitude", pred);
+  checks::require_defined(where, "pred_amplitude", pred);
+  checks::require_defined(where, "observed_amplitude", observed);
+  checks::require_real_floating(where, "pred_amplitude", pred);
   if (observed.sizes() != pred.sizes() || observed.scalar_type() != pred.scalar_type()) {
-    detail::fail(where, "observed_amplitude", detail::describe(observed),
-                 "the shape and dtype of pred_amplitude, " + detail::describe(pred) + " (never broadcast)");
+    checks::fail(where, "observed_amplitude", checks::describe(observed),
+                 "the shape and dtype of pred_amplitude, " + checks::describe(pred) + " (never broadcast)");
   }
-  detail::require_same_device(where, "observed_amplitude", observed, pred);
+  checks::require_same_device(where, "observed_amplitude", observed, pred);
 }
 
 }  // namespace

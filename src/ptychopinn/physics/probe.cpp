@@ -2,9 +2,11 @@
 
 #include <cmath>
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::physics {
+
+namespace checks = ::ptychopinn::tensor_checks;
 
 namespace {
 
@@ -44,15 +46,15 @@ torch::Tensor filter_axis(const torch::Tensor& values, const torch::Tensor& taps
 
 void require_sigma(const char* where, double sigma) {
   if (!(sigma > 0) || !std::isfinite(sigma)) {
-    detail::fail(where, "sigma", std::to_string(sigma), "a finite value > 0");
+    checks::fail(where, "sigma", std::to_string(sigma), "a finite value > 0");
   }
 }
 
 }  // namespace
 
 torch::Tensor default_probe(int64_t n, const torch::TensorOptions& options) {
-  if (n < 4) detail::fail("physics::default_probe", "N", std::to_string(n), ">= 4");
-  const auto complex = detail::complex_dtype(c10::typeMetaToScalarType(options.dtype()));
+  if (n < 4) checks::fail("physics::default_probe", "N", std::to_string(n), ">= 4");
+  const auto complex = checks::complex_dtype(c10::typeMetaToScalarType(options.dtype()));
   const auto real = c10::toRealValueType(complex);
   const auto real_options = options.dtype(real);
 
@@ -72,7 +74,7 @@ torch::Tensor default_probe(int64_t n, const torch::TensorOptions& options) {
 }
 
 torch::Tensor probe_mask(int64_t n, const torch::TensorOptions& options) {
-  if (n < 1) detail::fail("physics::probe_mask", "N", std::to_string(n), ">= 1");
+  if (n < 1) checks::fail("physics::probe_mask", "N", std::to_string(n), ">= 1");
   // Squared distances of half-integers and (N/4)² are exact in float64, and they are never equal
   // for integer N, so comparing squares gives exactly the reference's sqrt(...) < N/4.
   const auto grid = torch::arange(n, options.dtype(torch::kFloat64)) - static_cast<double>(n / 2) + 0.5;
@@ -83,17 +85,17 @@ torch::Tensor probe_mask(int64_t n, const torch::TensorOptions& options) {
 
 torch::Tensor normalize_probe(const torch::Tensor& probe, double probe_scale) {
   constexpr const char* kWhere = "physics::normalize_probe";
-  detail::require_dim(kWhere, "probe", probe, 2, "[N, N]");
-  if (probe.size(0) != probe.size(1) || probe.size(0) < 1) detail::fail(kWhere, "probe", detail::describe(probe), "[N, N]");
-  detail::require_floating_or_complex(kWhere, "probe", probe);
+  checks::require_dim(kWhere, "probe", probe, 2, "[N, N]");
+  if (probe.size(0) != probe.size(1) || probe.size(0) < 1) checks::fail(kWhere, "probe", checks::describe(probe), "[N, N]");
+  checks::require_floating_or_complex(kWhere, "probe", probe);
   if (!(probe_scale > 0) || !std::isfinite(probe_scale)) {
-    detail::fail(kWhere, "probe_scale", std::to_string(probe_scale), "a finite value > 0");
+    checks::fail(kWhere, "probe_scale", std::to_string(probe_scale), "a finite value > 0");
   }
-  const auto mask = probe_mask(probe.size(0), probe.options().dtype(detail::real_dtype(probe)));
+  const auto mask = probe_mask(probe.size(0), probe.options().dtype(checks::real_dtype(probe)));
   const auto mean_amplitude = (mask * probe).abs().mean();
   const double value = mean_amplitude.item<double>();
   if (!(value > 0) || !std::isfinite(value)) {
-    detail::fail(kWhere, "mean |M_disk * probe|", std::to_string(value), "a finite value > 0 (a probe with amplitude inside the disk of radius N/4)");
+    checks::fail(kWhere, "mean |M_disk * probe|", std::to_string(value), "a finite value > 0 (a probe with amplitude inside the disk of radius N/4)");
   }
   return probe / (probe_scale * mean_amplitude);
 }
@@ -106,13 +108,13 @@ torch::Tensor gaussian_smoothing_kernel(double sigma, const torch::TensorOptions
 
 torch::Tensor gaussian_smooth(const torch::Tensor& images, double sigma) {
   constexpr const char* kWhere = "physics::gaussian_smooth";
-  detail::require_defined(kWhere, "images", images);
-  detail::require_floating_or_complex(kWhere, "images", images);
+  checks::require_defined(kWhere, "images", images);
+  checks::require_floating_or_complex(kWhere, "images", images);
   if (images.dim() < 2 || images.size(-1) < 2 || images.size(-2) < 2) {
-    detail::fail(kWhere, "images", detail::describe(images), "[..., H, W] with H, W >= 2");
+    checks::fail(kWhere, "images", checks::describe(images), "[..., H, W] with H, W >= 2");
   }
   require_sigma(kWhere, sigma);
-  const auto taps = gaussian_smoothing_kernel(sigma, images.options().dtype(detail::real_dtype(images)));
+  const auto taps = gaussian_smoothing_kernel(sigma, images.options().dtype(checks::real_dtype(images)));
   const int64_t rows = images.dim() - 2, cols = images.dim() - 1;
   return filter_axis(filter_axis(images, taps, rows, Padding::kReflect), taps, cols, Padding::kReflect);
 }
@@ -120,23 +122,23 @@ torch::Tensor gaussian_smooth(const torch::Tensor& images, double sigma) {
 torch::Tensor illuminate(const torch::Tensor& patches, const torch::Tensor& probe, bool apply_mask,
                          double gaussian_smoothing_sigma) {
   constexpr const char* kWhere = "physics::illuminate";
-  detail::require_dim(kWhere, "patches", patches, 4, "[B, C, N, N]");
-  detail::require_complex(kWhere, "patches", patches);
+  checks::require_dim(kWhere, "patches", patches, 4, "[B, C, N, N]");
+  checks::require_complex(kWhere, "patches", patches);
   const int64_t n = patches.size(3);
-  if (patches.size(2) != n) detail::fail(kWhere, "patches", detail::describe(patches), "[B, C, N, N]");
-  detail::require_dim(kWhere, "probe", probe, 2, "[N, N]");
-  detail::require_floating_or_complex(kWhere, "probe", probe);
+  if (patches.size(2) != n) checks::fail(kWhere, "patches", checks::describe(patches), "[B, C, N, N]");
+  checks::require_dim(kWhere, "probe", probe, 2, "[N, N]");
+  checks::require_floating_or_complex(kWhere, "probe", probe);
   if (probe.size(0) != n || probe.size(1) != n) {
-    detail::fail(kWhere, "probe", detail::describe(probe), "[N, N] with N = " + std::to_string(n) + " (the patch size)");
+    checks::fail(kWhere, "probe", checks::describe(probe), "[N, N] with N = " + std::to_string(n) + " (the patch size)");
   }
-  detail::require_same_device(kWhere, "probe", probe, patches);
+  checks::require_same_device(kWhere, "probe", probe, patches);
   if (gaussian_smoothing_sigma < 0 || !std::isfinite(gaussian_smoothing_sigma)) {
-    detail::fail(kWhere, "gaussian_smoothing_sigma", std::to_string(gaussian_smoothing_sigma), "a finite value >= 0 (0 disables)");
+    checks::fail(kWhere, "gaussian_smoothing_sigma", std::to_string(gaussian_smoothing_sigma), "a finite value >= 0 (0 disables)");
   }
 
   auto psi = patches * probe.to(patches.scalar_type());
   if (gaussian_smoothing_sigma != 0) psi = gaussian_smooth(psi, gaussian_smoothing_sigma);
-  if (apply_mask) psi = psi * probe_mask(n, patches.options().dtype(detail::real_dtype(patches)));
+  if (apply_mask) psi = psi * probe_mask(n, patches.options().dtype(checks::real_dtype(patches)));
   return psi;
 }
 

@@ -1,8 +1,10 @@
 #include "ptychopinn/physics/translate.h"
 
-#include "ptychopinn/physics/tensor_checks.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::physics {
+
+namespace checks = ::ptychopinn::tensor_checks;
 
 namespace {
 
@@ -41,20 +43,20 @@ torch::Tensor interpolate_axis(const torch::Tensor& values, const torch::Tensor&
 
 torch::Tensor translate(const torch::Tensor& images, const torch::Tensor& offsets) {
   constexpr const char* kWhere = "physics::translate";
-  detail::require_dim(kWhere, "images", images, 3, "[B, H, W]");
-  detail::require_floating_or_complex(kWhere, "images", images);
-  detail::require_dim(kWhere, "offsets", offsets, 2, "[B, 2] ([x, y] per image)");
-  detail::require_real_floating(kWhere, "offsets", offsets);
-  if (offsets.size(1) != 2) detail::fail(kWhere, "offsets", detail::describe(offsets), "[B, 2] ([x, y] per image)");
+  checks::require_dim(kWhere, "images", images, 3, "[B, H, W]");
+  checks::require_floating_or_complex(kWhere, "images", images);
+  checks::require_dim(kWhere, "offsets", offsets, 2, "[B, 2] ([x, y] per image)");
+  checks::require_real_floating(kWhere, "offsets", offsets);
+  if (offsets.size(1) != 2) checks::fail(kWhere, "offsets", checks::describe(offsets), "[B, 2] ([x, y] per image)");
   if (offsets.size(0) != images.size(0)) {
-    detail::fail(kWhere, "offsets", detail::describe(offsets),
+    checks::fail(kWhere, "offsets", checks::describe(offsets),
                  "one [x, y] per image, i.e. [" + std::to_string(images.size(0)) +
-                     ", 2] for images " + detail::describe(images) + " (offsets are never broadcast)");
+                     ", 2] for images " + checks::describe(images) + " (offsets are never broadcast)");
   }
-  detail::require_same_device(kWhere, "offsets", offsets, images);
+  checks::require_same_device(kWhere, "offsets", offsets, images);
   if (images.size(0) == 0 || images.size(1) == 0 || images.size(2) == 0) return images.clone();
 
-  const auto t = offsets.to(detail::real_dtype(images));
+  const auto t = offsets.to(checks::real_dtype(images));
   const auto columns_done = interpolate_axis(images, t.select(1, 0), 2);
   return interpolate_axis(columns_done, t.select(1, 1), 1);
 }

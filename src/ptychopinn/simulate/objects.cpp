@@ -1,7 +1,5 @@
 #include "ptychopinn/simulate/objects.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +8,7 @@
 #include <utility>
 
 #include "ptychopinn/data/random.h"
+#include "ptychopinn/physics/gaussian_filter.h"
 
 namespace ptychopinn::simulate {
 namespace {
@@ -34,56 +33,10 @@ std::string describe(double x) {
   return s.str();
 }
 
-// scipy 'reflect' boundary: half-sample symmetric, period 2n; folds any index into [0, n).
-int64_t reflect_index(int64_t i, int64_t n) {
-  const int64_t period = 2 * n;
-  int64_t j = i % period;
-  if (j < 0) j += period;
-  return j < n ? j : period - 1 - j;
-}
-
-std::vector<double> gaussian_kernel(double sigma) {
-  // scipy.ndimage: truncate = 4.0, radius = int(truncate * sigma + 0.5), weights normalised to sum 1.
-  const auto radius = static_cast<int64_t>(4.0 * sigma + 0.5);
-  std::vector<double> k(static_cast<size_t>(2 * radius + 1));
-  double sum = 0.0;
-  for (int64_t x = -radius; x <= radius; ++x) {
-    const double w = std::exp(-0.5 * static_cast<double>(x * x) / (sigma * sigma));
-    k[static_cast<size_t>(x + radius)] = w;
-    sum += w;
-  }
-  for (double& w : k) w /= sum;
-  return k;
-}
-
-// Separable Gaussian filter, axis 0 (rows) first then axis 1, as scipy does.
+// scipy.ndimage.gaussian_filter (physics/gaussian_filter.h) on an Image.
 Image filter_image(const Image& in, double sigma) {
-  const std::vector<double> k = gaussian_kernel(sigma);
-  const auto radius = static_cast<int64_t>(k.size() / 2);
-  Image tmp(in.rows, in.cols), out(in.rows, in.cols);
-  // Each output row is independent, so the parallel split cannot change the result.
-  at::parallel_for(0, in.rows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      for (int64_t c = 0; c < in.cols; ++c) {
-        double acc = 0.0;
-        for (int64_t t = -radius; t <= radius; ++t) {
-          acc += k[static_cast<size_t>(t + radius)] * in.at(reflect_index(r + t, in.rows), c);
-        }
-        tmp.at(r, c) = acc;
-      }
-    }
-  });
-  at::parallel_for(0, in.rows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      for (int64_t c = 0; c < in.cols; ++c) {
-        double acc = 0.0;
-        for (int64_t t = -radius; t <= radius; ++t) {
-          acc += k[static_cast<size_t>(t + radius)] * tmp.at(r, reflect_index(c + t, in.cols));
-        }
-        out.at(r, c) = acc;
-      }
-    }
-  });
+  Image out(in.rows, in.cols);
+  physics::gaussian_filter(in.v.data(), in.rows, in.cols, sigma, out.v.data());
   return out;
 }
 
@@ -253,17 +206,6 @@ ObjectKind parse_object_kind(const std::string& text) {
   }
   throw std::invalid_argument("parse_object_kind: kind = \"" + text +
                               "\"; expected one of lines, grf, points, diagonals");
-}
-
-torch::Tensor gaussian_filter(const torch::Tensor& image, double sigma) {
-  if (image.dim() != 2 || !image.is_floating_point()) {
-    throw std::invalid_argument("gaussian_filter: image = " + std::string(image.toString()) + " of dim " +
-                                std::to_string(image.dim()) + "; expected a 2-D floating-point [H, W] tensor");
-  }
-  if (!std::isfinite(sigma) || sigma <= 0.0) {
-    throw std::invalid_argument("gaussian_filter: sigma = " + describe(sigma) + "; expected finite sigma > 0");
-  }
-  return to_tensor(filter_image(from_tensor(image.cpu()), sigma));
 }
 
 torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed) {

@@ -51,9 +51,4 @@ torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed
 // resampling and smoothing; exposed so the spectrum can be checked. size ≥ 4, power finite.
 torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed);
 
-// scipy.ndimage.gaussian_filter on a 2-D image: separable, kernel radius int(4σ + 0.5),
-// mode 'reflect' (half-sample symmetric: d c b a | a b c d | d c b a). image: [H, W] float64
-// (any float dtype accepted; returned as float64). sigma > 0 finite.
-torch::Tensor gaussian_filter(const torch::Tensor& image, double sigma);
-
 }  // namespace ptychopinn::simulate

@@ -10,6 +10,7 @@
 #include "ptychopinn/model/objective.h"
 #include "ptychopinn/nets/cnn.h"
 #include "ptychopinn/physics/probe.h"
+#include "ptychopinn/tensor/module_parameters.h"
 #include "ptychopinn/train/optimizer.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/version.h"
@@ -176,15 +177,25 @@ double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups
 std::optional<double> Trainer::validation_loss() {
   if (validation_ids_.empty()) return std::nullopt;
   torch::NoGradGuard no_grad;
+  // In a data-parallel run each rank evaluates its contiguous share of the validation groups and
+  // the sums are added up, so the validation costs every rank 1/world of it, not all of it.
+  const int world = control_ ? std::max(1, control_->world_size) : 1;
+  const int rank = control_ ? control_->rank : 0;
+  const auto n = static_cast<int64_t>(validation_ids_.size());
+  const auto first = static_cast<size_t>(n * rank / world), last = static_cast<size_t>(n * (rank + 1) / world);
   double sum = 0;
   const auto size = static_cast<size_t>(config_.batch_size);
-  for (size_t start = 0; start < validation_ids_.size(); start += size) {
-    const std::vector<int64_t> ids(validation_ids_.begin() + start,
-                                   validation_ids_.begin() + std::min(validation_ids_.size(), start + size));
+  for (size_t start = first; start < last; start += size) {
+    const std::vector<int64_t> ids(validation_ids_.begin() + start, validation_ids_.begin() + std::min(last, start + size));
     const auto batch = data_->batch(ids, device_);
     sum += model::compute_loss(*model_, batch, data_->intensity_scale(), config_).total.item<double>() * ids.size();
   }
-  return sum / static_cast<double>(validation_ids_.size());
+  if (world > 1) {
+    std::vector<double> total = {sum};
+    control_->all_reduce_sum(total);
+    sum = total[0];
+  }
+  return sum / static_cast<double>(n);
 }
 
 std::optional<double> Trainer::validation_nll_optimum() const {
@@ -221,8 +232,7 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
   plan.start_epoch = state_.epoch;
   plan.start_batch = state_.next_batch;
   plan.intensity_scale = data_->intensity_scale();
-  plan.trainable_parameters = 0;
-  for (const auto& p : parameters_) plan.trainable_parameters += p.numel();
+  plan.trainable_parameters = count_trainable_parameters(*model_);
   plan.device = device_.str();
   observer.on_start(plan);
 
@@ -307,8 +317,8 @@ bundle::ModelArchive Trainer::archive() const {
   a.manifest.software_version = kVersion;
   a.manifest.created_utc = utc_now();
   a.manifest.model_type = config::to_string(config_.model.model_type);
-  a.manifest.merge_denominator = physics::to_string(model_->options().merge);
-  for (const auto& p : parameters_) a.manifest.trainable_parameters += p.numel();
+  a.manifest.merge_denominator = config::to_string(model_->options().merge);
+  a.manifest.trainable_parameters = count_trainable_parameters(*model_);
   a.config = config_;
   // The data scale s the inputs and targets were scaled with; the trained exp(w) is the weight
   // `log_scale`. Rebuilding with s and loading w reproduces the training-time input scaling s/exp(w).

@@ -123,7 +123,8 @@ class Trainer {
   int64_t train_groups() const { return static_cast<int64_t>(train_ids_.size()); }
   int64_t validation_groups() const { return static_cast<int64_t>(validation_ids_.size()); }
 
-  // Mean loss over the validation groups (no gradients); null without a validation split.
+  // Mean loss over the validation groups (no gradients); null without a validation split. Called by
+  // run() in a data-parallel run, each rank evaluates its share and the sums are all-reduced.
   std::optional<double> validation_loss();
   // The Poisson NLL of the validation counts predicting themselves (the loss a perfect model would
   // reach, objective.h poisson_nll_optimum), averaged like validation_loss; null without a

@@ -1,10 +1,12 @@
 #pragma once
-// Where and how a run executes: the device it asks for and LibTorch's CPU thread pool.
+// Where and how a run executes: the device it asks for and LibTorch's CPU thread pool. Every layer
+// that runs tensor work for a whole run (training, inference, the iterative engine) resolves its
+// device and threads here.
 #include <torch/torch.h>
 
 #include "ptychopinn/config/runtime_config.h"
 
-namespace ptychopinn::train {
+namespace ptychopinn::execution {
 
 // auto → CUDA when LibTorch sees a GPU, else CPU; cuda without a GPU throws std::invalid_argument
 // ("device = cuda; expected a CUDA device, but LibTorch sees none ...").
@@ -15,4 +17,4 @@ torch::Device resolve_device(config::Device device);
 // this is the one place that sets it. Returns the number in force.
 int configure_threads(int threads);
 
-}  // namespace ptychopinn::train
+}  // namespace ptychopinn::execution

@@ -1,4 +1,4 @@
-#include "ptychopinn/report/html_report.h"
+#include "ptychopinn/workflow/report_run.h"
 
 #include <cmath>
 #include <fstream>
@@ -10,10 +10,12 @@
 
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/report/training_pictures.h"
+#include "ptychopinn/train/history.h"
+#include "ptychopinn/workflow/run_layout.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/version.h"
 
-namespace ptychopinn::report {
+namespace ptychopinn::workflow {
 namespace {
 
 namespace fs = std::filesystem;
@@ -91,11 +93,11 @@ std::string base64(const std::string& bytes) {
 }
 
 std::string html_report(const ReportInputs& in) {
-  const auto history_csv = read_file(in.run_dir / "history.csv");
+  const auto history_csv = read_file(in.run_dir / layout::kHistory);
   if (!history_csv) {
-    throw_io_error((in.run_dir / "history.csv").string(), "cannot be read; expected the output folder of `ptychopinn train`");
+    throw_io_error((in.run_dir / layout::kHistory).string(), "cannot be read; expected the output folder of `ptychopinn train`");
   }
-  const auto history = train::history_from_csv(*history_csv, (in.run_dir / "history.csv").string());
+  const auto history = train::history_from_csv(*history_csv, (in.run_dir / layout::kHistory).string());
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ptychopinn report: " << escape(in.run_dir.string())
        << "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
@@ -111,34 +113,40 @@ std::string html_report(const ReportInputs& in) {
     html << "<p>" << history.size() << " epochs; final training loss " << number(last.train_loss) << ", validation loss "
          << (last.val_loss ? number(*last.val_loss) : std::string("–")) << ".</p>";
     const fs::path curves = fs::temp_directory_path() / ("ptychopinn-curves-" + std::to_string(::getpid()) + ".png");
-    write_training_curves(curves.string(), history);
+    report::write_training_curves(curves.string(), history);
     html << png_or_note(curves, "training curves");
     std::error_code ec;
     fs::remove(curves, ec);
   }
-  if (const auto config = read_file(in.run_dir / "config.yaml")) {
-    html << "<details><summary>configuration (config.yaml)</summary><pre>" << escape(*config) << "</pre></details>\n";
+  if (const auto config = read_file(in.run_dir / layout::kConfig)) {
+    html << "<details><summary>configuration (" << layout::kConfig << ")</summary><pre>" << escape(*config) << "</pre></details>\n";
   }
   if (in.inference_dir) {
-    html << "<h2>Reconstruction</h2>" << png_or_note(*in.inference_dir / "amplitude.png", "amplitude")
-         << png_or_note(*in.inference_dir / "phase.png", "phase") << "\n";
+    html << "<h2>Reconstruction</h2>" << png_or_note(*in.inference_dir / layout::kAmplitudePicture, "amplitude")
+         << png_or_note(*in.inference_dir / layout::kPhasePicture, "phase") << "\n";
   }
   if (in.evaluation_dir) {
     html << "<h2>Evaluation</h2>";
-    if (const auto metrics = read_file(*in.evaluation_dir / "metrics.json")) {
+    if (const auto metrics = read_file(*in.evaluation_dir / layout::kMetrics)) {
       try {
         html << metrics_table(nlohmann::json::parse(*metrics));
       } catch (const nlohmann::json::exception& e) {
-        html << "<p class=\"note\">metrics.json is not valid JSON: " << escape(e.what()) << "</p>";
+        html << "<p class=\"note\">" << layout::kMetrics << " is not valid JSON: " << escape(e.what()) << "</p>";
       }
     } else {
-      html << "<p class=\"note\">" << escape((*in.evaluation_dir / "metrics.json").string()) << " is missing.</p>";
+      html << "<p class=\"note\">" << escape((*in.evaluation_dir / layout::kMetrics).string()) << " is missing.</p>";
     }
-    html << png_or_note(*in.evaluation_dir / "comparison.png", "comparison") << png_or_note(*in.evaluation_dir / "frc.png", "FRC")
+    html << png_or_note(*in.evaluation_dir / layout::kComparisonPicture, "comparison") << png_or_note(*in.evaluation_dir / layout::kFrcPicture, "FRC")
          << "\n";
   }
   html << "</body></html>\n";
   return html.str();
 }
 
-}  // namespace ptychopinn::report
+std::string report_run(const ReportInputs& inputs, const std::optional<std::filesystem::path>& output) {
+  const fs::path page = output ? *output : inputs.run_dir / layout::kReport;
+  io::write_file_atomic(page.string(), html_report(inputs));
+  return page.string();
+}
+
+}  // namespace ptychopinn::workflow

@@ -1,6 +1,7 @@
 #pragma once
-// Entry checks shared by the physics operators (internal; header-only so it costs no extra
-// LibTorch translation unit). Bad shapes, dtypes or devices are caller errors, so they throw
+// Entry checks of tensor arguments, shared by every layer that takes tensors from a caller (physics,
+// nets, infer, eval, iterative); header-only so it costs no extra LibTorch translation unit. Bad
+// shapes, dtypes or devices are caller errors, so they throw
 // std::invalid_argument (ValueError in Python) with "<where>: <field> = <value>; expected <...>"
 // (../shared/STYLE.md rules 11-13) rather than TORCH_CHECK's c10::Error.
 #include <torch/torch.h>
@@ -9,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace ptychopinn::physics::detail {
+namespace ptychopinn::tensor_checks {
 
 // "[2, 3, 64, 64] complex64"
 inline std::string describe(const torch::Tensor& t) {
@@ -65,4 +66,4 @@ inline torch::ScalarType complex_dtype(torch::ScalarType t) {
   return c10::isComplexType(t) ? t : c10::toComplexType(t);
 }
 
-}  // namespace ptychopinn::physics::detail
+}  // namespace ptychopinn::tensor_checks

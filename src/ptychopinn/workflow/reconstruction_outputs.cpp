@@ -1,4 +1,4 @@
-#include "ptychopinn/infer/reconstruction_output.h"
+#include "ptychopinn/workflow/reconstruction_outputs.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,30 +6,13 @@
 #include <limits>
 #include <vector>
 
-#include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/ptychodus_product.h"
-#include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/render/figure.h"
 
-namespace ptychopinn::infer {
-
-void write_reconstruction_npz(const std::string& path, const Reconstruction& r) {
-  const double x0 = r.image.grid.x_origin, y0 = r.image.grid.y_origin;
-  const int64_t crop = r.stitch_crop;
-  std::vector<std::pair<std::string, io::NpyArray>> members = {
-      {"object", io::from_tensor(r.image.object.to(torch::kComplexFloat).contiguous())},
-      {"coverage", io::from_tensor(r.image.coverage.to(torch::kFloat64).contiguous())},
-      {"x_origin_px", io::NpyArray::from_data<double>({}, &x0)},
-      {"y_origin_px", io::NpyArray::from_data<double>({}, &y0)},
-      {"centres", io::from_tensor(r.centres.contiguous())},
-      {"stitch_crop", io::NpyArray::from_data<int64_t>({}, &crop)},
-  };
-  if (r.patches.defined()) members.emplace_back("patches", io::from_tensor(r.patches.contiguous()));
-  io::write_npz(path, members);
-}
+namespace ptychopinn::workflow {
 
 void write_reconstruction_pictures(const std::string& amplitude_png, const std::string& phase_png,
-                                   const Reconstruction& r) {
+                                   const infer::Reconstruction& r) {
   const auto object = r.image.object.to(torch::kComplexDouble).contiguous();
   const auto coverage = r.image.coverage.to(torch::kFloat64).contiguous();
   const int h = static_cast<int>(object.size(0)), w = static_cast<int>(object.size(1));
@@ -73,7 +56,7 @@ std::optional<double> metadata_pixel_size_m(const data::Dataset& dataset) {
   return std::nullopt;
 }
 
-void write_product(const std::string& path, const Reconstruction& r, const data::Dataset& dataset,
+void write_product(const std::string& path, const infer::Reconstruction& r, const data::Dataset& dataset,
                    const torch::Tensor& probe, double pixel_size_m, const std::string& name) {
   io::StitchedReconstruction s;
   const auto object = r.image.object.to(torch::kCPU, torch::kComplexFloat).contiguous();
@@ -101,4 +84,4 @@ void write_product(const std::string& path, const Reconstruction& r, const data:
   io::write_ptychodus_product(path, io::product_from_reconstruction(std::move(s), metadata));
 }
 
-}  // namespace ptychopinn::infer
+}  // namespace ptychopinn::workflow

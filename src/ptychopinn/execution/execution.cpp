@@ -1,10 +1,10 @@
-#include "ptychopinn/train/execution.h"
+#include "ptychopinn/execution/execution.h"
 
 #include <algorithm>
 #include <stdexcept>
 #include <thread>
 
-namespace ptychopinn::train {
+namespace ptychopinn::execution {
 
 torch::Device resolve_device(config::Device device) {
   switch (device) {
@@ -29,4 +29,4 @@ int configure_threads(int threads) {
   return n;
 }
 
-}  // namespace ptychopinn::train
+}  // namespace ptychopinn::execution

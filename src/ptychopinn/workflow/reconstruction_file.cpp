@@ -1,0 +1,70 @@
+#include "ptychopinn/workflow/reconstruction_file.h"
+
+#include <utility>
+#include <vector>
+
+#include "ptychopinn/io/npz.h"
+#include "ptychopinn/io/tensor_convert.h"
+#include "ptychopinn/util/errors.h"
+
+namespace ptychopinn::workflow {
+namespace {
+
+torch::Tensor complex_image(const io::NpzReader& npz, const std::string& path, const std::string& key) {
+  if (!npz.contains(key)) {
+    throw_io_error(path, "has no '" + key + "' member; expected a complex [H, W] array named '" + key + "'");
+  }
+  auto t = io::to_tensor(npz.read(key));
+  if (t.dim() == 3 && t.size(0) == 1) t = t.squeeze(0);  // a single (1, H, W) object
+  if (t.dim() == 3 && t.size(2) == 1) t = t.squeeze(2);  // (H, W, 1), the reference's layout
+  if (t.dim() != 2 || !t.is_complex()) {
+    throw_io_error(path, "'" + key + "' is " + c10::str(t.sizes()) + " " + std::string(t.dtype().name()) +
+                             "; expected a complex [H, W] image");
+  }
+  return t.clone();
+}
+
+double scalar(const io::NpzReader& npz, const std::string& path, const std::string& key) {
+  if (!npz.contains(key)) {
+    throw_io_error(path, "has no '" + key + "' member; expected ptychopinn infer's reconstruction.npz");
+  }
+  const auto v = npz.read(key).to_double_vector();
+  if (v.size() != 1) throw_io_error(path, "'" + key + "' has " + std::to_string(v.size()) + " values; expected one");
+  return v[0];
+}
+
+}  // namespace
+
+void write_reconstruction_file(const std::string& path, const infer::Reconstruction& r) {
+  const double x0 = r.image.grid.x_origin, y0 = r.image.grid.y_origin;
+  const int64_t crop = r.stitch_crop;
+  std::vector<std::pair<std::string, io::NpyArray>> members = {
+      {"object", io::from_tensor(r.image.object.to(torch::kCPU, torch::kComplexFloat).contiguous())},
+      {"coverage", io::from_tensor(r.image.coverage.to(torch::kCPU, torch::kFloat64).contiguous())},
+      {"x_origin_px", io::NpyArray::from_data<double>({}, &x0)},
+      {"y_origin_px", io::NpyArray::from_data<double>({}, &y0)},
+      {"centres", io::from_tensor(r.centres.to(torch::kCPU).contiguous())},
+      {"stitch_crop", io::NpyArray::from_data<int64_t>({}, &crop)},
+  };
+  if (r.patches.defined()) members.emplace_back("patches", io::from_tensor(r.patches.to(torch::kCPU).contiguous()));
+  io::write_npz(path, members);
+}
+
+StitchedObject read_reconstruction_file(const std::string& path) {
+  const io::NpzReader npz(path);
+  StitchedObject f;
+  f.object = complex_image(npz, path, "object");
+  f.origin = {scalar(npz, path, "x_origin_px"), scalar(npz, path, "y_origin_px")};
+  if (npz.contains("centres") && npz.contains("stitch_crop")) {
+    const auto centres = io::to_tensor(npz.read("centres")).to(torch::kFloat64);
+    f.scanned = eval::scan_window(centres, static_cast<int64_t>(scalar(npz, path, "stitch_crop")));
+  }
+  return f;
+}
+
+torch::Tensor read_complex_image(const std::string& path, const std::string& key) {
+  const io::NpzReader npz(path);
+  return complex_image(npz, path, key);
+}
+
+}  // namespace ptychopinn::workflow
