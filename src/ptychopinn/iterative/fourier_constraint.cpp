@@ -83,7 +83,7 @@ FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitud
   torch::Tensor residual = model_amp - amplitudes;
   residual.mul_(residual);
   if (valid.defined()) residual.mul_(valid);
-  out.error_sum = residual.sum(torch::kDouble).item<double>();
+  out.error_sum = residual.sum().item<double>();
 
   torch::Tensor factor;  // [B, N, N] float: Ψ' − Ψ = factor · Ψ
   if (noise_model == NoiseModel::kGaussian) {
@@ -96,11 +96,11 @@ FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitud
     torch::Tensor xi = 1 - data / (model_intensity + eps);
     if (valid.defined()) xi.mul_(valid);
     // Stationarity of Σ I (1 − αξ)² − d log(I (1 − αξ)²) in α: α = Σ ξ (I − d / (1 − αξ)) / Σ ξ² I.
-    const torch::Tensor denominator = (xi.square() * model_intensity).sum({1, 2}, false, torch::kDouble);
+    const torch::Tensor denominator = (xi.square() * model_intensity).sum({1, 2}).to(torch::kDouble);
     torch::Tensor alpha = torch::full({psi.size(0), 1, 1}, 0.5, xi.options());
     for (int i = 0; i < kPoissonStepIterations; ++i) {
-      const torch::Tensor numerator = (xi * (model_intensity - data / (1 - alpha * xi).clamp_min(1e-6f)))
-                                          .sum({1, 2}, false, torch::kDouble);
+      const torch::Tensor numerator =
+          (xi * (model_intensity - data / (1 - alpha * xi).clamp_min(1e-6f))).sum({1, 2}).to(torch::kDouble);
       alpha = (numerator / denominator.clamp_min(1e-300)).clamp(0, 1).to(torch::kFloat).view({-1, 1, 1});
     }
     factor = -alpha * xi;

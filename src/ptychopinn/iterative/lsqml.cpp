@@ -8,11 +8,6 @@ namespace {
 
 using torch::indexing::Slice;
 
-// Re Σ conj(a) b over every axis but the first: [B, ...] complex -> [B] float64.
-torch::Tensor real_inner(const torch::Tensor& a, const torch::Tensor& b) {
-  return (torch::view_as_real(a) * torch::view_as_real(b)).flatten(1).sum(1, false, torch::kDouble);
-}
-
 }  // namespace
 
 BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const LsqmlParameters& parameters,
@@ -28,7 +23,7 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
   // Eqs. 24b and 25b on the box the batch touches.
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
-  const torch::Tensor object_numerator = (probe.conj().unsqueeze(0) * chi).sum(1);  // ΔO_j, [B, N, N]
+  const torch::Tensor object_numerator = sum_modes(probe.conj().unsqueeze(0) * chi);  // ΔO_j, [B, N, N]
   torch::Tensor direction = torch::zeros({box.height(), box.width()}, state.object.options());
   add_patches(direction, object_numerator, local);
   const torch::Tensor probe_power = torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});
@@ -43,7 +38,7 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
   //   ‖v‖² = Σ |O_j|² Σ_k |ΔP̂_k|²,          Re<v, χ> = Re Σ conj(O_j) Σ_k conj(ΔP̂_k) χ_jk,
   //   Re<u, v> = Re Σ conj(ΔÔ_j) O_j Σ_k conj(P_k) ΔP̂_k.
   const torch::Tensor direction_power = torch::view_as_real(direction_patches).square().sum(-1);
-  torch::Tensor a11 = (direction_power * probe_power).flatten(1).sum(1, false, torch::kDouble);
+  torch::Tensor a11 = per_pattern_sum(direction_power * probe_power);
   const torch::Tensor b1 = real_inner(direction_patches, object_numerator);
   const double lambda = parameters.step_regularisation;
   a11 = a11 + lambda * a11.mean();
@@ -56,11 +51,11 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
                       (object_power + parameters.damping * object_power.max()).clamp_min(1e-30);
     const torch::Tensor direction_probe_power =
         torch::view_as_real(probe_direction).square().sum(std::vector<int64_t>{0, -1});
-    torch::Tensor a22 = (patch_power * direction_probe_power).flatten(1).sum(1, false, torch::kDouble);
+    torch::Tensor a22 = per_pattern_sum(patch_power * direction_probe_power);
     a22 = a22 + lambda * a22.mean();
     const torch::Tensor cross = (probe.conj() * probe_direction).sum(0);  // Σ_k conj(P_k) ΔP̂_k
     const torch::Tensor a12 = real_inner(direction_patches, patches * cross);
-    const torch::Tensor b2 = real_inner(patches, (probe_direction.conj().unsqueeze(0) * chi).sum(1));
+    const torch::Tensor b2 = real_inner(patches, sum_modes(probe_direction.conj().unsqueeze(0) * chi));
     const torch::Tensor det = (a11 * a22 - a12 * a12).clamp_min(1e-300);
     alpha_object = ((a22 * b1 - a12 * b2) / det).clamp_min(0);
     alpha_probe = ((a11 * b2 - a12 * b1) / det).clamp_min(0);

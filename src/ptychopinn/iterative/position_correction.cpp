@@ -1,5 +1,7 @@
 #include "ptychopinn/iterative/position_correction.h"
 
+#include "ptychopinn/iterative/reconstruction_state.h"
+
 namespace ptychopinn::iterative {
 namespace {
 
@@ -18,19 +20,15 @@ torch::Tensor derivative(const torch::Tensor& probe, const torch::Tensor& patche
   return torch::view_as_real(probe.unsqueeze(0) * central_difference(patches, axis).unsqueeze(1));
 }
 
-// Re Σ conj(a) b per pattern, [B] float64.
-torch::Tensor real_dot(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a * b).flatten(1).sum(1, false, torch::kDouble);
-}
-
 }  // namespace
 
 torch::Tensor position_steps(const torch::Tensor& chi, const torch::Tensor& probe,
                              const torch::Tensor& patches) {
   const torch::Tensor gx = derivative(probe, patches, 2), gy = derivative(probe, patches, 1);
   const torch::Tensor c = torch::view_as_real(chi);
-  const torch::Tensor axx = real_dot(gx, gx), ayy = real_dot(gy, gy), axy = real_dot(gx, gy);
-  const torch::Tensor bx = real_dot(gx, c), by = real_dot(gy, c);
+  const torch::Tensor axx = per_pattern_sum(gx * gx), ayy = per_pattern_sum(gy * gy),
+                      axy = per_pattern_sum(gx * gy);
+  const torch::Tensor bx = per_pattern_sum(gx * c), by = per_pattern_sum(gy * c);
   // A patch with (next to) no gradient says nothing about its position: a Tikhonov term of 1e-3 of
   // the batch's mean curvature keeps the system regular, and such patches get no step at all
   // (rounding noise over a vanishing determinant would otherwise be an arbitrary shift).

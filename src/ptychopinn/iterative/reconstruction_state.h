@@ -43,4 +43,19 @@ inline torch::Tensor exit_waves(const torch::Tensor& probe, const torch::Tensor&
   return probe.unsqueeze(0) * patches.unsqueeze(1);
 }
 
+// Σ over every axis but the first, per pattern: [B, ...] float32 -> [B] float64. Summed in float32
+// (LibTorch's reductions sum pairwise, so 10^5 terms lose nothing that matters here) and converted
+// after: asking the reduction for float64 would first copy the whole batch to float64.
+inline torch::Tensor per_pattern_sum(const torch::Tensor& t) {
+  return t.flatten(1).sum(1).to(torch::kDouble);
+}
+
+// Re Σ conj(a) b per pattern: [B, ...] complex64 -> [B] float64.
+inline torch::Tensor real_inner(const torch::Tensor& a, const torch::Tensor& b) {
+  return per_pattern_sum(torch::view_as_real(a) * torch::view_as_real(b));
+}
+
+// Σ over the mode axis of [B, K, N, N]: a view for one mode, not a copy.
+inline torch::Tensor sum_modes(const torch::Tensor& t) { return t.size(1) == 1 ? t.squeeze(1) : t.sum(1); }
+
 }  // namespace ptychopinn::iterative

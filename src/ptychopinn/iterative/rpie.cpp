@@ -21,7 +21,7 @@ BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const R
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
   torch::Tensor numerator = torch::zeros({box.height(), box.width()}, state.object.options());
-  add_patches(numerator, (probe.conj().unsqueeze(0) * step.chi).sum(1), local);
+  add_patches(numerator, sum_modes(probe.conj().unsqueeze(0) * step.chi), local);
   const torch::Tensor probe_power =
       torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});  // [N, N]
   torch::Tensor illumination = torch::zeros({box.height(), box.width()}, probe_power.options());
