@@ -3,6 +3,10 @@
 #include "ptychopinn/util/version.h"
 #include "py_convert.h"
 
+namespace ptychopinn::python {
+void bind_ptychodus(pybind11::module_& m);  // bind_ptychodus.cpp
+}  // namespace ptychopinn::python
+
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
   m.doc() = "ptychopinn's compiled core (use the ptychopinn package, not this module directly)";
@@ -12,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   ptychopinn::python::bind_data(m);
   ptychopinn::python::bind_model(m);
   ptychopinn::python::bind_eval(m);
+  ptychopinn::python::bind_ptychodus(m);
 }

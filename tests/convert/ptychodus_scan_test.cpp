@@ -2,7 +2,9 @@
 // diffraction and product files; the files carry indexes 0..N-1 in row order and metre coordinates
 // that ptychodus' mapping returns to our pixels; ptychodus-made input (uint16 counts, bad pixels,
 // labels, positions without patterns, a crop) converts as documented; inconsistent files are refused
-// naming the file and field; the format sniffer tells every input apart.
+// naming the file and field; the format sniffer tells every input apart. The paired input the
+// Python reconstructor library hands over (metres, counts, bad pixels) maps to the same pixels and
+// the same contract dataset as the files do.
 #include "ptychopinn/convert/ptychodus_scan.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 
 #include "ptychopinn/convert/scan_format.h"
@@ -39,12 +42,14 @@ ContractData contract_sample(bool geometry) {
     d.xcoords.push_back(8.0 + 3.25 * static_cast<double>(i));
     d.ycoords.push_back(8.5 + 2.0 * static_cast<double>(i % 3));
   }
-  d.probe = physics::normalize_probe(physics::default_probe(kN, torch::kFloat32).to(torch::kComplexFloat), 4.0)
-                .to(torch::kComplexFloat);
+  d.probe =
+      physics::normalize_probe(physics::default_probe(kN, torch::kFloat32).to(torch::kComplexFloat), 4.0)
+          .to(torch::kComplexFloat);
   d.object_guess = torch::polar(torch::rand({36, 40}) + 0.5, torch::rand({36, 40}));
   d.metadata = {{"physics_parameters", {{"nphotons", 1234.5}}}};
   if (geometry) {
-    d.metadata["source"] = {{"object_pixel_size_m", 2e-8}, {"detector_distance_m", 1.5}, {"wavelength_m", 1e-10}};
+    d.metadata["source"] = {
+        {"object_pixel_size_m", 2e-8}, {"detector_distance_m", 1.5}, {"wavelength_m", 1e-10}};
   }
   return d;
 }
@@ -121,7 +126,8 @@ TEST(ContractFromPtychodus, RoundTripKeepsPatternsPositionsProbeAndObject) {
   TempDir dir;
   const ContractData c = contract_sample(true);
   write_contract_npz(dir.file("c.npz"), c);
-  const PtychodusScan scan = write_and_read(dir, ptychodus_from_contract(data::load_dataset(dir.file("c.npz")), 0));
+  const PtychodusScan scan =
+      write_and_read(dir, ptychodus_from_contract(data::load_dataset(dir.file("c.npz")), 0));
   const ContractData back = contract_from_ptychodus(scan, {});
   EXPECT_TRUE(torch::allclose(back.diffraction, c.diffraction, 1e-6, 1e-6));
   ASSERT_EQ(back.xcoords.size(), c.xcoords.size());
@@ -202,6 +208,121 @@ TEST(ContractFromPtychodus, PositionsNearTheEdgeAreShiftedWithANote) {
   EXPECT_NE(d.metadata["notes"].dump().find("shifted by 6 px"), std::string::npos) << d.metadata.dump();
 }
 
+// A paired input as ptychodus hands it to a reconstructor: counts, a bad pixel holding a negative
+// count, positions in metres on a 40 x 36 grid of 2e-8 m pixels centred away from the origin.
+PtychodusInput paired_input() {
+  torch::manual_seed(5);
+  PtychodusInput in;
+  in.counts = torch::randint(0, 400, {3, 8, 8}).to(torch::kFloat32);
+  in.counts[1][2][5] = -1.0f;
+  in.bad_pixels = torch::zeros({8, 8}, torch::kBool);
+  in.bad_pixels[2][5] = true;
+  in.bad_pixels[0][0] = true;
+  in.object.width = 40;
+  in.object.height = 36;
+  in.object.pixel_width_m = in.object.pixel_height_m = 2e-8;
+  in.object.center_x_m = 3e-7;
+  in.object.center_y_m = -5e-7;
+  for (double x_px : {10.0, 20.5, 31.25}) in.x_m.push_back((x_px - 20.0) * 2e-8 + 3e-7);
+  for (double y_px : {9.0, 18.0, 27.75}) in.y_m.push_back((y_px - 18.0) * 2e-8 - 5e-7);
+  in.where = "input";
+  return in;
+}
+
+TEST(PtychodusPixels, MapsMetresToPixelsAndCountsToAmplitudesWithoutTheBadPixels) {
+  const PtychodusInput in = paired_input();
+  const PtychodusPixels px = ptychodus_pixels(in);
+  EXPECT_EQ(px.bad_pixels, 2);
+  EXPECT_EQ(px.amplitudes.sizes(), (std::vector<int64_t>{3, 8, 8}));
+  EXPECT_EQ(px.amplitudes[1][2][5].item<float>(), 0.0f);
+  EXPECT_EQ(px.amplitudes[0][0][0].item<float>(), 0.0f);
+  EXPECT_FLOAT_EQ(px.amplitudes[2][4][3].item<float>(), std::sqrt(in.counts[2][4][3].item<float>()));
+  EXPECT_EQ(px.object_pixel_size_m, 2e-8);
+  const std::vector<double> xs{10.0, 20.5, 31.25}, ys{9.0, 18.0, 27.75};
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_NEAR(px.x_px[k], xs[k], 1e-9);
+    EXPECT_NEAR(px.y_px[k], ys[k], 1e-9);
+    EXPECT_NEAR(ptychodus_x_m(in.object, px.x_px[k]), in.x_m[k], 1e-20);
+    EXPECT_NEAR(ptychodus_y_m(in.object, px.y_px[k]), in.y_m[k], 1e-20);
+  }
+  // A crop to the central 4 x 4 doubles the object pixel and halves the pixel coordinates.
+  const PtychodusPixels half = ptychodus_pixels(in, 4);
+  EXPECT_EQ(half.amplitudes.sizes(), (std::vector<int64_t>{3, 4, 4}));
+  EXPECT_TRUE(torch::equal(half.amplitudes, px.amplitudes.slice(1, 2, 6).slice(2, 2, 6)));
+  EXPECT_EQ(half.object_pixel_size_m, 4e-8);
+  EXPECT_NEAR(half.x_px[1], 10.25, 1e-9);
+}
+
+TEST(PtychodusPixels, RefusesInputNamingWhatIsWrong) {
+  auto message = [](const std::function<void(PtychodusInput&)>& change, int64_t crop = 0) {
+    PtychodusInput in = paired_input();
+    change(in);
+    return error_of([&] { ptychodus_pixels(in, crop); });
+  };
+  EXPECT_NE(message([](PtychodusInput& in) {
+              in.bad_pixels[2][5] = false;
+            }).find("input: pattern 1 has the count -1 at row 2, column 5; expected finite counts >= 0"),
+            std::string::npos);
+  EXPECT_NE(message([](PtychodusInput& in) {
+              in.x_m.pop_back();
+            }).find("probe positions are 2 x and 3 y coordinates for 3 diffraction patterns"),
+            std::string::npos);
+  EXPECT_NE(message([](PtychodusInput& in) {
+              in.counts = torch::zeros({3, 8, 6});
+            }).find("patterns are 8 x 6"),
+            std::string::npos);
+  EXPECT_NE(message([](PtychodusInput& in) {
+              in.bad_pixels = torch::zeros({4, 4}, torch::kBool);
+            }).find("bad pixels have shape [4, 4]; expected the patterns' [8, 8]"),
+            std::string::npos);
+  EXPECT_NE(message([](PtychodusInput& in) {
+              in.object.pixel_height_m = 4e-8;
+            }).find("object pixel is 2e-08 x 4e-08 m; expected square pixels"),
+            std::string::npos);
+  EXPECT_NE(
+      message([](PtychodusInput& in) { in.y_m[0] = std::nan(""); }).find("probe position 0 is not finite"),
+      std::string::npos);
+  EXPECT_NE(message([](PtychodusInput&) {}, 5).find("crop is 5; expected 0 or an even size in [2, 8]"),
+            std::string::npos);
+}
+
+TEST(ContractFromPtychodusInput, IsWhatTheFileConverterWrites) {
+  TempDir dir;
+  const PtychodusScan scan = ptychodus_made(dir);
+  const ContractData from_files = contract_from_ptychodus(scan, {});
+  // The same scan paired as ptychodus pairs it (labels 10..14 have patterns), as the library sees it.
+  PtychodusInput in;
+  const io::AssembledDiffraction& d = scan.diffraction;
+  in.counts = torch::from_blob(const_cast<float*>(d.patterns.data()), {d.count, kN, kN}, torch::kFloat32)
+                  .slice(0, 0, kM - 1)
+                  .clone();
+  in.bad_pixels = torch::from_blob(const_cast<std::uint8_t*>(d.bad_pixels.data()), {kN, kN}, torch::kUInt8)
+                      .to(torch::kBool);
+  in.x_m.assign(scan.product.scan.x_m.begin(), scan.product.scan.x_m.end() - 1);
+  in.y_m.assign(scan.product.scan.y_m.begin(), scan.product.scan.y_m.end() - 1);
+  in.object = scan.product.object;
+  in.probe = torch::from_blob(const_cast<std::complex<float>*>(scan.product.probe.values.data()), {kN, kN},
+                              torch::kComplexFloat);
+  in.metadata = scan.product.metadata;
+  in.where = "library";
+  const ContractData from_input = contract_from_ptychodus_input(in, {}, {}, {});
+  EXPECT_TRUE(torch::equal(from_input.diffraction, from_files.diffraction));
+  EXPECT_EQ(from_input.xcoords, from_files.xcoords);
+  EXPECT_EQ(from_input.ycoords, from_files.ycoords);
+  EXPECT_TRUE(torch::equal(from_input.probe, from_files.probe));
+  EXPECT_TRUE(torch::equal(from_input.object_guess, from_files.object_guess));
+  EXPECT_EQ(from_input.metadata["physics_parameters"], from_files.metadata["physics_parameters"]);
+  EXPECT_EQ(from_input.metadata["source"]["bad_pixels"].get<int64_t>(), 2);
+  EXPECT_EQ(from_input.metadata["source"]["object_pixel_size_m"],
+            from_files.metadata["source"]["object_pixel_size_m"]);
+
+  in.probe = torch::ones({4, 4}, torch::kComplexFloat);
+  EXPECT_NE(error_of([&] { contract_from_ptychodus_input(in, {}, {}, {}); })
+                .find("library: probe is [4, 4] but the patterns are 16 x 16; expected the probe on the "
+                      "patterns' grid"),
+            std::string::npos);
+}
+
 TEST(ReadPtychodusScan, RefusesFilesThatDoNotFitTogether) {
   TempDir dir;
   write_contract_npz(dir.file("c.npz"), contract_sample(true));
@@ -212,22 +333,27 @@ TEST(ReadPtychodusScan, RefusesFilesThatDoNotFitTogether) {
   f.product.probe.values.resize(64);
   io::write_assembled_diffraction(dir.file("diffraction.h5"), f.diffraction);
   io::write_ptychodus_product(dir.file("small_probe.h5"), f.product);
-  const std::string probe = error_of([&] { read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("small_probe.h5")); });
+  const std::string probe =
+      error_of([&] { read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("small_probe.h5")); });
   EXPECT_NE(probe.find("small_probe.h5: probe is 8 x 8 but the patterns of"), std::string::npos) << probe;
 
   f = ptychodus_from_contract(dataset, 0);
   f.product.object.pixel_height_m *= 2;
   io::write_ptychodus_product(dir.file("oblong.h5"), f.product);
-  const std::string oblong = error_of([&] { read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("oblong.h5")); });
-  EXPECT_NE(oblong.find("oblong.h5: object pixel is 2e-08 x 4e-08 m; expected square pixels"), std::string::npos)
+  const std::string oblong =
+      error_of([&] { read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("oblong.h5")); });
+  EXPECT_NE(oblong.find("oblong.h5: object pixel is 2e-08 x 4e-08 m; expected square pixels"),
+            std::string::npos)
       << oblong;
 
   f = ptychodus_from_contract(dataset, 0);
   for (auto& index : f.product.scan.index) index += 100;
   io::write_ptychodus_product(dir.file("foreign.h5"), f.product);
-  const std::string foreign = error_of(
-      [&] { contract_from_ptychodus(read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("foreign.h5")), {}); });
-  EXPECT_NE(foreign.find("none of the 6 probe position indexes labels a pattern"), std::string::npos) << foreign;
+  const std::string foreign = error_of([&] {
+    contract_from_ptychodus(read_ptychodus_scan(dir.file("diffraction.h5"), dir.file("foreign.h5")), {});
+  });
+  EXPECT_NE(foreign.find("none of the 6 probe position indexes labels a pattern"), std::string::npos)
+      << foreign;
 
   std::ofstream(dir.file("not.h5")) << "text";
   EXPECT_THROW(read_ptychodus_scan(dir.file("not.h5"), dir.file("foreign.h5")), IoError);
@@ -251,7 +377,8 @@ TEST(DetectScanFormat, TellsEveryInputApart) {
   }
   EXPECT_NE(error_of([&] { detect_scan_format(dir.file("other.npz")); }).find("neither 'diffraction'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { detect_scan_format(dir.file("missing.npz")); }).find("no such file"), std::string::npos);
+  EXPECT_NE(error_of([&] { detect_scan_format(dir.file("missing.npz")); }).find("no such file"),
+            std::string::npos);
 }
 
 TEST(ConvertCli, ContractToPtychodusAndBack) {
@@ -279,7 +406,8 @@ TEST(ConvertCli, ContractToPtychodusAndBack) {
                              " --product " + dir.file("elsewhere.h5"));
   EXPECT_EQ(named.exit_code, 0) << named.err;
 
-  const auto wrong_way = run_cli("convert " + dir.file("back.npz") + " " + dir.file("y.npz") + " --to contract");
+  const auto wrong_way =
+      run_cli("convert " + dir.file("back.npz") + " " + dir.file("y.npz") + " --to contract");
   EXPECT_EQ(wrong_way.exit_code, 1);
   EXPECT_NE(wrong_way.err.find("already a contract dataset"), std::string::npos) << wrong_way.err;
 }

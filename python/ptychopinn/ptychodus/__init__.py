@@ -1,19 +1,19 @@
-"""PtychoPINN (C++/LibTorch) as a ptychodus reconstructor library (ptychodus' reconstructor API v1.2).
+"""PtychoPINN (C++/LibTorch) as ptychodus' PtychoPINN reconstructor library (reconstructor API v1.2).
 
 The library is named ``PtychoPINN`` and holds two trainable reconstructors, ``PINN`` and
-``Supervised``, with the settings groups and keys of ptychodus' own PtychoPINN integration
-(PtychoPINNModel, PtychoPINNTraining, PtychoPINNInference), so existing settings files keep working.
-Constructing it imports neither LibTorch nor our compiled core; they load on first use.
+``Supervised``. It takes the place of ptychodus' own PtychoPINN library, with its settings groups and
+keys (PtychoPINNModel, PtychoPINNTraining, PtychoPINNInference), so existing settings files keep
+working. Constructing it imports neither LibTorch nor our compiled core; they load on first use.
 
 Registering it without changing ptychodus (docs/ptychodus.md):
-  * ``ptychopinn.ptychodus.install()`` before ptychodus builds its model, or
-  * the launcher ``python3 -m ptychopinn.ptychodus [ptychodus arguments]``, or
+  * ``ptychopinn.ptychodus.install()`` before ptychodus builds its ModelCore, or
+  * the launcher ``python3 -m ptychopinn.ptychodus [ptychodus arguments]`` (``ptychodus-pinn``), or
   * the drop-in module ``ptychopinn/ptychodus/plugin/zz_ptychopinn.py`` copied into ptychodus' plugins
     folder.
 """
-from .hook import create_library, install, main  # noqa: F401
+from .hook import TESTED_PTYCHODUS_VERSIONS, create_library, install, main  # noqa: F401
 
-__all__ = ["PtychoPINNReconstructorLibrary", "create_library", "install", "main"]
+__all__ = ["PtychoPINNReconstructorLibrary", "TESTED_PTYCHODUS_VERSIONS", "create_library", "install", "main"]
 
 
 def __getattr__(name):

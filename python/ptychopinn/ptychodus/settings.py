@@ -1,20 +1,58 @@
-"""The settings groups and keys of ptychodus' PtychoPINN integration (model/ptychopinn/settings.py;
-ptychodus-contract.md §2.2), so INI files written for it keep working with this library."""
+"""The settings of ptychodus' PtychoPINN integration: groups PtychoPINNModel, PtychoPINNTraining and
+PtychoPINNInference with its keys, defaults and limits, so settings files written for it keep working.
+
+ptychodus creates a settings group once per registry and refuses a second ``create_group`` of the same
+name. So each group here is taken over when the registry already has it (whoever created it: ptychodus'
+own PtychoPINN library, or an earlier library of ours on the same registry), and its parameters are
+shared, key by key, with their creator: a value read from a settings file, or set in ptychodus'
+PtychoPINN panel, is the value our reconstructors use. Keys the group lacks are created.
+"""
 from pathlib import Path
 
+# The activations ptychodus' PtychoPINN panel offers (its PtychoPINNEnumerators), all of which the
+# network supports.
+AMP_ACTIVATIONS = ("sigmoid", "swish", "softplus", "relu")
 
-class ModelSettings:
+# ptychodus' placeholder paths: a value still equal to one of them was never set by the user.
+UNSET_DATA_DIR = Path("/path/to/training_data")
+UNSET_OUTPUT_DIR = Path("/path/to/output_data")
+UNSET_MODEL_PATH = Path("/path/to/model.zip")
+
+
+def settings_group(registry, name):
+    """The registry's group `name`, taken over when it exists, created otherwise."""
+    try:
+        return registry[name]
+    except KeyError:
+        return registry.create_group(name)
+
+
+class _Group:
+    """Parameters of one group, each the group's existing parameter of that key or a new one."""
+
+    def __init__(self, registry, name):
+        self.group = settings_group(registry, name)
+
+    def _parameter(self, kind, key, default, **limits):
+        existing = self.group.parameters().get(key)
+        if existing is not None:
+            return existing
+        return getattr(self.group, f"create_{kind}_parameter")(key, default, **limits)
+
+
+class ModelSettings(_Group):
     def __init__(self, registry):
-        group = registry.create_group("PtychoPINNModel")
-        self.gridsize = group.create_integer_parameter("GridSize", 1, minimum=1, maximum=5)
-        self.n_filters_scale = group.create_integer_parameter("NumFiltersScale", 2, minimum=1, maximum=4)
-        self.amp_activation = group.create_string_parameter("AmpActivation", "sigmoid")
-        self.object_big = group.create_boolean_parameter("ObjectBig", True)
-        self.probe_big = group.create_boolean_parameter("ProbeBig", True)
-        self.probe_mask = group.create_boolean_parameter("ProbeMask", False)
-        self.pad_object = group.create_boolean_parameter("PadObject", True)
-        self.probe_scale = group.create_real_parameter("ProbeScale", 4.0, minimum=0.0)
-        self.gaussian_smoothing_sigma = group.create_real_parameter("GaussianSmoothingSigma", 0.0, minimum=0.0)
+        super().__init__(registry, "PtychoPINNModel")
+        p = self._parameter
+        self.gridsize = p("integer", "GridSize", 1, minimum=1, maximum=5)
+        self.n_filters_scale = p("integer", "NumFiltersScale", 2, minimum=1, maximum=4)
+        self.amp_activation = p("string", "AmpActivation", "sigmoid")
+        self.object_big = p("boolean", "ObjectBig", True)
+        self.probe_big = p("boolean", "ProbeBig", True)
+        self.probe_mask = p("boolean", "ProbeMask", False)
+        self.pad_object = p("boolean", "PadObject", True)
+        self.probe_scale = p("real", "ProbeScale", 4.0, minimum=0.0)
+        self.gaussian_smoothing_sigma = p("real", "GaussianSmoothingSigma", 0.0, minimum=0.0)
 
     def model_config(self, n, model_type):
         """ModelConfig keyword arguments for patterns of n x n pixels."""
@@ -26,26 +64,27 @@ class ModelSettings:
                     gaussian_smoothing_sigma=self.gaussian_smoothing_sigma.get_value())
 
 
-class TrainingSettings:
+class TrainingSettings(_Group):
     def __init__(self, registry):
-        group = registry.create_group("PtychoPINNTraining")
-        # NumPhotons is used only for data without a photon count of its own (our training NPZ
-        # records the measured one).
-        self.nphotons = group.create_real_parameter("NumPhotons", 1e6)
-        self.data_dir = group.create_path_parameter("DataDir", Path("/path/to/training_data"))
-        self.batch_size = group.create_integer_parameter("BatchSize", 16, minimum=1, maximum=1 << 30)
-        self.nepochs = group.create_integer_parameter("NumEpochs", 50, minimum=1)
-        self.mae_weight = group.create_real_parameter("MAEWeight", 0.0, minimum=0.0, maximum=1.0)
-        self.nll_weight = group.create_real_parameter("NLLWeight", 1.0, minimum=0.0, maximum=1.0)
-        self.realspace_mae_weight = group.create_real_parameter("RealspaceMAEWeight", 0.0, minimum=0.0, maximum=1.0)
-        self.realspace_weight = group.create_real_parameter("RealspaceWeight", 0.0, minimum=0.0, maximum=1.0)
-        self.positions_provided = group.create_boolean_parameter("PositionsProvided", True)
-        self.probe_trainable = group.create_boolean_parameter("ProbeTrainable", False)
-        self.intensity_scale_trainable = group.create_boolean_parameter("IntensityScaleTrainable", True)
-        self.output_dir = group.create_path_parameter("OutputDir", Path("/path/to/output_data"))
+        super().__init__(registry, "PtychoPINNTraining")
+        p = self._parameter
+        # NumPhotons is used only for training data without a photon count of its own (exported
+        # training data records the measured one).
+        self.nphotons = p("real", "NumPhotons", 1e6)
+        self.data_dir = p("path", "DataDir", UNSET_DATA_DIR)
+        self.batch_size = p("integer", "BatchSize", 16, minimum=1, maximum=1 << 30)
+        self.nepochs = p("integer", "NumEpochs", 50, minimum=1)
+        self.mae_weight = p("real", "MAEWeight", 0.0, minimum=0.0, maximum=1.0)
+        self.nll_weight = p("real", "NLLWeight", 1.0, minimum=0.0, maximum=1.0)
+        self.realspace_mae_weight = p("real", "RealspaceMAEWeight", 0.0, minimum=0.0, maximum=1.0)
+        self.realspace_weight = p("real", "RealspaceWeight", 0.0, minimum=0.0, maximum=1.0)
+        self.positions_provided = p("boolean", "PositionsProvided", True)
+        self.probe_trainable = p("boolean", "ProbeTrainable", False)
+        self.intensity_scale_trainable = p("boolean", "IntensityScaleTrainable", True)
+        self.output_dir = p("path", "OutputDir", UNSET_OUTPUT_DIR)
 
     def training_config(self):
-        """TrainingConfig keyword arguments (without the model)."""
+        """TrainingConfig keyword arguments (without the model and the photon count)."""
         return dict(batch_size=self.batch_size.get_value(), nepochs=self.nepochs.get_value(),
                     mae_weight=self.mae_weight.get_value(), nll_weight=self.nll_weight.get_value(),
                     realspace_mae_weight=self.realspace_mae_weight.get_value(),
@@ -55,9 +94,17 @@ class TrainingSettings:
                     intensity_scale_trainable=self.intensity_scale_trainable.get_value())
 
 
-class InferenceSettings:
+class InferenceSettings(_Group):
     def __init__(self, registry):
-        group = registry.create_group("PtychoPINNInference")
-        self.model_path = group.create_path_parameter("ModelPath", Path("/path/to/model.zip"))
-        self.n_nearest_neighbors = group.create_integer_parameter("NumNearestNeighbors", 7, minimum=0)
-        self.n_samples = group.create_integer_parameter("NumSamples", 1, minimum=1)
+        super().__init__(registry, "PtychoPINNInference")
+        p = self._parameter
+        self.model_path = p("path", "ModelPath", UNSET_MODEL_PATH)
+        self.n_nearest_neighbors = p("integer", "NumNearestNeighbors", 7, minimum=0)
+        self.n_samples = p("integer", "NumSamples", 1, minimum=1)
+
+
+class Enumerators:
+    """What ptychodus' PtychoPINN panel asks the library for (its PtychoPINNEnumerators)."""
+
+    def get_amp_activations(self):
+        return iter(AMP_ACTIVATIONS)

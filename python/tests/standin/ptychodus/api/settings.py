@@ -59,5 +59,20 @@ class ParameterGroup:
         return self._groups[name]
 
 
-class SettingsRegistry(ParameterGroup):
-    pass
+class SettingsRegistry:
+    """Groups by name: create_group refuses a name twice; registry[name] raises KeyError for none."""
+
+    def __init__(self):
+        self._root = ParameterGroup()
+
+    def create_group(self, name):
+        return self._root.create_group(name)
+
+    def __getitem__(self, name):
+        return self._root.get_group(name)
+
+    def __iter__(self):
+        return iter(self._root.groups())
+
+    def __len__(self):
+        return len(self._root.groups())
