@@ -29,15 +29,17 @@ torch::Tensor position_steps(const torch::Tensor& chi, const torch::Tensor& prob
   const torch::Tensor axx = per_pattern_sum(gx * gx), ayy = per_pattern_sum(gy * gy),
                       axy = per_pattern_sum(gx * gy);
   const torch::Tensor bx = per_pattern_sum(gx * c), by = per_pattern_sum(gy * c);
-  // A patch with (next to) no gradient says nothing about its position: a Tikhonov term of 1e-3 of
-  // the batch's mean curvature keeps the system regular, and such patches get no step at all
-  // (rounding noise over a vanishing determinant would otherwise be an arbitrary shift).
+  // A patch with (next to) no gradient says nothing about its position: such patches (gradient
+  // energy below 1e-10 of the exit wave's, float32 rounding noise on a flat object) get no step, and
+  // a Tikhonov term of 1e-3 of the batch's mean curvature keeps the others' systems regular.
   const torch::Tensor trace = axx + ayy;
-  const double scale = trace.max().item<double>();
-  if (!(scale > 0)) return torch::zeros({chi.size(0), 2}, torch::kDouble);
-  const torch::Tensor lambda = 0.5e-3 * trace.mean();
+  const torch::Tensor probe_power = torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});
+  const torch::Tensor wave_energy =
+      per_pattern_sum(torch::view_as_real(patches).square().sum(-1) * probe_power);
+  const torch::Tensor informative = trace > 1e-10 * wave_energy;
+  if (!informative.any().item<bool>()) return torch::zeros({chi.size(0), 2}, torch::kDouble);
+  const torch::Tensor lambda = 0.5e-3 * trace.masked_select(informative).mean();
   const torch::Tensor det = (axx + lambda) * (ayy + lambda) - axy * axy;
-  const torch::Tensor informative = trace > 1e-9 * scale;
   const torch::Tensor dx =
       torch::where(informative, ((ayy + lambda) * bx - axy * by) / det, torch::zeros_like(det));
   const torch::Tensor dy =

@@ -9,8 +9,8 @@
 //   [Re Σ<g_x, g_y>      Σ‖g_y‖²] [dy] = [Re Σ<g_y, χ>],   g = P_k ∂O (sums over modes and pixels).
 // Both axes at once, where the paper and pty-chi solve each alone: an object whose x and y gradients
 // correlate (anything but a round, isotropic texture) biases the one-axis estimates. 1e-3 of the
-// batch's mean diagonal is added to the diagonal, and a patch without gradient (a flat region)
-// gets no step. The gradient is
+// batch's mean diagonal is added to the diagonal, and a patch without gradient (a flat region:
+// gradient energy below 1e-10 of its exit wave's) gets no step. The gradient is
 // the central difference of the patch (the border rows and columns are left out: the probe is dark
 // there).
 #include <torch/torch.h>
