@@ -1,5 +1,6 @@
 #include "ptychopinn/iterative/rpie.h"
 
+#include "ptychopinn/iterative/batch_sums.h"
 #include "ptychopinn/iterative/fourier_constraint.h"
 #include "ptychopinn/iterative/position_correction.h"
 
@@ -31,13 +32,11 @@ BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const R
 
   torch::Tensor probe_update;
   if (refine.probe) {
-    const torch::Tensor object_power =
-        torch::view_as_real(patches).square().sum(std::vector<int64_t>{0, -1});  // Σ_b |O_b|², [N, N]
+    const ProbeSums sums = probe_sums(patches, step.chi);  // Σ_b conj(O_b) χ_bk and Σ_b |O_b|²
     const double beta = parameters.beta;
     const torch::Tensor probe_denominator =
-        ((1 - beta) * object_power + beta * object_power.max()).clamp_min(1e-30);
-    probe_update =
-        (patches.conj().unsqueeze(1) * step.chi).sum(0) * (parameters.probe_step / probe_denominator);
+        ((1 - beta) * sums.object_power + beta * sums.object_power.max()).clamp_min(1e-30).to(probe.device());
+    probe_update = sums.numerator * (parameters.probe_step / probe_denominator);
   }
   state.object.index({Slice(box.row_begin, box.row_end), Slice(box.col_begin, box.col_end)})
       .add_(numerator / object_denominator);
