@@ -1,11 +1,11 @@
-// The iterative engine's speed on the measured Siemens star (516 patterns; ../shared/datasets):
+// The iterative engine's speed on the measured Siemens star (516 patterns, the shared datasets folder):
 // seconds per iteration and patterns per second for LSQML, mini-batch rPIE and sequential rPIE at
 // N = 64 (the central crop) and N = 128 (the whole detector), on 1 and 2 CPU threads and on CUDA
 // when this LibTorch has a device. Beside each row, "fft floor": the seconds of one forward and one
 // inverse FFT of every pattern (what any far-field algorithm must spend per iteration), so the
 // share of the time the FFTs take is visible.
 // Mean ± standard deviation over the timed iterations, after one untimed warm-up iteration. Prints a
-// table; never pass/fail (../shared/STYLE.md rule 27). Timings on shared machines vary by tens of
+// table; never pass/fail. Timings on shared machines vary by tens of
 // per cent: compare rows of one run.
 // Run: build/bench/iterative_bench [--iterations I] [--threads 1,2] [--sizes 64,128] [--no-cuda]
 #include <ATen/Parallel.h>

@@ -1,4 +1,4 @@
-// The iterative engine on the measured Siemens star (the tike scan in ../shared/datasets): converts
+// The iterative engine on the measured Siemens star (the tike scan in the shared datasets folder): converts
 // it as `ptychopinn convert` does (detector crop, sqrt of the counts, positions in object pixels),
 // reconstructs with the chosen algorithm, and prints the Fourier error and seconds of every
 // iteration; with --out it writes amplitude, phase and probe pictures; with --halves it also
