@@ -1,51 +1,23 @@
 // Datasets and simulation for Python: a dataset file opened through the same contract checks as the
-// CLI, or one built from NumPy arrays (written once to a private temporary NPZ, then opened and
-// memory-mapped like any file, so both go through one code path); simulate writes NPZ files.
+// CLI, or one built from NumPy arrays (held in memory as named members and checked by the same
+// contract code as a file's, so both go through one code path); simulate writes NPZ files.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "ptychopinn/data/dataset.h"
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/simulate/simulate_dataset.h"
-#include "ptychopinn/util/errors.h"
 #include "py_dataset.h"
 
 namespace ptychopinn::python {
 namespace {
 
-namespace fs = std::filesystem;
-
-// A private folder under $TMPDIR, removed with everything in it when the last owner lets go.
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = (fs::temp_directory_path() / "ptychopinn-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw_io_error(pattern, "cannot create a temporary folder for an in-memory dataset");
-    }
-    path_ = pattern;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void add_tensor(io::NpzWriter& writer, const std::string& key, const torch::Tensor& t) {
-  writer.add(key, io::from_tensor(t.contiguous()));
-}
+// A private copy of an argument's tensor as an array member (the caller's array may change later).
+io::NpyArray member(const TensorView& view) { return io::from_tensor(view.tensor.contiguous().clone()); }
 
 }  // namespace
 
@@ -64,46 +36,32 @@ PyDataset PyDataset::open(const std::string& path, bool strict, std::optional<in
 PyDataset PyDataset::from_arrays(const py::handle& diffraction, const py::handle& xcoords, const py::handle& ycoords,
                                  const py::handle& probe, const py::handle& object, const py::handle& metadata,
                                  const std::string& name) {
-  const TensorView patterns = as_tensor(diffraction, torch::kFloat32, "diffraction", 3);
+  std::vector<std::pair<std::string, io::NpyArray>> members;
+  members.emplace_back("diffraction", member(as_tensor(diffraction, torch::kFloat32, "diffraction", 3)));
   const TensorView x = as_tensor(xcoords, torch::kFloat64, "xcoords", 1);
-  const TensorView y = as_tensor(ycoords, torch::kFloat64, "ycoords", 1);
-  const TensorView p = as_tensor(probe, torch::kComplexFloat, "probe", 2);
-  std::optional<TensorView> o;
-  if (!object.is_none()) o = as_tensor(object, torch::kComplexFloat, "object", 2);
-  std::string metadata_text;
-  if (!metadata.is_none()) metadata_text = to_json(metadata, "metadata").dump();
-
-  auto folder = std::make_shared<TempFolder>();
-  const std::string path = (folder->path() / (name + ".npz")).string();
-  PyDataset d;
-  {
-    py::gil_scoped_release release;
-    io::NpzWriter writer(path, /*compress=*/false);
-    // The patterns stream straight from the caller's array.
-    const auto& t = patterns.tensor;
-    writer.begin_member("diffraction", io::DType::kFloat32, {t.size(0), t.size(1), t.size(2)});
-    writer.append(t.data_ptr(), static_cast<std::size_t>(t.numel()) * sizeof(float));
-    writer.end_member();
-    add_tensor(writer, "xcoords", x.tensor);
-    add_tensor(writer, "ycoords", y.tensor);
-    writer.add("scan_index", io::NpyArray::zeros(io::DType::kInt64, {x.tensor.numel()}));
-    add_tensor(writer, "probeGuess", p.tensor);
-    if (o) add_tensor(writer, "objectGuess", o->tensor);
-    if (!metadata_text.empty()) writer.add("_metadata", io::NpyArray::scalar_string(metadata_text));
-    writer.close();
-    try {
-      d.dataset = std::make_shared<const data::Dataset>(data::load_dataset(path));
-    } catch (const std::invalid_argument& e) {
-      // Name the arrays, not the private file they went through.
-      std::string message = e.what();
-      for (auto at = message.find(path); at != std::string::npos; at = message.find(path)) {
-        message.replace(at, path.size(), "Dataset(" + name + ")");
-      }
-      throw std::invalid_argument(message);
-    }
+  members.emplace_back("xcoords", member(x));
+  members.emplace_back("ycoords", member(as_tensor(ycoords, torch::kFloat64, "ycoords", 1)));
+  members.emplace_back("scan_index", io::NpyArray::zeros(io::DType::kInt64, {x.tensor.numel()}));
+  members.emplace_back("probeGuess", member(as_tensor(probe, torch::kComplexFloat, "probe", 2)));
+  if (!object.is_none()) members.emplace_back("objectGuess", member(as_tensor(object, torch::kComplexFloat, "object", 2)));
+  if (!metadata.is_none()) {
+    members.emplace_back("_metadata", io::NpyArray::scalar_string(to_json(metadata, "metadata").dump()));
   }
-  d.owner = folder;
+  PyDataset d;
+  d.arrays = std::make_shared<const io::NpzReader>(io::NpzReader::from_arrays("Dataset(" + name + ")", std::move(members)));
+  py::gil_scoped_release release;
+  d.dataset = std::make_shared<const data::Dataset>(data::load_dataset(*d.arrays));
   return d;
+}
+
+data::DataSource PyDataset::source() const {
+  data::DataSource s;
+  if (arrays) {
+    s.arrays = arrays;
+  } else {
+    s.path = dataset->path();
+  }
+  return s;
 }
 
 py::array PyDataset::diffraction() const {

@@ -169,9 +169,8 @@ as stored in a model archive (wts.h5.zip).)")
             const PyDataset d = dataset_argument(data);
             workflow::ReconstructRunRequest request;
             request.model = model.trained;
-            request.config.test_data_file = d.dataset->path();
+            request.data = d.source();
             request.config.batch_size = batch_size;
-            request.group_cache = !d.owner;  // in-memory datasets have no folder to cache groups in
             request.stitch_crop = stitch_crop;
             request.grid = grid_argument(grid);
             request.keep_patches = keep_patches;
@@ -203,9 +202,7 @@ as stored in a model archive (wts.h5.zip).)")
         request.config = training_config_from(config_values);
         // The fields the caller set: the photon-count rule lets a dataset's own count win over the rest.
         for (const auto& key : explicit_fields) request.origins[key] = "Python";
-        request.data_path = d.dataset->path();
-        request.record_data_path = !d.owner;  // an in-memory dataset's file is private
-        request.group_cache = !d.owner;
+        request.data = d.source();
         request.write_files = output_dir.has_value();
         if (output_dir) request.config.output_dir = *output_dir;
         PythonObserver observer(progress);

@@ -107,6 +107,21 @@ def test_dataset_from_file_and_from_arrays(tiny_dataset):
     again = pp.Dataset(x, d.xcoords, d.ycoords, d.probe, object=d.object, metadata={"note": "arrays"})
     assert np.array_equal(again.diffraction, x)
     assert again.metadata == {"note": "arrays"}
+    assert again.path == "Dataset(dataset)"  # held in memory: no file stands behind it
+    x[0, 0, 0] += 1  # the dataset keeps its own copy of the caller's arrays
+    assert again.diffraction[0, 0, 0] == x[0, 0, 0] - 1
+
+
+def test_a_dataset_from_arrays_trains_and_reconstructs_without_writing_a_file(tiny_dataset, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    d = tiny_dataset
+    arrays = pp.Dataset(d.diffraction, d.xcoords, d.ycoords, d.probe, name="arrays")
+    cfg = pp.TrainingConfig(model=pp.ModelConfig(N=64, gridsize=1, n_filters_scale=1), nepochs=1, batch_size=8,
+                            n_groups=16, threads=2)
+    result = pp.train(cfg, arrays)
+    out = result.model.reconstruct_dataset(arrays, keep_patches=False)
+    assert out["object"].ndim == 2
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_arrays_and_files_raise_with_the_key(tmp_path, tiny_dataset):

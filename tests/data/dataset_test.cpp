@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "ptychopinn/io/npz.h"
@@ -47,6 +48,31 @@ TEST(Dataset, LoadsEveryContractKeyWithExplicitDtypes) {
   EXPECT_EQ(d.metadata_nphotons(), 1e9);
   EXPECT_TRUE(d.patterns_mapped());  // stored float32 [M, N, N]: read from the mapping
   EXPECT_TRUE(d.warnings().empty());
+}
+
+TEST(Dataset, ArraysInMemoryLoadAsTheFileWithTheSameChecks) {
+  TempDir dir;
+  const std::string path = dir.file("d.npz");
+  write_tiny_dataset(path);
+  const Dataset from_file = load_dataset(path);
+  const io::NpzReader file(path);
+  std::vector<std::pair<std::string, io::NpyArray>> members;
+  for (const auto& key : file.keys()) members.emplace_back(key, file.read(key));
+  const Dataset from_arrays = load_dataset(io::NpzReader::from_arrays("Dataset(tiny)", members));
+  EXPECT_EQ(from_arrays.path(), "Dataset(tiny)");
+  EXPECT_EQ(from_arrays.x(), from_file.x());
+  EXPECT_EQ(pattern(from_arrays, 4), pattern(from_file, 4));
+  EXPECT_TRUE(torch::equal(from_arrays.probe(), from_file.probe()));
+  // A bad array is refused as a bad member would be, naming the dataset and the key.
+  for (auto& [key, array] : members) {
+    if (key == "xcoords") array = io::from_tensor(torch::full({9}, std::nan(""), torch::kFloat64));
+  }
+  try {
+    load_dataset(io::NpzReader::from_arrays("Dataset(tiny)", members));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("Dataset(tiny)"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Dataset, ConvertsOtherDtypesAndTheLegacyLayoutToTheSamePatterns) {

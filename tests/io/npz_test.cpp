@@ -152,6 +152,28 @@ TEST(Npz, ReadsFromMemory) {
   EXPECT_TRUE(arrays_equal(z.read("x"), expected_array(DType::kInt64, {5})));
 }
 
+TEST(Npz, ArraysInMemoryReadLikeMembersWithoutACopy) {
+  const NpyArray x = expected_array(DType::kFloat32, {2, 3});
+  const NpzReader z = NpzReader::from_arrays("Dataset(mine)", {{"x", x}, {"s", NpyArray::scalar_string("hi")}});
+  EXPECT_EQ(z.path(), "Dataset(mine)");
+  EXPECT_EQ(z.keys(), (std::vector<std::string>{"x", "s"}));
+  EXPECT_TRUE(z.contains("s"));
+  EXPECT_TRUE(z.is_stored("x"));
+  const NpyHeader h = z.header("x");
+  EXPECT_EQ(h.dtype, DType::kFloat32);
+  EXPECT_EQ(h.shape, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(h.descr, "<f4");
+  EXPECT_EQ(z.read("x").data(), x.data());  // the same bytes
+  EXPECT_EQ(z.read("s").string_value(), "hi");
+  try {
+    z.read("y");
+    FAIL() << "expected std::out_of_range";
+  } catch (const std::out_of_range& e) {
+    EXPECT_NE(std::string(e.what()).find("Dataset(mine): key = 'y'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(NpzReader::from_arrays("twice", {{"x", x}, {"x", x}}), std::invalid_argument);
+}
+
 TEST(Npz, ReaderIsMovable) {
   testing::ScratchDir dir;
   write_npz(dir.file("a.npz"), {{"x", expected_array(DType::kInt8, {2})}});

@@ -110,7 +110,11 @@ void Dataset::copy_patch(std::int64_t i, std::complex<float>* dst) const {
 }
 
 Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
-  io::NpzReader archive(path);
+  return load_dataset(io::NpzReader(path), options);
+}
+
+Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options) {
+  const std::string& path = archive.path();
   ContractOptions contract_options;
   contract_options.strict = options.strict;
   const ContractReport report = check_dataset_contract(archive, contract_options);

@@ -17,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "ptychopinn/io/npy_array.h"
+#include "ptychopinn/io/npz.h"
 
 namespace ptychopinn::data {
 
@@ -82,7 +83,7 @@ class Dataset {
   void copy_patch(std::int64_t i, std::complex<float>* dst) const;
 
  private:
-  friend Dataset load_dataset(const std::string& path, const DatasetOptions& options);
+  friend Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options);
   std::string path_;
   std::string diffraction_key_;
   std::int64_t n_ = 0;
@@ -105,5 +106,9 @@ class Dataset {
 // amplitudes, and with options.strict data that looks like intensity) throws std::invalid_argument
 // naming the file, the key, and what was expected and found; an unreadable file throws IoError.
 Dataset load_dataset(const std::string& path, const DatasetOptions& options = {});
+
+// The same for members already open: an archive, or arrays in memory (io::NpzReader::from_arrays),
+// named in messages and in path() by archive.path().
+Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options = {});
 
 }  // namespace ptychopinn::data

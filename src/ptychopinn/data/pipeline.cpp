@@ -38,10 +38,20 @@ PipelineOptions pipeline_options(const config::InferenceConfig& c, const config:
 }
 
 PreparedData prepare_data(const std::string& path, const PipelineOptions& options) {
+  DataSource source;
+  source.path = path;
+  return prepare_data(source, options);
+}
+
+PreparedData prepare_data(const DataSource& source, const PipelineOptions& options) {
   PreparedData out;
-  auto dataset = std::make_shared<const Dataset>(load_dataset(path, options.dataset));
+  const std::string& path = source.name();
+  auto dataset = std::make_shared<const Dataset>(source.arrays ? load_dataset(*source.arrays, options.dataset)
+                                                               : load_dataset(source.path, options.dataset));
   out.messages = dataset->warnings();
-  GroupCacheResult cached = load_or_form_groups(path, dataset->x(), dataset->y(), options.grouping, options.cache);
+  GroupCacheOptions cache = options.cache;
+  if (source.arrays) cache.enabled = false;
+  GroupCacheResult cached = load_or_form_groups(path, dataset->x(), dataset->y(), options.grouping, cache);
   out.cache_status = cached.status;
   out.cache_path = cached.path;
   out.messages.insert(out.messages.end(), cached.messages.begin(), cached.messages.end());

@@ -42,8 +42,20 @@ struct PreparedData {
   std::vector<std::string> messages;
 };
 
-// Runs the pipeline on the dataset at path. Throws what the stages throw (invalid_argument for bad
-// data or options, naming the file and key; IoError for unreadable files).
+// Where a run's dataset comes from: a dataset file, or arrays already in memory (a dataset a program
+// built from its own arrays, checked exactly as a file is; it has no folder, so its neighbour groups
+// are not cached).
+struct DataSource {
+  std::string path;                             // a dataset NPZ (when arrays is null)
+  std::shared_ptr<const io::NpzReader> arrays;  // io::NpzReader::from_arrays; named by arrays->path()
+  // The file's path or the arrays' name, as messages and run logs show it.
+  const std::string& name() const { return arrays ? arrays->path() : path; }
+};
+
+// Runs the pipeline on a dataset. Throws what the stages throw (invalid_argument for bad data or
+// options, naming the file and key; IoError for unreadable files).
+PreparedData prepare_data(const DataSource& source, const PipelineOptions& options);
+// The dataset file at path.
 PreparedData prepare_data(const std::string& path, const PipelineOptions& options);
 
 // The pipeline options a training (inference) configuration asks for: subsampling (n_subsample,

@@ -36,6 +36,11 @@ class NpzReader {
   // keeps `bytes` alive for as long as the reader or any array read from it lives; `name` is used in
   // messages. The bytes are never written (arrays that alias them copy on mutable_data()).
   NpzReader(std::shared_ptr<const void> owner, const void* bytes, std::size_t size, std::string name);
+  // Named arrays already in memory, read through the same interface as an archive's members (a
+  // dataset built from arrays goes through the checks a file goes through, without being written
+  // anywhere). read() returns the arrays themselves, sharing their bytes; is_stored() is true;
+  // `name` stands for the path in messages. Throws std::invalid_argument for an empty or repeated key.
+  static NpzReader from_arrays(std::string name, std::vector<std::pair<std::string, NpyArray>> members);
   ~NpzReader();
   NpzReader(NpzReader&&) noexcept;
   NpzReader& operator=(NpzReader&&) noexcept;
@@ -57,6 +62,7 @@ class NpzReader {
   NpyArray read(const std::string& key) const;
 
  private:
+  NpzReader();  // from_arrays
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -50,6 +50,9 @@ struct NpzReader::Impl {
   std::vector<std::string> keys;
   zip_t* archive = nullptr;
   mutable std::mutex mutex;  // libzip archives are not thread-safe
+  // from_arrays: the members themselves, in key order (no zip, no entries).
+  bool in_memory = false;
+  std::vector<NpyArray> arrays;
 
   ~Impl() {
     if (archive != nullptr) zip_discard(archive);
@@ -203,6 +206,23 @@ NpzReader::NpzReader(std::shared_ptr<const void> owner, const void* bytes, std::
   impl_->open();
 }
 
+NpzReader::NpzReader() : impl_(std::make_unique<Impl>()) {}
+
+NpzReader NpzReader::from_arrays(std::string name, std::vector<std::pair<std::string, NpyArray>> members) {
+  NpzReader reader;
+  reader.impl_->path = std::move(name);
+  reader.impl_->in_memory = true;
+  for (auto& [key, array] : members) {
+    if (key.empty()) throw std::invalid_argument(reader.impl_->path + ": key = ''; expected a name");
+    for (const auto& k : reader.impl_->keys) {
+      if (k == key) throw std::invalid_argument(reader.impl_->path + ": key = " + quoted(key) + " given twice");
+    }
+    reader.impl_->keys.push_back(key);
+    reader.impl_->arrays.push_back(std::move(array));
+  }
+  return reader;
+}
+
 NpzReader::~NpzReader() = default;
 NpzReader::NpzReader(NpzReader&&) noexcept = default;
 NpzReader& NpzReader::operator=(NpzReader&&) noexcept = default;
@@ -219,11 +239,21 @@ bool NpzReader::contains(const std::string& key) const {
 }
 
 bool NpzReader::is_stored(const std::string& key) const {
-  return impl_->entries[impl_->index_of(key)].method == kStored;
+  const std::size_t i = impl_->index_of(key);
+  return impl_->in_memory || impl_->entries[i].method == kStored;
 }
 
 NpyHeader NpzReader::header(const std::string& key) const {
   const std::size_t i = impl_->index_of(key);
+  if (impl_->in_memory) {
+    const NpyArray& a = impl_->arrays[i];
+    NpyHeader h;
+    h.dtype = a.dtype();
+    h.itemsize = a.itemsize();
+    h.shape = a.shape();
+    h.descr = a.descr();
+    return h;
+  }
   const ZipEntry& e = impl_->entries[i];
   impl_->check_supported(e);
   const std::string where = impl_->member_where(e);
@@ -250,6 +280,7 @@ NpyHeader NpzReader::header(const std::string& key) const {
 
 NpyArray NpzReader::read(const std::string& key) const {
   const std::size_t i = impl_->index_of(key);
+  if (impl_->in_memory) return impl_->arrays[i];
   const ZipEntry& e = impl_->entries[i];
   impl_->check_supported(e);
   const std::string where = impl_->member_where(e);

@@ -22,8 +22,14 @@ infer::TrainedModel load_model(const std::string& path, const config::RuntimeCon
 
 ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructRunEvents& events) {
   config::InferenceConfig& config = request.config;
-  if (!config.test_data_file) {
+  if (!request.data && !config.test_data_file) {
     throw std::invalid_argument("infer: test_data_file is not set; expected an NPZ dataset (docs/formats.md)");
+  }
+  data::DataSource source;
+  if (request.data) {
+    source = *request.data;
+  } else {
+    source.path = *config.test_data_file;
   }
   execution::configure_threads(config.runtime.threads);
   std::shared_ptr<const infer::TrainedModel> trained = request.model;
@@ -40,9 +46,8 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   // The network fixes the geometry: the data are grouped as the model was trained.
   config.model = trained->archive.config.model;
   auto options = data::pipeline_options(config, nullptr);
-  options.cache.enabled = options.cache.enabled && request.group_cache;
   options.grouped.intensity_scale = trained->intensity_scale;
-  const auto data = data::prepare_data(*config.test_data_file, options);
+  const auto data = data::prepare_data(source, options);
   for (const auto& m : data.messages) events.on_note(m);
 
   infer::ReconstructOptions ro;
@@ -79,7 +84,7 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   }
   result.files.push_back((out / layout::kProduct).string());
   write_product(result.files.back(), r, *data.dataset, model.probe(), *pixel_size_m,
-                fs::path(*config.test_data_file).stem().string());
+                fs::path(source.name()).stem().string());
   return result;
 }
 

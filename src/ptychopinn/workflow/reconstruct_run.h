@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ptychopinn/config/inference_config.h"
+#include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/infer/reconstruct.h"
 #include "ptychopinn/infer/trained_model.h"
 
@@ -25,8 +26,8 @@ struct ReconstructRunRequest {
   // A model already in memory (Python's Model); its device is used. Null: load config.model_path
   // on the configured device.
   std::shared_ptr<const infer::TrainedModel> model;
-  // Cache the scan's neighbour groups next to the dataset (off for datasets without a folder).
-  bool group_cache = true;
+  // The dataset to read instead of test_data_file (one a caller opened or built itself).
+  std::optional<data::DataSource> data;
   // Write the run folder's files (otherwise only the result is returned).
   bool write_files = true;
   // Central crop of each group's object that is stitched; null = 20 px at N = 64, scaled with N.

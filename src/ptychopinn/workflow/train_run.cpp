@@ -132,12 +132,15 @@ std::optional<std::string> border_gain_warning(const config::TrainingConfig& con
 
 TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   config::TrainingConfig& config = request.config;
-  if (request.data_path && !config.train_data_file && request.record_data_path) {
-    config.train_data_file = request.data_path;
-  }
-  const std::optional<std::string> data_path = request.data_path ? request.data_path : config.train_data_file;
-  if (!data_path) {
+  if (!request.data && !config.train_data_file) {
     throw std::invalid_argument("train: train_data_file is not set; expected an NPZ dataset (docs/formats.md)");
+  }
+  data::DataSource source;
+  if (request.data) {
+    source = *request.data;
+    if (!source.arrays && !config.train_data_file) config.train_data_file = source.path;
+  } else {
+    source.path = *config.train_data_file;
   }
   const auto dist = distributed::dist_env_from_environment();
   // Rank 0 (or the only process) speaks and, when asked to, writes the run folder; the other ranks
@@ -176,8 +179,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   const int threads = execution::configure_threads(config.runtime.threads);
   const auto device = execution::resolve_device(config.runtime.device);
   auto options = data::pipeline_options(config, &request.origins);
-  options.cache.enabled = options.cache.enabled && request.group_cache;
-  auto data = data::prepare_data(*data_path, options);
+  auto data = data::prepare_data(source, options);
   // The effective nphotons (config.yaml, the archive) is the one the pipeline scaled the data with.
   config.nphotons = data.nphotons;
   if (auto warning = border_gain_warning(config, data.dataset->probe())) data.messages.push_back(*warning);
@@ -197,7 +199,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   LoopObserver observer(out, log,
                         result.writer ? std::optional<fs::path>(output_dir / layout::kHistory) : std::nullopt,
                         trainer);
-  log.status("data " + *data_path + ", " + std::to_string(threads) + " CPU threads" +
+  log.status("data " + source.name() + ", " + std::to_string(threads) + " CPU threads" +
              (comm ? ", rank " + std::to_string(dist->rank) + " of " + std::to_string(dist->world_size) +
                          " (gloo), global batch " + std::to_string(config.batch_size * dist->world_size)
                    : std::string()));

@@ -13,6 +13,7 @@
 #include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/config/settings.h"
 #include "ptychopinn/config/training_config.h"
+#include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/train/trainer.h"
 
 namespace ptychopinn::workflow {
@@ -21,18 +22,15 @@ struct TrainRunRequest {
   // The effective, validated configuration. train_data_file names the dataset; output_dir the run
   // folder (used only when write_files).
   config::TrainingConfig config;
-  // The dataset file to read instead of train_data_file (a dataset a caller opened itself). When
-  // train_data_file is unset and record_data_path holds, the run records this path as its
-  // train_data_file (config.yaml, the archive).
-  std::optional<std::string> data_path;
-  bool record_data_path = true;
+  // The dataset to read instead of train_data_file (one a caller opened or built itself). When
+  // train_data_file is unset and this is a file, the run records its path as train_data_file
+  // (config.yaml, the archive).
+  std::optional<data::DataSource> data;
   // Which fields the user chose (config_loader.h). The photon-count rule reads it: a dataset's
   // recorded nphotons (_metadata) is used unless the user set nphotons.
   config::Origins origins;
   // Write the run folder. Without it nothing touches the file system except the group cache.
   bool write_files = true;
-  // Cache the scan's neighbour groups next to the dataset (off for datasets without a folder).
-  bool group_cache = true;
   // Continue from <output_dir>/checkpoints/latest.zip.
   bool resume = false;
   // Data parallelism when RANK/WORLD_SIZE are set: "auto", "gloo" or "nccl", and how long a rank
