@@ -1,13 +1,14 @@
 // Paper-CNN throughput on the CPU: patterns/s (and GFLOP/s from the layer shapes) for inference
-// and for forward + backward, batch 16, 2 intra-op threads (DESIGN.md compares a Python PyTorch
-// version of the same net: 46-69 patterns/s inference, 15-20 samples/s training, N = 64).
+// and for forward + backward, batch 16, 2 intra-op threads (a Python PyTorch version of the same
+// net, measured on a 2-core machine like this one: 46-69 patterns/s inference, 15-20 samples/s
+// training, N = 64).
 // Prints a table; never pass/fail.  Run: build/bench/cnn_bench [--benchmark_repetitions=3]
 // PTYCHOPINN_BENCH_THREADS overrides the thread count. Besides patterns/s (wall clock) it reports
 // patterns per CPU-second of the whole process ("patterns/cpu_s"), which stays meaningful on a
 // shared, oversubscribed machine where wall-clock rates are not.
 //
 // Nets (first argument): 0 N=64 g=1 (probe_big, the modern default), 1 N=64 g=1 probe_big=false
-// (the paper's 2.25 M-parameter net of DESIGN.md), 2 N=64 g=2, 3 N=128 g=1.
+// (the paper's 2.25 M-parameter net), 2 N=64 g=2, 3 N=128 g=1.
 // Inference modes (second argument): 0 autograd on, 1 NoGradGuard, 2 InferenceMode (all three
 // with the generator's default channels-last activations), 3 InferenceMode with NCHW activations.
 #include <ATen/CPUGeneratorImpl.h>

@@ -5,7 +5,7 @@
 // Counters: points_per_s; peak_MB = the process's peak resident set (VmHWM) during the timed
 // loop, reset before each benchmark through /proc/self/clear_refs; extra_MB = peak_MB minus the
 // resident set before the loop, i.e. what grouping itself needed on top of the coordinates.
-// Prints a table; never decides pass/fail (../shared/STYLE.md rule 27).
+// Prints a table; never decides pass/fail (timings are measured here, never asserted in tests).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <unistd.h>

@@ -7,7 +7,7 @@
 // bench/pinn_torch.py, the same network and physics in PyTorch, runs in the same invocation on the
 // same threads (skipped, saying why, when /usr/bin/python3, or $PTYCHOPINN_BENCH_PYTHON, has no torch).
 //
-// Prints a table; never pass/fail (../shared/STYLE.md rule 27).
+// Prints a table; never pass/fail (timings are measured here, never asserted in tests).
 // Run: build/bench/pinn_bench [--threads T] [--seconds S] [--infer_batch B] [--repeats R] [--device cpu|cuda]
 //      [--no-python]
 

@@ -1,6 +1,7 @@
 #pragma once
-// The Siemens-star scan of ../shared/datasets as an iterative-engine problem, converted as
-// `ptychopinn convert` does (shared by the iterative benchmarks).
+// The Siemens-star scan of the shared datasets folder (PTYCHOPINN_SHARED_DIR/datasets) as an
+// iterative-engine problem, converted as `ptychopinn convert` does (shared by the iterative
+// benchmarks).
 #include <string>
 
 #include "ptychopinn/convert/tike_scan.h"

@@ -1,7 +1,7 @@
 #pragma once
 // The subcommands of `ptychopinn`. Each lives in cmd_<name>.cpp: it parses and validates its
 // arguments, calls one library function, and returns the process exit code
-// (0 success, 1 user or input error, 2 internal error; see ../shared/STYLE.md rule 24).
+// (0 success, 1 user or input error, 2 internal error; docs/architecture.md, Errors).
 #include <string>
 #include <vector>
 

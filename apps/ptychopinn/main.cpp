@@ -80,7 +80,8 @@ int dispatch(int argc, char** argv) {
 }  // namespace ptychopinn::cli
 
 int main(int argc, char** argv) {
-  // The one place that catches everything: print it and choose the exit code (STYLE.md rule 14).
+  // The one place that catches everything: print it and choose the exit code. Everywhere else an
+  // exception is only caught to add context and rethrown, never swallowed.
   try {
     return ptychopinn::cli::dispatch(argc, argv);
   } catch (const ptychopinn::IoError& e) {

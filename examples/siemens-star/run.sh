@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Self-supervised reconstruction of a real measured scan: the APS Siemens star of tike's test data
-# (../shared/datasets/siemens-star-small.npz.bz2, 516 frames of 128 x 128 photon counts, no ground
-# truth). The PINN learns from the measured diffraction alone.
+# (siemens-star-small.npz.bz2 of the shared datasets folder, the default DATA; 516 frames of
+# 128 x 128 photon counts, no ground truth). The PINN learns from the measured diffraction alone.
 #
 #   1. convert the tike scan into a contract dataset (ptychopinn convert);
 #   2. train on every frame and reconstruct the whole scan;

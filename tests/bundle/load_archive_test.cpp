@@ -19,7 +19,7 @@ using testing::make_net;
 using testing::replace_member;
 using testing::write_fake_zip;
 
-// The members a TensorFlow-backend wts.h5.zip holds (method-data-config-io.md §6.1).
+// The members a TensorFlow-backend wts.h5.zip holds (bundle/foreign_archive.h).
 const std::vector<std::string> kTensorFlowMembers = {
     "manifest.dill",
     "autoencoder/model.keras",
@@ -30,7 +30,7 @@ const std::vector<std::string> kTensorFlowMembers = {
     "diffraction_to_obj/custom_objects.dill",
     "diffraction_to_obj/params.dill",
     "diffraction_to_obj/model.h5"};
-// ... and a PyTorch-backend one (§6.3).
+// ... and a PyTorch-backend one.
 const std::vector<std::string> kPyTorchMembers = {
     "manifest.dill",         "diffraction_to_obj/model.pth", "diffraction_to_obj/params.dill",
     "autoencoder/model.pth", "autoencoder/params.dill",      "torch_scaling_metadata.pt"};

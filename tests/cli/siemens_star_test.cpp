@@ -1,8 +1,8 @@
-// The real APS Siemens-star scan (../shared/datasets, tike's test data) through the CLI, as
-// examples/siemens-star/run.sh does it but small: convert two disjoint halves of the frames at a
-// 64 x 64 crop, train the PINN briefly on each (gridsize 1, object_big false: the measured probe
-// lights the patch border, see `ptychopinn train`'s note), reconstruct each from its central
-// N/2 block, and compare the two (issue 8's smoke test). Skips when the dataset is absent.
+// The real APS Siemens-star scan (PTYCHOPINN_SHARED_DIR/datasets, tike's test data) through the
+// CLI, as examples/siemens-star/run.sh does it but small: convert two disjoint halves of the frames
+// at a 64 x 64 crop, train the PINN briefly on each (gridsize 1, object_big false: the measured
+// probe lights the patch border, see `ptychopinn train`'s note), reconstruct each from its central
+// N/2 block, and compare the two (a smoke test on real data). Skips when the dataset is absent.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -27,7 +27,7 @@ TEST(LegacyParams, TheGoldenFixtureRoundTripsKeyByKeyWithItsJsonTypes) {
   const TrainingConfig train = training_config_from_legacy_params(fixture);
   const InferenceConfig infer = inference_config_from_legacy_params(fixture);
   json out = json::object();
-  update_legacy_dict(out, train);  // train first, then inference (spec §8.2 item 21)
+  update_legacy_dict(out, train);  // train first, then inference, as the reference built the fixture
   update_legacy_dict(out, infer);
   for (const auto& [key, value] : fixture.items()) {
     ASSERT_TRUE(out.contains(key)) << key;

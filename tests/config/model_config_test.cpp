@@ -114,7 +114,7 @@ TEST(ModelConfig, FieldTableListsEveryFieldOnceWithTheReferenceLegacyKeys) {
     else if (f.key == "probe_mask")
       EXPECT_EQ(f.legacy_key, "probe.mask");
     else if (f.key == "merge_denominator")
-      EXPECT_EQ(f.legacy_key, "");  // ours (DESIGN.md decision 2); the reference has no such key
+      EXPECT_EQ(f.legacy_key, "");  // ours; the reference has no such key
     else
       EXPECT_EQ(f.legacy_key, f.key);
   }

@@ -49,7 +49,7 @@ TEST(TrainingConfig, DefaultsAreTheReferenceDataclassPlusTheTrainingRecipe) {
   EXPECT_EQ(t.plateau_factor, 0.5);
   EXPECT_EQ(t.plateau_patience, 2);
   EXPECT_EQ(t.plateau_threshold, 0.0);
-  // The recipe (model spec §4): Keras epsilon, the TF callbacks, Keras validation split.
+  // The TF reference's recipe: Keras epsilon, the TF callbacks, Keras validation split.
   EXPECT_EQ(t.scheduler, Scheduler::kReduceLROnPlateau);
   EXPECT_EQ(t.plateau_min_lr, 1e-4);
   EXPECT_EQ(t.learning_rate, 1e-3);

@@ -108,7 +108,7 @@ TEST(CxiScan, MissingDatasetsAreNamed) {
   }
 }
 
-// The real PETRA III P25 file (../shared/datasets): 200 patterns of 100 x 100, 5.5e-5 m pixels at
+// The real PETRA III P25 file (PTYCHOPINN_SHARED_DIR/datasets): 200 patterns of 100 x 100, 5.5e-5 m pixels at
 // 1.12 m, wavelength 9.79e-11 m.
 TEST(CxiScan, Petra3FileReadsWithItsGeometry) {
   const std::string path = std::string(PTYCHOPINN_SHARED_DIR) + "/datasets/petra3-p25-near-field.cxi";

@@ -178,7 +178,7 @@ TEST(ContractFromTike, WriteRefusesInconsistentData) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("bad.npz")));
 }
 
-// The real APS scan (../shared/datasets): 516 frames of 128 x 128 counts.
+// The real APS scan (PTYCHOPINN_SHARED_DIR/datasets): 516 frames of 128 x 128 counts.
 TEST(ContractFromTike, SiemensStarConvertsAtFullSizeAndCropped) {
   const std::string path = std::string(PTYCHOPINN_SHARED_DIR) + "/datasets/siemens-star-small.npz.bz2";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";

@@ -108,7 +108,7 @@ TEST(FormGroups, SeedPointIsNotInItsOwnGroupWhenItHasEnoughNeighbours) {
 }
 
 TEST(FormGroups, MembersStayCloseToTheirCentroidOnA20x20Grid) {
-  // Spec §8.2 item 2: K = 8, C = 4 on a unit grid: every member within 2·sqrt(K) of the centroid.
+  // As a reference test asserts: K = 8, C = 4 on a unit grid: every member within 2·sqrt(K) of the centroid.
   const Points p = grid(20, 20);
   const GroupTable t = form_groups(p.x, p.y, options(2, 8));
   double worst = 0;

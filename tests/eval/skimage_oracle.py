@@ -15,7 +15,7 @@ WEIGHTS = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333]
 
 
 def reference_ms_ssim(a, b, sigma):
-    """MS-SSIM as ptycho/evaluation.py computes it (spec method-model-physics.md §6 item 7)."""
+    """MS-SSIM as the reference's evaluation computes it (src/ptychopinn/eval/ssim.h describes it)."""
     if sigma > 0:
         a, b = gaussian_filter(a, sigma), gaussian_filter(b, sigma)
     data_range = max(a.max() - a.min(), b.max() - b.min())

@@ -1,4 +1,4 @@
-// Replays the malformed-file corpus in tests/data/npy_bad/ (made by make_bad_files.py, plus fuzzer
+// Replays the malformed-file corpus in tests/data/npy_bad/ (generated malformed files plus fuzzer
 // finds): every file must raise IoError whose message names the file and contains the phrase given
 // for it in expected.tsv. Nothing may crash or read out of bounds (run under ASan in the fuzz build).
 #include <gtest/gtest.h>

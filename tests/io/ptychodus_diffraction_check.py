@@ -2,8 +2,8 @@
 """h5py's view of ptychodus' assembled diffraction files for tests/io/ptychodus_diffraction_test.cpp.
 
   check PATH      checks PATH against what ptychodus' import_assembled_patterns reads
-                  (model/diffraction/dataset.py; specs/ptychodus-contract.md §6.3): 'patterns'
-                  [N, H, W], 'indexes' [N] integers, 'bad_pixels' [H, W] bool, all LZF-compressed.
+                  (its diffraction dataset module): 'patterns' [N, H, W], 'indexes' [N] integers,
+                  'bad_pixels' [H, W] bool, all LZF-compressed.
                   Prints "shape N H W", "sum S" (of the patterns, float64), "bad K" (bad pixels),
                   "indexes I0 I1 ..." and exits 1 listing every problem found.
   write DIR       writes files the way other writers do:

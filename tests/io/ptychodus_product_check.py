@@ -2,11 +2,11 @@
 """h5py's view of the ptychodus product files for tests/io/ptychodus_product_test.cpp.
 
   check PATH [--pattern]  checks PATH against what ptychodus' product reader expects
-                          (plugins/h5_product_file.py, specs/ptychodus-contract.md §6.1, §6.6):
+                          (its HDF5 product-file plugin; docs/ptychodus-product.md):
                           every attribute and dataset, its dtype and its shape. With --pattern,
                           the probe and object elements must be value(i) below. Prints one fact per
                           line ("position K INDEX X_PX Y_PX", ptychodus' world -> object-pixel
-                          mapping of §1.4) and exits 1 listing every problem found.
+                          mapping) and exits 1 listing every problem found.
   foreign DIR             writes product files the way other writers do: DIR/ptychodus.h5 as
                           ptychodus' own writer (root 'opr_weights' dataset, empty float64
                           loss_epochs, no tomography angle) and DIR/exporter.h5 as PtychoPINN's
@@ -121,7 +121,7 @@ def check(path, with_pattern):
             a = obj.attrs
             height, width = obj.shape[1], obj.shape[2]
             for k, (i, x_m, y_m) in enumerate(zip(idx, xs[()], ys[()])):
-                # ptychodus api/object.py: world metres -> object pixels.
+                # ptychodus' object geometry: world metres -> object pixels.
                 x_px = (x_m - a["center_x_m"]) / a["pixel_width_m"] + width / 2
                 y_px = (y_m - a["center_y_m"]) / a["pixel_height_m"] + height / 2
                 facts.append(f"position {k} {int(i)} {float(x_px)!r} {float(y_px)!r}")

@@ -1,8 +1,9 @@
 // The ptychodus product file: our reader reads back exactly what our writer wrote; h5py sees every
-// attribute and dataset with the dtype and shape ptychodus' reader expects (ptychodus_product_check.py
-// mirrors plugins/h5_product_file.py); files from ptychodus and PtychoPINN's exporter read; bad input
-// and bad files fail with messages that name the field, the file and what is missing; and the
-// geometry helper centres the object where ptychodus' mapping (ptychodus-contract.md §1.4) needs it.
+// attribute and dataset with the dtype and shape ptychodus' reader expects
+// (ptychodus_product_check.py mirrors ptychodus' HDF5 product-file plugin); files from ptychodus
+// and PtychoPINN's exporter read; bad input and bad files fail with messages that name the field,
+// the file and what is missing; and the geometry helper centres the object where ptychodus' mapping
+// (io/ptychodus_product.h) needs it.
 #include "ptychopinn/io/ptychodus_product.h"
 
 #include <gtest/gtest.h>
@@ -253,7 +254,7 @@ TEST(PtychodusProduct, GeometryHelperCentresTheObjectWherePtychodusMapsThePositi
   ProductMetadata metadata;
   metadata.name = "stitched";
   const Product p = product_from_reconstruction(small_reconstruction(), metadata);
-  // ptychodus-contract.md §1.4: the centre is the world position of image coordinate (W/2, H/2),
+  // ptychodus' mapping: the centre is the world position of image coordinate (W/2, H/2),
   // i.e. of object pixel (x_origin + 4, y_origin + 3) = (14.5, -0.25), times 1e-8 m.
   EXPECT_DOUBLE_EQ(p.object.center_x_m, 14.5e-8);
   EXPECT_DOUBLE_EQ(p.object.center_y_m, -0.25e-8);

@@ -43,7 +43,7 @@ TEST(ConvLayerShapes, DescribeTheSameParametersAsTheModule) {
 }
 
 TEST(ForwardFlops, IsAbout1point44GflopPerPatternForThePaperNetAtN64) {
-  // DESIGN.md: 2.25 M parameters, 1.44 GFLOP per pattern (probe_big = false, the paper's net).
+  // The paper's net (probe_big = false): 2.25 M parameters, 1.44 GFLOP per pattern.
   EXPECT_NEAR(forward_flops(options(64, 1, true, false)) / 1e9, 1.44, 0.01);
   EXPECT_DOUBLE_EQ(forward_flops(options(64, 1, true, false)), 2.0 * 720691200);
   // The outer-ring branch adds a full-resolution up-block per decoder: 1.61 GFLOP.

@@ -35,7 +35,7 @@ struct CountCase {
   int64_t parameters;
 };
 
-// Spec §2.1, "Trainable parameter counts [computed]".
+// The trainable parameter counts of the reference's paper CNN, computed from its layer shapes.
 std::vector<CountCase> spec_table() {
   return {{options(64, 1), 2331772},        {options(64, 1, true, false), 2252026},
           {options(64, 2), 2340208},        {options(64, 2, false), 2333500},
@@ -67,7 +67,8 @@ TEST(CnnGenerator, OutputsAmplitudeAndPhaseOfShapeBCoutNN) {
 
 TEST(CnnGenerator, SpecShapesAtN64AndN128) {
   torch::NoGradGuard no_grad;
-  // Spec §1.8: encoder out 8 x 8 x 256 (g = 1 and 2); the decoder base reaches N/2 with 64 channels.
+  // The reference's shapes: encoder out 8 x 8 x 256 (g = 1 and 2); the decoder base reaches N/2
+  // with 64 channels.
   for (const int n : {64, 128}) {
     const auto o = options(n, 2);
     CnnEncoder encoder(o);

@@ -77,7 +77,7 @@ TEST(Merge, IsPerSampleAndNeverMixesTheBatch) {
   }
 }
 
-// Spec §9 test 4: the C = 4 patches are consistent crops of one object at relative offsets ±2, so
+// The C = 4 patches are consistent crops of one object at relative offsets ±2, so
 // merge then extract gives each patch back inside its central window (up to count / (count + 0.001)).
 TEST(MergeThenExtract, ReturnsConsistentPatchesInsideTheirCentralWindows) {
   torch::manual_seed(13);

@@ -28,7 +28,7 @@ TEST(FarFieldAmplitude, PutsTheDcTermAtPixelNOver2) {
 }
 
 TEST(FarFieldAmplitude, EqualsTheReferenceUnnormalisedFormula) {
-  // sqrt(fftshift(|FFT2(ψ)|² / (h·w))), spec §0.5.
+  // sqrt(fftshift(|FFT2(ψ)|² / (h·w))), as the reference computes it.
   torch::manual_seed(2);
   const auto psi = torch::complex(torch::randn({3, 12, 12}, torch::kFloat64), torch::randn({3, 12, 12}, torch::kFloat64));
   const auto raw = torch::fft::fft2(psi).abs().square() / 144.0;

@@ -33,7 +33,7 @@ TEST(DefaultProbe, IsTheReferenceBlurredDiskAtN64) {
   ASSERT_EQ(probe.scalar_type(), torch::kComplexFloat);
   EXPECT_EQ(torch::imag(probe).abs().max().item<float>(), 0.0f);
   const auto real = torch::real(probe).to(torch::kFloat64);
-  EXPECT_NEAR(real.square().sum().item<double>(), 338.0, 1.0);  // spec §7.2: Σ P² = 338
+  EXPECT_NEAR(real.square().sum().item<double>(), 338.0, 1.0);  // the reference's Σ P² = 338
   EXPECT_GE(real.min().item<double>(), 1e-9 * 0.99);            // + 1e-9 floor, no exact zeros
   EXPECT_LE(real.max().item<double>(), 1.0 + 1e-6);
   const auto [row, col] = centre_of_mass(real);

@@ -16,7 +16,7 @@ torch::Tensor delta_5x5(int64_t row, int64_t col) {
   return image;
 }
 
-// Spec §0.3, written out corner by corner: out[y, x] from (sx, sy) = (x - tx, y - ty).
+// translate.h's formula, written out corner by corner: out[y, x] from (sx, sy) = (x - tx, y - ty).
 torch::Tensor four_corner_reference(const torch::Tensor& image, double tx, double ty) {
   const int64_t h = image.size(0), w = image.size(1);
   auto out = torch::zeros_like(image);
@@ -36,7 +36,7 @@ torch::Tensor four_corner_reference(const torch::Tensor& image, double tx, doubl
 }
 
 TEST(Translate, AnIntegerOffsetMovesADeltaByExactlyPlusT) {
-  // [dx, dy] = [1, 0] moves column 2 to column 3 (spec §8.2 item 11: content moves by +t).
+  // [dx, dy] = [1, 0] moves column 2 to column 3 (content moves by +t).
   auto out = translate(delta_5x5(2, 2), torch::tensor({{1.0, 0.0}}, torch::kFloat64));
   EXPECT_TRUE(torch::equal(out, delta_5x5(2, 3)));
   out = translate(delta_5x5(2, 2), torch::tensor({{0.0, 1.0}}, torch::kFloat64));

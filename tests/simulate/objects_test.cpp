@@ -107,7 +107,7 @@ TEST(MakeObject, WithoutSetPhiThePhaseIsZeroAndTheAmplitudeNonNegative) {
 
 TEST(MakeObject, AmplitudesStayWithinTheirGeneratorsBounds) {
   // lines: a 0/1 canvas through filters of total weight 1 + 2 + 5 = 8; diagonals: at most 1 + 5 = 6;
-  // grf: normalised to [0, 1] before convex resampling and smoothing (§7.1).
+  // grf: normalised to [0, 1] before convex resampling and smoothing.
   EXPECT_LE(make_object_amplitude(ObjectKind::kLines, 96, 5).max().item<double>(), 8.0 + 1e-5);
   EXPECT_LE(make_object_amplitude(ObjectKind::kDiagonals, 96, 5).max().item<double>(), 6.0 + 1e-5);
   const torch::Tensor grf = make_object_amplitude(ObjectKind::kGrf, 128, 5);
@@ -166,7 +166,7 @@ TEST(MakeObject, LinesAreLocallyOneDimensionalUnlikePointsOrGrf) {
 
 TEST(MakeObject, PointsHitOneTenthOfThePixelsAsTheConservedMassShows) {
   // The reflect-mode filters conserve the total, so mean amplitude = (1 + 5) · int(0.1·size²) / size²:
-  // the sparse hit count of §7.1 is visible exactly in the blurred object.
+  // the sparse hit count of the points generator is visible exactly in the blurred object.
   for (int64_t size : {int64_t{64}, int64_t{100}}) {
     const double hits = std::floor(0.1 * static_cast<double>(size * size));
     const double expected = 6.0 * hits / static_cast<double>(size * size);

@@ -15,7 +15,7 @@ namespace {
 using testing::error_of;
 
 TEST(GridScan, PatternCountsMatchTheReferenceGridLinesDatasets) {
-  // §7.7: size 392, g = 1, offset 4; outer_offset 8 (train) and 20 (test).
+  // The reference's grid-lines datasets: size 392, g = 1, offset 4; outer_offset 8 (train) and 20 (test).
   EXPECT_EQ(grid_scan(392, 64, 1, 4, 8).size(), 83u * 83u);
   EXPECT_EQ(grid_scan(392, 64, 1, 4, 20).size(), 33u * 33u);
   EXPECT_EQ(grid_scan(392, 128, 1, 4, 8).size(), 67u * 67u);
@@ -37,7 +37,7 @@ TEST(GridScan, ChannelsOfAGroupAreOffsetApartAroundTheRegionCentrePointReflected
   const int64_t offset = 4;
   const ScanPositions p = grid_scan(128, 64, 2, offset, 8);
   // Region 0: corner 0, centre 32 + offset/2 = 34; channel c sits at centre − coords_c with
-  // coords = (−2,−2), (+2,−2), (−2,+2), (+2,+2) (§7.3).
+  // coords = (−2,−2), (+2,−2), (−2,+2), (+2,+2) (scans.h).
   const double cx[] = {36, 32, 36, 32}, cy[] = {36, 36, 32, 32};
   for (int c = 0; c < 4; ++c) {
     EXPECT_DOUBLE_EQ(p.x[c], cx[c]) << c;

@@ -84,7 +84,7 @@ TEST_F(TrainerTest, TrainsAndRecordsEveryEpoch) {
   }
 }
 
-// Issue 5: a short training at least halves the excess of the validation NLL over its optimum.
+// A short training at least halves the excess of the validation NLL over its optimum.
 TEST_F(TrainerTest, TrainingAtLeastHalvesTheExcessValidationNll) {
   auto c = small_config();
   c.n_groups = 48;

@@ -49,7 +49,8 @@ std::optional<ForeignBackend> identify_foreign_backend(const io::ZipReader& arch
     if (is_pytorch_member(n)) return ForeignBackend::kPyTorch;
   }
   // A pickle stores its strings verbatim, so the version '2.0-pytorch' (and the 'backend':
-  // 'pytorch' the PtychoPINN spec asks for) can be found without unpickling anything.
+  // 'pytorch' entry the reference's documentation asks Torch archives to carry) can be found
+  // without unpickling anything.
   if (archive.contains("manifest.dill") && archive.read("manifest.dill").find("pytorch") != std::string::npos) {
     return ForeignBackend::kPyTorch;
   }

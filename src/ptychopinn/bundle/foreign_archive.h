@@ -1,7 +1,7 @@
 #pragma once
 // Recognising the `wts.h5.zip` archives the Python PtychoPINN writes, so that loading one fails
 // with a message saying which backend wrote it instead of "manifest.json is missing".
-// Their layouts (../shared/specs/method-data-config-io.md §6.1, §6.3):
+// Their layouts:
 //   TensorFlow: manifest.dill (version '1.0') and, per model (autoencoder/, diffraction_to_obj/),
 //               model.keras, custom_objects.dill, params.dill, model.h5
 //   PyTorch:    manifest.dill (version '2.0-pytorch'), <model>/model.pth, <model>/params.dill and
@@ -16,8 +16,8 @@
 namespace ptychopinn::bundle {
 
 enum class ForeignBackend {
-  kTensorFlow,  // ptycho/model_manager.py
-  kPyTorch,     // ptycho_torch/model_manager.py
+  kTensorFlow,  // the reference's TensorFlow model manager
+  kPyTorch,     // the model manager of its ptycho_torch port
 };
 
 // Whether member names have the Python PtychoPINN's layout (manifest.dill, or a member under

@@ -1,6 +1,6 @@
 #pragma once
 // manifest.json, the first member of a model archive: what wrote it and how to read the rest
-// (DESIGN.md decision 8; docs/model-archive.md).
+// (docs/model-archive.md).
 #include <cstdint>
 #include <string>
 
@@ -31,7 +31,7 @@ struct Manifest {
   std::string model_type;
   // config::Architecture spelling ("cnn"); must match config.json.
   std::string architecture = "cnn";
-  // The overlap-merge denominator in force (DESIGN.md decision 2), config::MergeDenominator
+  // The overlap-merge denominator in force (physics/canvas.h), config::MergeDenominator
   // spelling: "reference" | "co_masked". Required: the trainer must say which it used.
   std::string merge_denominator;
   // Trainable parameters of the model (informational; `ptychopinn inspect` shows it).

@@ -1,5 +1,5 @@
 #pragma once
-// The model archive, `<output_dir>/wts.h5.zip` (DESIGN.md decision 8; docs/model-archive.md): a
+// The model archive, `<output_dir>/wts.h5.zip` (docs/model-archive.md): a
 // zip holding everything needed to rebuild a trained model and predict with it, without the
 // training data:
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Resolving the effective config of a run from its layers (DESIGN.md decision 7).
+// Resolving the effective config of a run from its layers (docs/configuration.md).
 //
 // Layers, lowest first; a later layer overrides an earlier one key by key:
 //   1. the in-class defaults (= the modern profile);

@@ -1,5 +1,5 @@
 #pragma once
-// Every enumerated setting of the configuration (../shared/STYLE.md rule 9).
+// Every enumerated setting of the configuration.
 //
 // Each enum has a to_string / parse_<enum> pair, and that pair is the only table of valid
 // spellings: YAML and JSON files, `--set`, generated CLI flags, the legacy params dictionary and the
@@ -41,8 +41,8 @@ enum class GeneratorOutputMode {
 // ModelConfig::amp_activation: the amplitude decoder's output activation.
 enum class AmpActivation { kSigmoid, kSwish, kSoftplus, kRelu };  // sigmoid swish softplus relu
 
-// ModelConfig::merge_denominator: how object_big merges a group's patches (DESIGN.md decision 2;
-// physics::merge takes it). reference: the reference's formula, which gains 1000x outside the
+// ModelConfig::merge_denominator: how object_big merges a group's patches (physics::merge takes
+// it; the model archive records it). reference: the reference's formula, which gains 1000x outside the
 // central windows; co_masked: the numerator masked like the denominator (the Torch port's fix).
 enum class MergeDenominator { kReference, kCoMasked };  // reference co_masked
 

@@ -1,5 +1,5 @@
 #pragma once
-// The field table: one row per configuration field, the single source of truth (STYLE rule 17)
+// The field table: one row per configuration field, the single source of truth
 // for YAML and JSON files, `--set key=value`, generated `--<key>` CLI flags, the legacy params
 // dictionary, and the documentation the CLI prints.
 //

@@ -20,7 +20,7 @@ void validate_grouping(const std::string& where, const ModelConfig& model, const
             ">= 0 or null");
   }
   const int c = group_size(model);
-  // Groups are drawn from the K nearest other points (design decision 3), so K must hold C.
+  // Groups are drawn from the K nearest other points (data/grouping.h), so K must hold C.
   const std::string at_least_c =
       ">= C = gridsize^2 = " + std::to_string(c) + " (gridsize = " + std::to_string(model.gridsize) + ")";
   require(s.neighbor_count >= 1, where, "neighbor_count", std::to_string(s.neighbor_count), ">= 1");

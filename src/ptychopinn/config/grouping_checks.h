@@ -1,7 +1,6 @@
 #pragma once
 // Validation shared by TrainingConfig and InferenceConfig: the settings of neighbour grouping and
-// sampling (../shared/specs/method-data-config-io.md §2), which both configs carry under the same
-// keys.
+// sampling (docs/data-pipeline.md), which both configs carry under the same keys.
 #include <optional>
 #include <string>
 

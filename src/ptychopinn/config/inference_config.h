@@ -1,11 +1,11 @@
 #pragma once
 // InferenceConfig: everything an inference run needs.
 //
-// Field names, types and defaults are the Python PtychoPINN's `InferenceConfig`
-// (../shared/specs/method-data-config-io.md §4.3), plus batch_size (groups per forward pass) and
-// the run-time settings. Differences from the reference: model_path and test_data_file are
-// optional here (null by default) because library callers such as the ptychodus plug-in pass the
-// model and data in memory; the infer command requires both. backend is libtorch.
+// Field names, types and defaults are the Python PtychoPINN's `InferenceConfig`, plus batch_size
+// (groups per forward pass) and the run-time settings. Differences from the reference: model_path
+// and test_data_file are optional here (null by default) because library callers such as the
+// ptychodus plug-in pass the model and data in memory; the infer command requires both. backend is
+// libtorch.
 //
 // Every field is a row of inference_fields(); the model's rows appear there with group "model",
 // the runtime's with group "runtime".

@@ -112,7 +112,7 @@ InferenceConfig inference_config_from_legacy_params(const nlohmann::json& dict,
 }
 
 const std::vector<std::string>& ignored_legacy_keys() {
-  // params.py DEFAULT_CFG keys that are not dataclass fields, the derived sizes params() adds, and
+  // The reference's DEFAULT_CFG keys that are not dataclass fields, the derived sizes params() adds, and
   // the keys written at run time (intensity_scale, probe, timestamp) or by the Torch bundle.
   static const std::vector<std::string> keys = {
       "bigN",

@@ -1,6 +1,6 @@
 #pragma once
 // The legacy params dictionary: the Python PtychoPINN's flat `params.cfg`, as a JSON object, and
-// back (../shared/specs/method-data-config-io.md §4.5-4.6; DESIGN.md decision 7).
+// back (docs/configuration.md, The legacy params dictionary).
 //
 // Pure functions of the typed configs; there is no process-wide dictionary. Keys are the field
 // names, with the reference's KEY_MAPPINGS:

@@ -1,11 +1,10 @@
 #pragma once
 // ModelConfig: the network and the physics of the forward model.
 //
-// Field names, types and defaults are the Python PtychoPINN's `ModelConfig`
-// (../shared/specs/method-data-config-io.md §4.1); they are the YAML keys. Two fields come from the
-// legacy params dictionary, which the physics needs: `offset` and `max_position_jitter` (they size
-// the overlap canvas, canvas_size()). Every field is also a row of model_fields(), which YAML, JSON,
-// `--set`, CLI flags and the legacy params bridge all go through.
+// Field names, types and defaults are the Python PtychoPINN's `ModelConfig`; they are the YAML
+// keys. Two fields come from the legacy params dictionary, which the physics needs: `offset` and
+// `max_position_jitter` (they size the overlap canvas, canvas_size()). Every field is also a row of
+// model_fields(), which YAML, JSON, `--set`, CLI flags and the legacy params bridge all go through.
 //
 // Defaults are the "modern" profile (profiles.h); other profiles change some of them.
 #include <optional>
@@ -54,7 +53,7 @@ struct ModelConfig {
   // Predict the object on the whole overlap canvas and merge the C patches of a group through it
   // (the overlap constraint; legacy `object.big`). Default true; false reconstructs each patch alone.
   bool object_big = true;
-  // How object_big merges a group's patches (DESIGN.md decision 2). Default reference (the
+  // How object_big merges a group's patches (ours; physics/canvas.h). Default reference (the
   // reference's formula: patch content outside every central window gains 1000x, harmless while the
   // probe is dark there); co_masked masks the patches like the denominator, for measured probes
   // that light the patch border. Recorded in the model archive.

@@ -10,7 +10,7 @@ namespace {
 
 using Pairs = std::vector<std::pair<const char*, const char*>>;
 
-// The training recipe of the TF reference (model spec §4), shared by every profile. (Its batch
+// The training recipe of the TF reference, shared by every profile. (Its batch
 // size, 16, is the in-class default and not repeated here: the key `batch_size` also names the
 // inference batch, which a profile must not change.)
 const Pairs& recipe() {

@@ -1,6 +1,6 @@
 #pragma once
 // Named profiles: the base layer of settings under every YAML file and command-line override
-// (../shared/specs/method-model-physics.md §8.3, §4; DESIGN.md decision 7).
+// (docs/configuration.md). They reproduce the reference's effective settings.
 //
 // Every profile carries the training recipe of the TF reference, which our trainer follows:
 // Adam (lr 1e-3, epsilon 1e-7), ReduceLROnPlateau on the validation loss (factor 0.5, patience 2,

@@ -1,11 +1,10 @@
 #pragma once
 // TrainingConfig: everything a training run needs.
 //
-// Field names, types and defaults are the Python PtychoPINN's `TrainingConfig`
-// (../shared/specs/method-data-config-io.md §4.2), plus the training recipe our trainer follows
-// (learning_rate, adam_epsilon, validation_fraction, early_stop_patience; model spec §4) and the
-// run-time settings (runtime). The in-class defaults are the "modern" profile (profiles.h): the
-// reference dataclass defaults, except
+// Field names, types and defaults are the Python PtychoPINN's `TrainingConfig`, plus the training
+// recipe our trainer follows, the TF reference's (learning_rate, adam_epsilon, validation_fraction,
+// early_stop_patience), and the run-time settings (runtime). The in-class defaults are the "modern"
+// profile (profiles.h): the reference dataclass defaults, except
 //   backend          libtorch (reference: tensorflow; "pytorch" is accepted as an alias),
 //   scheduler        ReduceLROnPlateau with plateau_min_lr 1e-4: the callback the TF reference
 //                    always attaches (reference dataclass: Default, 5e-5, used by its Torch path).
@@ -113,7 +112,7 @@ struct TrainingConfig {
   // Initial learning rate. Default 1e-3.
   double learning_rate = 1e-3;
   // Adam epsilon. Default 1e-7, the Keras default the reference trained with (PyTorch's 1e-8
-  // changes results; model spec §4).
+  // changes results).
   double adam_epsilon = 1e-7;
   // Fraction of the groups held out for the validation loss (the last ones, as Keras's
   // validation_split). Default 0.05; 0 = no validation (the plateau schedule then watches the

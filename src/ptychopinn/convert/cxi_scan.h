@@ -1,5 +1,6 @@
 #pragma once
-// CXI files (NeXus/HDF5, https://www.cxidb.org/cxi.html), and their conversion to the data contract.
+// CXI files (the Coherent X-ray Imaging format of the CXIDB, NeXus/HDF5), and their conversion to the
+// data contract.
 //
 // Read: /entry_1/instrument_1/detector_1/{data (M, H, W) counts, distance, x_pixel_size,
 // y_pixel_size, mask (H, W), optional}, /entry_1/instrument_1/source_1/{wavelength, or energy in J},

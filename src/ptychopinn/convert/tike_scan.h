@@ -1,6 +1,6 @@
 #pragma once
-// tike's NPZ scans (AdvancedPhotonSource/tike, e.g. tests/data/siemens-star-small.npz.bz2), and their
-// conversion to the data contract.
+// tike's NPZ scans (e.g. the siemens-star-small.npz.bz2 of tike's test data), and their conversion to
+// the data contract.
 //
 // A tike scan holds `data` (..., M, H, W) photon counts with DC at the array corner, `probe`
 // (..., H, W) complex on the object grid (leading axes: tike's views and modes; all must be 1 except

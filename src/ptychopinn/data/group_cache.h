@@ -1,10 +1,10 @@
 #pragma once
-// Stage 2 of grouping (../shared/DESIGN.md decision 3): the stage-1 table (grouping.h) cached on
-// disk next to the dataset, keyed by a hash of the coordinates and the grouping parameters, so a
-// second run reuses it and a stale or corrupt cache is detected and rebuilt.
+// Stage 2 of grouping (group-then-sample, docs/data-pipeline.md): the stage-1 table (grouping.h)
+// cached on disk next to the dataset, keyed by a hash of the coordinates and the grouping
+// parameters, so a second run reuses it and a stale or corrupt cache is detected and rebuilt.
 //
 // File: <dir>/<basename>.g{gridsize}k{K}.groups_cache.npz, basename = the dataset's file name
-// without a trailing ".npz" (the historical reference's name, spec §2.11). An uncompressed npz:
+// without a trailing ".npz" (the name the reference's cache files once had). An uncompressed npz:
 //   all_groups      [n_rows, C] int64   the GroupTable, row i = the group of scan point i
 //   groups_hash     0-d unicode         32 hex digits: XXH3-128 of the key (group_cache_hash)
 //   format_version  0-d int64           kGroupCacheFormatVersion

@@ -122,7 +122,7 @@ SampledGroups sample_groups(const GroupTable& all, const std::vector<double>& x,
   std::int64_t n = sampling.n_groups.value_or(m);
   if (n > m) {
     if (c == 1) {
-      n = m;  // the reference caps single-pattern requests at M (spec §8.2 item 3)
+      n = m;  // the reference caps single-pattern requests at M
     } else if (!sampling.enable_oversampling) {
       throw std::invalid_argument(
           "sample_groups: n_groups = " + std::to_string(n) + "; expected n_groups <= M = " + std::to_string(m) +

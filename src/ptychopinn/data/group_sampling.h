@@ -1,8 +1,8 @@
 #pragma once
-// Stage 3 of grouping (../shared/DESIGN.md decision 3): the n_groups groups a run trains or infers
-// on, sampled from the stage-1 table (grouping.h, usually through the cache of group_cache.h), and,
-// on request, the reference's "K choose C" oversampling for more groups than scan points
-// (../shared/specs/method-data-config-io.md §2.3, §2.5, §2.6).
+// Stage 3 of grouping (group-then-sample, docs/data-pipeline.md): the n_groups groups a run trains
+// or infers on, sampled from the stage-1 table (grouping.h, usually through the cache of
+// group_cache.h), and, on request, the reference's "K choose C" oversampling for more groups than
+// scan points.
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -20,7 +20,7 @@ struct SamplingOptions {
   // the groups themselves come from the table, whose seed is GroupingOptions::seed.)
   bool sequential_sampling = false;
   // Allow n_groups > M for C > 1 by drawing C-member combinations of each seed point's neighbour
-  // pool ("K choose C", spec §2.5). Without it such a request is an error.
+  // pool ("K choose C", as the reference does). Without it such a request is an error.
   bool enable_oversampling = false;
   // The neighbour pool K_eff of oversampling; nullopt = GroupingOptions::neighbor_count. Must be
   // >= C when given with enable_oversampling. Unused otherwise (as in the reference).

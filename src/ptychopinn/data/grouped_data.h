@@ -55,8 +55,8 @@ class GroupedData {
   int group_size() const { return groups_.group_size; }
   std::int64_t pattern_size() const { return dataset_->pattern_size(); }
 
-  // The factor that makes the mean pattern energy over the sampled groups (N/2)^2 (spec
-  // normalize_data: every member of every group counts, duplicates included), as float32.
+  // The factor that makes the mean pattern energy over the sampled groups (N/2)^2 (the
+  // reference's normalize_data: every member of every group counts, duplicates included), as float32.
   float normalization() const { return normalization_; }
   // sqrt(nphotons) / (N/2) unless given; applied at the physics boundary only.
   double intensity_scale() const { return intensity_scale_; }

@@ -213,7 +213,7 @@ std::vector<std::int64_t> group_candidates(std::int64_t point, const std::int64_
   const auto k = static_cast<std::size_t>(neighbor_count);
   std::vector<std::int64_t> cand;
   cand.reserve(std::max(k, static_cast<std::size_t>(group_size)) + 1);
-  // The reference: nbr[1:K+1] if len(nbr) > K else nbr[:K] (spec §2.4). "Self" is dropped by
+  // The reference: nbr[1:K+1] if len(nbr) > K else nbr[:K]. "Self" is dropped by
   // position; with fewer than K + 1 points in all (M <= K) nothing is dropped.
   if (n_nearest > k) {
     cand.assign(nearest + 1, nearest + 1 + k);
@@ -245,7 +245,7 @@ GroupTable form_groups(const std::vector<double>& x, const std::vector<double>& 
   table.group_size = c;
   table.indices.resize(static_cast<std::size_t>(m) * static_cast<std::size_t>(c));
   if (c == 1) {
-    // The reference returns the seed points themselves and builds no tree (spec §2.4).
+    // The reference returns the seed points themselves and builds no tree.
     for (std::int64_t i = 0; i < m; ++i) table.indices[static_cast<std::size_t>(i)] = i;
     return table;
   }

@@ -1,12 +1,12 @@
 #pragma once
-// Stage 1 of grouping (../shared/DESIGN.md decision 3; ../shared/specs/method-data-config-io.md
-// §2.4): for every scan point, its group of C = gridsize² members, formed as the reference's
-// `_generate_groups_efficiently` forms one: the K nearest *other* points by a KD-tree, C of them
-// drawn without replacement, in random order. Stage 2 (group_cache.h) caches the table next to the
-// dataset; stage 3 (group_sampling.h) samples n_groups rows from it.
+// Stage 1 of grouping (group-then-sample, docs/data-pipeline.md): for every scan point, its group
+// of C = gridsize² members, formed as the reference's `_generate_groups_efficiently` forms one: the
+// K nearest *other* points by a KD-tree, C of them drawn without replacement, in random order.
+// Stage 2 (group_cache.h) caches the table next to the dataset; stage 3 (group_sampling.h) samples
+// n_groups rows from it.
 //
 // Coordinates throughout are scan positions in object pixels, float64: x = column, y = row
-// (spec §2.9). Distances are Euclidean in (x, y).
+// (docs/conventions.md). Distances are Euclidean in (x, y).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -15,7 +15,7 @@ namespace ptychopinn::data {
 
 // A table of groups: n_rows rows of group_size scan-point indices each, row-major, int64.
 // Row r is indices[r * group_size .. (r + 1) * group_size). Members are in random order: the
-// channel a member lands in has no spatial meaning (spec §2.4).
+// channel a member lands in has no spatial meaning (as in the reference).
 struct GroupTable {
   std::int64_t n_rows = 0;
   int group_size = 1;                 // C = gridsize²
@@ -77,7 +77,7 @@ class NeighborIndex {
   std::unique_ptr<Impl> impl_;
 };
 
-// The candidates a group is drawn from, as the reference builds them (spec §2.4): `nearest` holds
+// The candidates a group is drawn from, as the reference builds them: `nearest` holds
 // the min(K + 1, M) nearest points of `point` (NeighborIndex::nearest with k = K + 1). When there
 // are more than K of them the first (normally the point itself; with duplicate coordinates it is
 // dropped by position, as the reference does) is dropped and the next K kept; otherwise all are

@@ -1,6 +1,6 @@
 #pragma once
 // Bringing a stitched reconstruction and the ground-truth object onto one pixel grid before the
-// metrics (spec method-model-physics.md §6 item 9): placement on the ground truth, crop to the
+// metrics, as the reference's model comparison does: placement on the ground truth, crop to the
 // scanned region, sub-pixel registration, border crop.
 #include <torch/torch.h>
 

@@ -1,8 +1,8 @@
 #pragma once
-// The reference's conventions for comparing a reconstruction with the ground truth (spec
-// method-model-physics.md §6 items 2-3, invariant I10): each image's phase gauge is removed on its
-// own, and the predicted amplitude is rescaled to the target's mean. Without them a PINN
-// reconstruction (whose global phase and amplitude scale are free) could not be compared.
+// The reference's conventions for comparing a reconstruction with the ground truth: each image's
+// phase gauge is removed on its own, and the predicted amplitude is rescaled to the target's mean.
+// Without them a PINN reconstruction (whose global phase and amplitude scale are free) could not be
+// compared.
 #include <torch/torch.h>
 
 #include <string>

@@ -1,7 +1,6 @@
 #pragma once
-// Evaluation of a reconstruction against the ground-truth object (spec method-model-physics.md §6,
-// invariant I10, DESIGN.md decision 10): alignment, the reference's conventions, and the metrics of
-// amplitude and phase. docs/evaluation.md defines every number.
+// Evaluation of a reconstruction against the ground-truth object: alignment, the reference's
+// conventions, and the metrics of amplitude and phase. docs/evaluation.md defines every number.
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-// Evaluation::to_json: the metrics.json layout of `ptychopinn evaluate` (issue 6).
+// Evaluation::to_json: the metrics.json layout of `ptychopinn evaluate` (docs/evaluation.md).
 #include <cmath>
 
 #include "ptychopinn/eval/evaluate.h"

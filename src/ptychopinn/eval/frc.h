@@ -1,6 +1,6 @@
 #pragma once
-// Fourier ring correlation (spec method-model-physics.md §6 item 8, invariant I10): the curve of
-// the reference's FRC submodule and its interpolated threshold crossings.
+// Fourier ring correlation: the curve of the reference's FRC submodule and its interpolated
+// threshold crossings.
 #include <torch/torch.h>
 
 #include <vector>

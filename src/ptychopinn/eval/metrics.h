@@ -1,5 +1,5 @@
 #pragma once
-// Pixel-wise comparison metrics of two real images (spec method-model-physics.md §6 items 4-5).
+// Pixel-wise comparison metrics of two real images (docs/evaluation.md).
 // Every function takes a target (ground truth) and a prediction of the same shape, any float dtype
 // and device, and computes in float64. They throw std::invalid_argument when either is undefined,
 // not real floating point, empty, or when the shapes differ.
@@ -18,7 +18,7 @@ double mse(const torch::Tensor& target, const torch::Tensor& prediction);
 // than infinity. R = 0 (a flat target) gives -infinity.
 double psnr(const torch::Tensor& target, const torch::Tensor& prediction);
 
-// The reference's PSNR (spec §6 item 5, [LEGACY]): cv2.PSNR with its default peak R = 255 whatever
+// The reference's PSNR (a legacy convention): cv2.PSNR with its default peak R = 255 whatever
 // the data range, 20 log10(255 / (sqrt(MSE) + DBL_EPSILON)). Kept only so numbers compare with
 // published ones; values are inflated for data in [0, 1] or [-π, π].
 double psnr_legacy(const torch::Tensor& target, const torch::Tensor& prediction);

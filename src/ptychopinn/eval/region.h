@@ -1,6 +1,6 @@
 #pragma once
 // Rectangular pixel windows of the evaluation: the scanned region of the ground truth and the
-// crops applied before the metrics (spec method-model-physics.md §6 items 1 and 9).
+// crops applied before the metrics (docs/evaluation.md).
 #include <torch/torch.h>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
-// Sub-pixel registration of a reconstruction to the ground truth (spec method-model-physics.md §6
-// item 9), and the Fourier-domain shift that applies it.
+// Sub-pixel registration of a reconstruction to the ground truth, and the Fourier-domain shift
+// that applies it.
 //
 // Why not scikit-image's phase_cross_correlation, as the reference does: its default "phase"
 // normalisation whitens the spectrum, so for two non-periodic windows of one object (exactly the

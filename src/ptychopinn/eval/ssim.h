@@ -1,5 +1,5 @@
 #pragma once
-// Structural similarity (spec method-model-physics.md §6 items 6-7, invariant I10).
+// Structural similarity: scikit-image's SSIM and the reference's MS-SSIM (docs/evaluation.md).
 #include <torch/torch.h>
 
 namespace ptychopinn::eval {
@@ -17,7 +17,8 @@ namespace ptychopinn::eval {
 // or a negative or non-finite data_range.
 double ssim(const torch::Tensor& target, const torch::Tensor& prediction, double data_range);
 
-// The reference's simplified MS-SSIM (spec §6 item 7, [QUIRK] kept as the reference computes it):
+// The reference's simplified MS-SSIM (not the standard one; kept as the reference computes it so
+// that numbers compare):
 //  * if smoothing_sigma > 0, both images are first smoothed by scipy's gaussian_filter (σ, mode
 //    'reflect', truncate 4);
 //  * R = max(range(target), range(prediction)) of the (smoothed) images, fixed for every level;

@@ -1,5 +1,5 @@
 #pragma once
-// Reconstruction of a scan (spec §5.1-5.2): every group of the scan through the trained generator
+// Reconstruction of a scan: every group of the scan through the trained generator
 // (and, for gridsize > 1 with object_big, through the overlap merge), one N x N object per group
 // centred on the group centre, stitched in batches so memory is bounded by the batch size.
 #include <functional>

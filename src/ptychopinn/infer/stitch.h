@@ -1,6 +1,6 @@
 #pragma once
-// Stitching: assembling per-group object patches into one image (spec method-model-physics.md §5.2,
-// invariant I9, DESIGN.md decision 9). Two geometries share one shift-and-sum:
+// Stitching: assembling per-group object patches into one image (docs/evaluation.md). Two geometries
+// share one shift-and-sum:
 //  * the reference's `reassemble_position` canvas (reference_stitch_grid), which covers every
 //    position with an even padding around their mean;
 //  * a caller-given object grid (origin, size, pixel size), which ptychodus needs to label the
@@ -36,13 +36,13 @@ struct StitchGrid {
   void validate() const;
 };
 
-// The grid of ptychodus' ObjectGeometry (ptychodus-contract.md §1.4), whose pixel [0, 0] lies at
+// The grid of ptychodus' ObjectGeometry (docs/ptychodus-product.md), whose pixel [0, 0] lies at
 // centre - (width / 2, height / 2) pixels: x_px = (x - center_x) / pixel_width + width / 2.
 // Throws std::invalid_argument as StitchGrid::validate.
 StitchGrid stitch_grid_from_center(double center_x, double center_y, double pixel_width, double pixel_height,
                                    int64_t width, int64_t height);
 
-// The canvas of the reference's reassemble_position for these positions (spec §5.2):
+// The canvas of the reference's reassemble_position for these positions:
 //   pad = ceil(max |p - mean(p)|) over both axes, plus 1 if odd;  size = M + 2 * pad (square);
 //   object point p lands on canvas index p - mean(p) + pad + M / 2 (integer division),
 // i.e. x_origin = mean(x) - pad - M / 2 and likewise for y; pixel sizes 1.
@@ -58,7 +58,7 @@ struct StitchedImage {
   StitchGrid grid;         // where the image lies (x_origin/y_origin are x_origin_px/y_origin_px for pixel positions)
 };
 
-// Shift-and-sum of patches onto a fixed grid (spec §5.2, I9):
+// Shift-and-sum of patches onto a fixed grid, as the reference's reassemble_position:
 //   numerator = Σ_k T(crop_M(patch_k), q_k),  coverage = Σ_k T(crop_M(ones), q_k),
 //   object    = numerator / (coverage + 1e-9)
 // where q_k places the patch centre (pixel (N/2, N/2), i.e. crop pixel (M/2, M/2)) on the position

@@ -1,5 +1,5 @@
 #pragma once
-// A trained model rebuilt from its archive alone (DESIGN.md decision 8): the configuration, the
+// A trained model rebuilt from its archive alone (docs/model-archive.md): the configuration, the
 // probe, the intensity scale and the weights, on the requested device, in evaluation mode.
 #include <filesystem>
 

@@ -11,7 +11,7 @@
 namespace ptychopinn::io {
 namespace {
 
-// The only table of valid spellings (../shared/STYLE.md rule 9).
+// The only table of valid spellings: to_string and parsing both read it.
 constexpr std::array<std::pair<DType, const char*>, 14> kNames = {{
     {DType::kBool, "bool"},
     {DType::kInt8, "int8"},

@@ -2,12 +2,11 @@
 // The LZF compression filter of HDF5 (filter id 32000, h5py's), through Debian's liblzf.
 //
 // ptychodus writes its assembled diffraction files (patterns, indexes, bad_pixels) with
-// compression='lzf' (ptychodus-contract.md §6.3). libhdf5 has no LZF filter of its own, and Debian's
-// hdf5-plugin-lzf cannot be loaded without preloading liblzf, so we register the filter in-process.
-// The chunk format is h5py's: one raw LZF stream per chunk, no header; a chunk that does not shrink
-// is stored uncompressed (the filter is optional). Our set_local records h5py's client data
-// {filter revision, LZF version, chunk bytes}, so h5py and the HDF Group's plugin read our files and
-// we read theirs.
+// compression='lzf'. libhdf5 has no LZF filter of its own, and Debian's hdf5-plugin-lzf cannot be
+// loaded without preloading liblzf, so we register the filter in-process. The chunk format is
+// h5py's: one raw LZF stream per chunk, no header; a chunk that does not shrink is stored
+// uncompressed (the filter is optional). Our set_local records h5py's client data {filter revision,
+// LZF version, chunk bytes}, so h5py and the HDF Group's plugin read our files and we read theirs.
 namespace ptychopinn::io {
 
 constexpr int kLzfFilterId = 32000;

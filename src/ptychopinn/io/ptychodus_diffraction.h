@@ -1,7 +1,7 @@
 #pragma once
-// ptychodus' assembled diffraction file (HDF5): what ptychodus' export_assembled_patterns writes and
-// import_assembled_patterns reads (model/diffraction/dataset.py; the batch layout's diffraction.h5;
-// specs/ptychodus-contract.md §6.3):
+// ptychodus' assembled diffraction file (HDF5): what ptychodus' export_assembled_patterns writes
+// and import_assembled_patterns reads (its diffraction dataset module; the batch layout's
+// diffraction.h5):
 //   patterns    [N, H, W]  detector counts, any numeric type (ptychodus keeps the source's, often
 //                          uint16), DC near the centre (ptychodus does no fftshift)
 //   indexes     [N]        integer pattern labels; a product's probe_position_indexes refer to rows

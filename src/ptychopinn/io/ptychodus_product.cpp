@@ -27,7 +27,7 @@ using QuietHdf5Errors = hdf5::QuietErrors;
 using hdf5::error_detail;
 
 // ---------------------------------------------------------------------------------------------
-// Names of the file layout (plugins/h5_product_file.py), in one place.
+// Names of the file layout (ptychodus' HDF5 product-file plugin), in one place.
 
 constexpr const char* kName = "name";
 constexpr const char* kComments = "comments";
@@ -223,7 +223,7 @@ void read_probe(const ProductReader& r, const Where& where, ProductProbe* probe)
   probe->pixel_height_m = r.number_attribute(set.get(), "probe", kPixelHeight);
 
   // ptychodus' reader takes OPR weights from the probe's attribute; its writer puts them in a root
-  // dataset (ptychodus-contract.md §6.1). Accept both, the attribute first.
+  // dataset. Accept both, the attribute first.
   std::vector<hsize_t> weight_dims;
   if (ProductReader::has_attribute(set.get(), kOprWeights)) {
     probe->opr_weights = r.double_attribute(set.get(), "probe", kOprWeights, &weight_dims);
@@ -484,7 +484,7 @@ Product product_from_reconstruction(StitchedReconstruction r, ProductMetadata me
   p.object.width = r.object_width;
   p.object.values = std::move(r.object);
   p.object.pixel_width_m = p.object.pixel_height_m = dx;
-  // ptychodus puts the centre at x_px = W / 2 (§1.4); the image's column c is object pixel
+  // ptychodus puts the centre at x_px = W / 2 (ptychodus_product.h); the image's column c is object pixel
   // x_origin_px + c, whose world x is (x_origin_px + c) * dx.
   p.object.center_x_m = (r.x_origin_px + 0.5 * static_cast<double>(r.object_width)) * dx;
   p.object.center_y_m = (r.y_origin_px + 0.5 * static_cast<double>(r.object_height)) * dx;

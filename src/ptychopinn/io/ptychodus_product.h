@@ -1,6 +1,6 @@
 #pragma once
-// The ptychodus product file (HDF5): the layout ptychodus' H5ProductFileIO reads and writes
-// (plugins/h5_product_file.py; specs/ptychodus-contract.md §6.1, method-data-config-io.md §1.7).
+// The ptychodus product file (HDF5): the layout ptychodus' H5ProductFileIO reads and writes (its
+// HDF5 product-file plugin; docs/ptychodus-product.md).
 // `ptychopinn infer` writes its result as such a file (product-out.h5), so ptychodus can open it.
 //
 // Layout (every name below is fixed by ptychodus' reader):
@@ -22,7 +22,7 @@
 // Arrays are row-major, axes [.., y, x] (rows are y). No compression, as ptychodus writes.
 //
 // Units: lengths in metres, energy in eV, time in seconds, angles in degrees. ptychodus maps a
-// world position to object pixels with (ptychodus-contract.md §1.4)
+// world position to object pixels with
 //   x_px = (x_m - center_x_m) / pixel_width_m + width / 2,  y_px likewise with rows,
 // where x_px = c is the centre of column c.
 //
@@ -119,13 +119,13 @@ void write_ptychodus_product(const std::string& path, const Product& product);
 // attribute of the wrong rank, type or length (named).
 Product read_ptychodus_product(const std::string& path);
 
-// ptychodus' world -> object-pixel mapping (ptychodus-contract.md §1.4): the continuous column and
+// ptychodus' world -> object-pixel mapping (see the top of this file): the continuous column and
 // row of a world position, column c's centre being at c.
 double object_x_px(const ProductObject& object, double x_m);
 double object_y_px(const ProductObject& object, double y_m);
 
 // The object pixel size, in metres, of a product when neither the data nor the caller gives one:
-// PtychoPINN's exporter default (ptycho/io/ptychodus_product_io.py ExportMeta). It only makes the
+// the default of the Python PtychoPINN's product exporter (its ExportMeta). It only makes the
 // file loadable with plausible numbers; it is not a measurement.
 constexpr double kDefaultProductPixelSizeM = 5e-8;
 
@@ -155,8 +155,8 @@ struct StitchedReconstruction {
 //   world x_m = x_px * pixel_size_m (the data's object-pixel frame, scaled; likewise y),
 //   object centre = ((x_origin_px + W / 2) * pixel_size_m, (y_origin_px + H / 2) * pixel_size_m),
 // so ptychodus' mapping puts every position back on the image column x_px - x_origin_px and row
-// y_px - y_origin_px, where the stitcher put it. The probe's pixel size equals the object's
-// (ptychodus-contract.md §1.4). Metadata is taken as given; losses are empty (set them after).
+// y_px - y_origin_px, where the stitcher put it. The probe's pixel size equals the object's (the
+// probe is sampled on the object grid). Metadata is taken as given; losses are empty (set them after).
 // Throws std::invalid_argument naming the field for sizes that do not match, non-finite values or
 // origins, or a pixel size that is not finite and > 0 (then as Product::validate).
 Product product_from_reconstruction(StitchedReconstruction reconstruction, ProductMetadata metadata);

@@ -1,5 +1,5 @@
 #pragma once
-// The training objective of each model type (spec §3, DESIGN.md decision 6).
+// The training objective of each model type.
 //
 //   pinn:        nll_weight · PoissonNLL(Â, s·X) + mae_weight · MAE(Â, s·X)
 //                (torch_loss_mode mae: the MAE term alone, weight 1)

@@ -82,7 +82,7 @@ PinnOutput PinnModelImpl::forward(const torch::Tensor& patterns, const torch::Te
   if (options_.net.object_big) {
     canvas = physics::merge(result.object, offsets, options_.canvas_size, options_.merge);  // F4
   } else {
-    canvas = physics::pad_to(result.object.select(1, 0), options_.canvas_size);  // §1.5
+    canvas = physics::pad_to(result.object.select(1, 0), options_.canvas_size);  // F4 without object_big
   }
   const auto patches = physics::extract(canvas, offsets, n);  // F6
   const auto psi = physics::illuminate(patches, probe(), options_.probe_mask, options_.gaussian_smoothing_sigma);

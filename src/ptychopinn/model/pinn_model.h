@@ -1,6 +1,6 @@
 #pragma once
-// The PINN: the generator network followed by the differentiable forward model (spec §1.1,
-// F1-F9). One class serves both model types: a supervised model uses the same network
+// The PINN: the generator network followed by the differentiable forward model (steps F1-F9
+// below). One class serves both model types: a supervised model uses the same network
 // (generate()) and ignores the physics (objective.h chooses the loss).
 //
 //   x_net  = X · s / exp(w)                      F1: the network sees X in normalised units
@@ -10,8 +10,8 @@
 //   ψ_c    = [M_disk ⊙] [G_σ *] (P ⊙ crop_N(T(canvas, +r_c)))                F6-F7
 //   Â      = exp(w) · |fftshift(FFT_ortho(ψ))|   F8-F9  [B, C, N, N], counts scale (√counts)
 // with s the dataset's intensity scale and w = log s, trainable when configured. The loss
-// compares Â with s·X (objective.h), so the scale enters at the physics boundary only
-// (DESIGN.md decision 5).
+// compares Â with s·X (objective.h), so the scale enters at the physics boundary only: the
+// physical, statistical and display normalisations never mix.
 #include <torch/torch.h>
 
 #include "ptychopinn/config/training_config.h"

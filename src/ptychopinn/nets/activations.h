@@ -1,5 +1,5 @@
 #pragma once
-// Output activations of the paper CNN's decoders (spec §2.1; the reference's ActivationLayer).
+// Output activations of the paper CNN's decoders (the reference's ActivationLayer).
 #include <torch/torch.h>
 
 #include "ptychopinn/config/enums.h"

@@ -1,5 +1,5 @@
 #pragma once
-// The paper CNN generator (spec §2.1; the TF reference's create_autoencoder): normalised
+// The paper CNN generator (the TF reference's create_autoencoder): normalised
 // diffraction amplitudes of one group in, object amplitude and phase patches out. A plain encoder
 // with two independent decoders (amplitude, phase), no skip connections, Keras-default (Glorot
 // uniform, zero bias) initialisation.

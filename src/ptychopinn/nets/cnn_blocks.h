@@ -1,7 +1,7 @@
 #pragma once
-// The two building blocks of the paper CNN (spec §2.1; the reference's Conv_Pool_block and
+// The two building blocks of the paper CNN (the reference's Conv_Pool_block and
 // Conv_Up_block), with Keras "same" semantics. Children are named conv1 / conv2 as in the Python
-// ptycho_torch port, so state-dict keys line up (../shared/STYLE.md rule 18).
+// ptycho_torch port, so state-dict keys line up and imported weights need no renaming.
 #include <torch/torch.h>
 
 namespace ptychopinn::nets {

@@ -1,5 +1,5 @@
 #pragma once
-// One of the paper CNN's two independent decoders (spec §2.1): a base of Conv_Up blocks from the
+// One of the paper CNN's two independent decoders: a base of Conv_Up blocks from the
 // bottleneck to N/2 x N/2 x 32 nfs, then the head (the reference's create_decoder_last).
 //
 // Head, with F the base output [B, 32 nfs, N/2, N/2] and act the decoder's activation:

@@ -1,5 +1,5 @@
 #pragma once
-// The paper CNN's encoder (spec §2.1): a stack of Conv_Pool blocks, widths encoder_filters(), from
+// The paper CNN's encoder: a stack of Conv_Pool blocks, widths encoder_filters(), from
 // the C input patterns down to the 8 x 8 x 128 nfs bottleneck. No skip connections leave it.
 #include <torch/torch.h>
 

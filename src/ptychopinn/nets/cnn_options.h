@@ -1,5 +1,5 @@
 #pragma once
-// CnnOptions: the shape of the paper CNN (spec §2.1) — patch size, group size, filter scale, which
+// CnnOptions: the shape of the paper CNN — patch size, group size, filter scale, which
 // decoder head — and the layer widths that follow from them. Torch-free, so it can be filled from a
 // ModelConfig and checked before LibTorch is touched.
 #include <vector>

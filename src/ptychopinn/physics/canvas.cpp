@@ -81,8 +81,8 @@ torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, 
   if (m < n) checks::fail(kWhere, "M", std::to_string(m), ">= N = " + std::to_string(n));
   if (n < 2) checks::fail(kWhere, "patches", checks::describe(patches), "N >= 2");
 
-  // Flat layout b * C + c (spec §0.1), so each patch is translated by its own offset and the sum
-  // over c stays within sample b.
+  // Flat layout b * C + c (the channel index minor, as in the reference's flat layout), so each
+  // patch is translated by its own offset and the sum over c stays within sample b.
   const auto shifts = -offsets.reshape({b * c, 2});
   const auto mcen = center_mask(n, patches.options().dtype(checks::real_dtype(patches)));
   auto numerator_patches = patches.reshape({b * c, n, n});

@@ -1,5 +1,5 @@
 #pragma once
-// The far-field (diffraction) model of the forward model (spec §0.5, §1.7, invariant I1).
+// The far-field (diffraction) model of the forward model (docs/conventions.md, Diffraction).
 #include <torch/torch.h>
 
 namespace ptychopinn::physics {

@@ -1,19 +1,19 @@
 #pragma once
-// The diffraction losses of the PINN (spec §3.1, invariant I6, DESIGN.md decision 6).
+// The diffraction losses of the PINN: Poisson NLL averaged over every element, and MAE on amplitudes.
 //
 // Both take amplitudes already at the physics (counts) scale: the caller multiplies the model's
 // amplitude by exp(log_scale) and the observed normalised amplitude X by intensity_scale s before
-// calling (spec §1.1 F9, §3.1 targets s·X). The scale is kept out of these functions on purpose:
+// calling (the reference's targets are s·X). The scale is kept out of these functions on purpose:
 // it is a parameter of the model (trainable in the reference) and of the dataset, stored with the
-// bundle, and the three normalisation systems must not mix (DESIGN.md decision 5).
+// bundle, and the three normalisation systems (physical, statistical, display) must not mix.
 #include <torch/torch.h>
 
 namespace ptychopinn::physics {
 
-// Floor added to I_pred inside the log of the Poisson NLL. The reference has none (log 0 = -inf,
-// it relies on I_pred > 0); spec-ptycho-core permits ε >= 1e-12. With it, I_pred = 0 gives a
-// finite loss and gradient (d/dA of A² - I_obs·log(A² + ε) is 2A - 2A·I_obs/(A² + ε) = 0 at A = 0),
-// and for counts-scale intensities (≫ 1e-12) it changes nothing measurable in float32.
+// Floor added to I_pred inside the log of the Poisson NLL. The reference has none (log 0 = -inf, it
+// relies on I_pred > 0). With it, I_pred = 0 gives a finite loss and gradient (d/dA of
+// A² - I_obs·log(A² + ε) is 2A - 2A·I_obs/(A² + ε) = 0 at A = 0), and for counts-scale intensities
+// (≫ 1e-12) it changes nothing measurable in float32.
 inline constexpr double kPoissonNllEpsilon = 1e-12;
 
 // Poisson negative log-likelihood without the constant lgamma term (the reference's

@@ -10,9 +10,9 @@ namespace checks = ::ptychopinn::tensor_checks;
 
 namespace {
 
-// The reference's default_probe_scale (params.py:67): the window std is N / (scale · π²).
+// The reference's default_probe_scale parameter: the window std is N / (scale · π²).
 constexpr double kDefaultProbeWindowScale = 0.7;
-// Added to the blurred disk so that the probe has no exact zeros (ptycho/probe.py:27).
+// Added to the blurred disk so that the probe has no exact zeros, as the reference does.
 constexpr double kDefaultProbeFloor = 1e-9;
 
 enum class Padding {

@@ -1,32 +1,32 @@
 #pragma once
-// The probe and its illumination of the object patches (spec §1.6, §7.2): the reference's default
-// disk probe, the disk mask, the probe normalisation that fixes the object amplitude gauge
-// (invariant I7), and ψ = [M_disk ⊙] [G_σ *] (P ⊙ patch).
+// The probe and its illumination of the object patches: the reference's default disk probe, the
+// disk mask, the probe normalisation that fixes the object amplitude gauge, and
+// ψ = [M_disk ⊙] [G_σ *] (P ⊙ patch).
 #include <torch/torch.h>
 
 namespace ptychopinn::physics {
 
-// The reference's default probe (get_default_probe, ptycho/probe.py:18-27), before normalisation:
+// The reference's default probe (get_default_probe), before normalisation:
 //   g = gaussian window of length N, std = N / (0.7 π²), symmetric (scipy.signal.windows.gaussian),
 //       divided by its maximum;
 //   P = gaussian_filter((g ⊗ g > 0.5) as float, σ = 1) + 1e-9
 // with scipy.ndimage.gaussian_filter's defaults (9 taps, truncate 4, mode 'reflect', i.e.
 // half-sample symmetric padding). A real, blurred disk centred at ((N - 1) / 2, (N - 1) / 2), the
-// half-pixel-off centre of spec §0.4 (centre of mass 31.5 at N = 64); 376 pixels of the disk at
-// N = 64. Pass it through normalize_probe before use, as the reference does.
+// same half-pixel-off centre as probe_mask (centre of mass 31.5 at N = 64); 376 pixels of the disk
+// at N = 64. Pass it through normalize_probe before use, as the reference does.
 //   options: dtype float32/float64/complex64/complex128 gives the precision; device is used as is
 //   returns: [N, N] complex (complex64 for float32/complex64 options), imaginary part zero
 // Throws std::invalid_argument for N < 4.
 torch::Tensor default_probe(int64_t n, const torch::TensorOptions& options);
 
 // M_disk[i, j] = 1 if sqrt((i - N/2 + 0.5)² + (j - N/2 + 0.5)²) < N/4 (strict), else 0
-// (ptycho/probe.py:38-50): the disk of radius N/4 centred half a pixel off, at (N/2 - 0.5,
+// (the reference's probe mask): the disk of radius N/4 centred half a pixel off, at (N/2 - 0.5,
 // N/2 - 0.5); 812 pixels at N = 64.
 //   returns: [N, N] with options' dtype and device (real dtype expected, e.g. float32)
 // Throws std::invalid_argument for N < 1.
 torch::Tensor probe_mask(int64_t n, const torch::TensorOptions& options);
 
-// P / (probe_scale · mean_{N×N} |M_disk ⊙ P|) (set_probe, ptycho/probe.py:52-66). Afterwards
+// P / (probe_scale · mean_{N×N} |M_disk ⊙ P|) (the reference's set_probe). Afterwards
 // mean |M_disk ⊙ P| = 1 / probe_scale. The hard disk is used whatever probe.mask says.
 // probe_scale is 4 in the modern config and 10 in the legacy / paper one.
 //   probe:   [N, N] complex64/complex128 (float32/float64 also accepted)
@@ -36,20 +36,20 @@ torch::Tensor probe_mask(int64_t n, const torch::TensorOptions& options);
 torch::Tensor normalize_probe(const torch::Tensor& probe, double probe_scale);
 
 // The 1-D kernel of the illumination smoothing: softmax(-x² / (2σ²)) over x ∈ {-1, 0, 1}
-// (ptycho/gaussian_filter.py:12-18); it sums to 1.
+// (as the reference's Gaussian filter builds it); it sums to 1.
 //   returns: [3] with options' dtype and device (real dtype expected)
 // Throws std::invalid_argument for sigma <= 0 or not finite.
 torch::Tensor gaussian_smoothing_kernel(double sigma, const torch::TensorOptions& options);
 
 // 3 × 3 Gaussian smoothing with the outer product of gaussian_smoothing_kernel, REFLECT padding
-// (edge not repeated, TF's mode, spec §1.6), real and imaginary parts alike. A constant image is
+// (edge not repeated, TF's mode, as the reference pads), real and imaginary parts alike. A constant image is
 // unchanged. Applied separably (rows then columns), which equals the 2-D outer-product kernel.
 //   images:  [..., H, W] float32/float64/complex64/complex128, H, W >= 2
 //   returns: same shape, dtype and device; differentiable w.r.t. images
 // Throws std::invalid_argument for fewer than 2 axes, H or W < 2, or sigma <= 0 or not finite.
 torch::Tensor gaussian_smooth(const torch::Tensor& images, double sigma);
 
-// The exit wave (ProbeIllumination, ptycho/model.py:216-229), in the reference's order:
+// The exit wave (the reference's ProbeIllumination layer), in the reference's order:
 //   1. ψ = P ⊙ patch;
 //   2. if gaussian_smoothing_sigma != 0: ψ = gaussian_smooth(ψ, σ);
 //   3. if apply_mask: ψ = M_disk ⊙ ψ.

@@ -12,7 +12,7 @@ namespace {
 // s = i - t[b] for output index i, with zero for every tap outside [0, size - 1].
 // Bilinear interpolation with per-corner zero fill is separable: the weight of corner (xj, yi) is
 // wx_j * wy_i and its validity is valid_x(xj) * valid_y(yi), so interpolating the columns and then
-// the rows gives exactly the four-corner formula of spec §0.3.
+// the rows gives exactly the four-corner formula of translate.h.
 torch::Tensor interpolate_axis(const torch::Tensor& values, const torch::Tensor& t, int64_t dim) {
   const int64_t b = values.size(0);
   const int64_t size = values.size(dim);

@@ -1,6 +1,6 @@
 #pragma once
-// The translation operator T(img, t) of the forward model (spec §0.3, DESIGN.md decision 1):
-// content moves by +t, bilinear interpolation, zero fill per corner.
+// The translation operator T(img, t) of the forward model, the only one in the project: content
+// moves by +t, bilinear interpolation, zero fill per corner (docs/conventions.md).
 #include <torch/torch.h>
 
 namespace ptychopinn::physics {
@@ -21,8 +21,8 @@ namespace ptychopinn::physics {
 // Differentiable w.r.t. images and offsets (the gradient w.r.t. the offsets is that of the
 // bilinear weights; it is discontinuous at integer offsets, as for any bilinear warp).
 // Throws std::invalid_argument on wrong ranks, dtypes or devices, and when the number of offsets
-// differs from the number of images: the reference silently reused offsets modulo their count
-// (spec §8.2 item 2); here that is an error, never a broadcast.
+// differs from the number of images: the reference silently reused offsets modulo their count,
+// which mis-assigns positions without a word; here that is an error, never a broadcast.
 torch::Tensor translate(const torch::Tensor& images, const torch::Tensor& offsets);
 
 }  // namespace ptychopinn::physics

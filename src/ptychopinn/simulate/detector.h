@@ -1,7 +1,7 @@
 #pragma once
 // Detection: the far-field diffraction of each illuminated object patch, scaled so the mean total
 // per pattern is nphotons, with Poisson counting noise, stored as amplitude sqrt(counts) per the data
-// contract (DESIGN.md decision 4; model spec §1.4, §7.3).
+// contract (docs/conventions.md: amplitude, DC at the centre).
 #include <cstdint>
 #include <vector>
 

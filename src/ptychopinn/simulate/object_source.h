@@ -24,7 +24,7 @@ struct ObjectSpec {
 // diagonals or image:PATH") for anything else, including "image:" with no path.
 ObjectSpec parse_object_spec(const std::string& text);
 
-// The default object side: 392 pixels, the reference's synthetic datasets (spec §7.7).
+// The default object side: 392 pixels, the side of the reference's standard synthetic datasets.
 inline constexpr int64_t kDefaultObjectSize = 392;
 
 // A PNG as a square grey map in [0, 1]: its grey level (io/png.h: luminance for colour), the

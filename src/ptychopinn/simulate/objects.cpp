@@ -93,7 +93,7 @@ int64_t scaled_uniform(data::Random& rng, int64_t n) {
   return static_cast<int64_t>(static_cast<double>(n) * rng.uniform01());
 }
 
-// `lines` (diffsim.py mk_lines_img + sim_object_image): 400 lines on a (2·size)² canvas,
+// `lines` (the reference's mk_lines_img + sim_object_image): 400 lines on a (2·size)² canvas,
 // gf(1) + 2·gf(5) + 5·gf(10), central size×size crop.
 Image make_lines(int64_t size, data::Random& rng) {
   const int64_t canvas = 2 * size;
@@ -118,7 +118,7 @@ Image make_lines(int64_t size, data::Random& rng) {
   return out;
 }
 
-// `points` (datagen/points.py): int(0.1·size²) pixels incremented, drawn with replacement,
+// `points` (the reference's points generator): int(0.1·size²) pixels incremented, drawn with replacement,
 // then gf(1) + 5·gf(10).
 Image make_points(int64_t size, data::Random& rng) {
   Image img(size, size);
@@ -131,9 +131,10 @@ Image make_points(int64_t size, data::Random& rng) {
   return combine(1.0, filter_image(img, 1.0), 5.0, filter_image(img, 10.0));
 }
 
-// `diagonals` (datagen/diagonals.py): 40 vertical, 40 horizontal and 40 diagonal lines, each diagonal
-// also mirrored left-right (column −c mod size); then img = gf(img, 0.75); img + 5·gf(img, 7.5).
-// The second filter acts on the already-smoothed image, as in the reference code.
+// `diagonals` (the reference's diagonals generator): 40 vertical, 40 horizontal and 40 diagonal
+// lines, each diagonal also mirrored left-right (column −c mod size); then img = gf(img, 0.75);
+// img + 5·gf(img, 7.5). The second filter acts on the already-smoothed image, as in the reference
+// code.
 Image make_diagonals(int64_t size, data::Random& rng) {
   Image img(size, size);
   const auto n = static_cast<uint64_t>(size);
@@ -162,8 +163,8 @@ Image make_diagonals(int64_t size, data::Random& rng) {
   return combine(1.0, smooth, 5.0, filter_image(smooth, 7.5));
 }
 
-// `grf` (datagen/grf.py): field on a (size/2)² grid, normalised to [0, 1], bilinearly resampled to
-// size×size, gf(1).
+// `grf` (the reference's grf generator): field on a (size/2)² grid, normalised to [0, 1],
+// bilinearly resampled to size×size, gf(1).
 Image make_grf(int64_t size, double power, uint64_t seed) {
   const int64_t half = size / 2;
   torch::Tensor field = gaussian_random_field(half, power, seed);

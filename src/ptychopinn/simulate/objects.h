@@ -1,8 +1,8 @@
 #pragma once
-// Synthetic test objects for simulation (spec method-model-physics.md §7.1): the reference's
-// `lines`, `grf`, `points` and `diagonals` generators, each a seeded, reproducible amplitude map, plus
-// the optional `set_phi` phase. Every draw comes from ptychopinn::data::Random (mt19937_64 with fully
-// specified integer/real draws), never from global RNG state, so a seed gives bit-identical objects.
+// Synthetic test objects for simulation: the reference's `lines`, `grf`, `points` and `diagonals`
+// generators, each a seeded, reproducible amplitude map, plus the optional `set_phi` phase. Every
+// draw comes from ptychopinn::data::Random (mt19937_64 with fully specified integer/real draws),
+// never from global RNG state, so a seed gives bit-identical objects.
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -19,18 +19,19 @@ std::string to_string(ObjectKind kind);
 ObjectKind parse_object_kind(const std::string& text);
 
 struct ObjectOptions {
-  // Phase φ = π·tanh((A − max A / 2) / (3·mean A)) when true (reference `dummy_phi`, §7.1);
+  // Phase φ = π·tanh((A − max A / 2) / (3·mean A)) when true (reference `dummy_phi`);
   // zero phase otherwise.
   bool set_phi = false;
   // Exponent p of the GRF power spectrum P(k) = k^(−p). 0.4 is the reference's
-  // `PowerBox(..., pk=lambda k: k**-0.4)` (§7.1): a shallow spectrum, i.e. rough, texture-like objects.
+  // `PowerBox(..., pk=lambda k: k**-0.4)`: a shallow spectrum, i.e. rough, texture-like objects.
   double grf_power = 0.4;
 };
 
 // A [size, size] complex64 object (rows = y, columns = x): amplitude from the generator of `kind`
-// (§7.1), phase per options.set_phi. The amplitude is the generator's own scale, NOT normalised by
-// the per-dataset patch maxima: that normalisation (Y_I / mean of per-patch maxima) belongs to the
-// grid simulation, and the reference's full object YY_full is likewise unnormalised (§7.1).
+// (objects.cpp describes each), phase per options.set_phi. The amplitude is the generator's own
+// scale, NOT normalised by the per-dataset patch maxima: that normalisation (Y_I / mean of
+// per-patch maxima) belongs to the grid simulation, and the reference's full object YY_full is
+// likewise unnormalised.
 // Ranges: lines, points, diagonals ≥ 0; grf in [0, 1] (normalised before filtering, as the reference).
 // size must be in [64, 4096]; grf_power must be finite and in [0, 4]. Throws std::invalid_argument
 // naming the field otherwise. Cost: the lines generator filters a (2·size)² canvas with σ up to 10.

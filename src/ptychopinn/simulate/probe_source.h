@@ -1,7 +1,7 @@
 #pragma once
 // The probe a simulation illuminates with: the reference's default disk probe, or the probeGuess
 // of an NPZ (an earlier reconstruction, a measured probe), normalised as the model normalises its
-// probe (spec §1.6, §7.2), so simulated data and the model share one object amplitude gauge.
+// probe (physics/probe.h), so simulated data and the model share one object amplitude gauge.
 #include <torch/torch.h>
 
 #include <cstdint>

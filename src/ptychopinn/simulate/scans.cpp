@@ -61,7 +61,7 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
       const double centre_x = static_cast<double>(j * stride) + static_cast<double>(N / 2) + half_span;
       for (int64_t a = 0; a < gridsize; ++a) {
         for (int64_t b = 0; b < gridsize; ++b) {
-          // centre − coords_c: the channel holds the point-reflected inner patch (§7.3).
+          // centre − coords_c: the channel holds the point-reflected inner patch (scans.h).
           p.x.push_back(centre_x - (static_cast<double>(b) - g_mid) * static_cast<double>(offset));
           p.y.push_back(centre_y - (static_cast<double>(a) - g_mid) * static_cast<double>(offset));
         }

@@ -1,7 +1,7 @@
 #pragma once
-// Scan positions for simulation: the reference's regular grid (spec method-model-physics.md §7.3),
-// uniform random scans (§7.4) and Gaussian position jitter. Positions are object pixels in
-// docs/conventions.md order: x = column, y = row; a patch "at p" has its pixel (N/2, N/2) at p (§0.4).
+// Scan positions for simulation: the reference's regular grid (`mk_simdata`), uniform random scans
+// and Gaussian position jitter. Positions are object pixels in docs/conventions.md order:
+// x = column, y = row; a patch "at p" has its pixel (N/2, N/2) at p.
 #include <cstdint>
 #include <vector>
 
@@ -15,14 +15,14 @@ struct ScanPositions {
   std::size_t size() const { return x.size(); }
 };
 
-// The reference grid (`mk_simdata`, §7.3) on a size×size object:
+// The reference grid (`mk_simdata`) on a size×size object:
 // * outer regions of bigN = N + (gridsize − 1)·offset pixels, top-left corners at multiples of
 //   stride = outer_offset / 2 (integer division, as the reference's `outer_offset // 2`);
 //   n_side = floor((object_size − bigN) / stride) + 1 per axis, rows outermost, then columns;
 // * inside each region, gridsize² channels c = a·gridsize + b (a: row, b: column). Channel c holds
 //   the object at region_centre − coords_c with coords_c = ((b − (g−1)/2)·offset, (a − (g−1)/2)·offset)
 //   (x, y) — the model convention, so within a group the patches are point-reflected with respect to
-//   the inner grid (§7.3). region_centre = corner + N/2 + (g − 1)·offset/2 (patch centre pixel N/2, §0.4).
+//   the inner grid. region_centre = corner + N/2 + (g − 1)·offset/2 (patch centre pixel N/2).
 // Output order: index = region·gridsize² + c, regions row-major. Neighbouring channels are `offset`
 // apart; every patch lies inside the object. Nominal = actual.
 // Requires object_size in [1, 65536], N ≥ 1, gridsize ≥ 1, offset ≥ 1, outer_offset ≥ 2 and
@@ -34,7 +34,7 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
                         int64_t outer_offset);
 
 // n_positions points (gridsize 1), x then y each ~ U[N/2 + border_buffer, object_size − N/2 − border_buffer]
-// (§7.4): every N×N patch, bilinear neighbours included, stays inside the object with border_buffer
+// so that every N×N patch, bilinear neighbours included, stays inside the object with border_buffer
 // pixels to spare. All x are drawn first, then all y, from data::Random(seed). The reference's
 // simulate_and_save buffer of N/2 is border_buffer = 0 here (its N/2 is this function's patch half-width).
 // Requires n_positions ≥ 0, N ≥ 1, finite border_buffer ≥ 0 and a non-empty range; throws

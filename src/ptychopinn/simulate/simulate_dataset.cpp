@@ -76,7 +76,7 @@ ScanPositions scan_part(const SimulationConfig& c, const Part& part, int64_t n, 
 }
 
 // Mean over the scan points of the largest |O| in the pixels each N × N window touches (its
-// bilinear neighbours included): the reference's per-dataset amplitude normalisation (spec §7.1).
+// bilinear neighbours included): the reference's per-dataset amplitude normalisation.
 double mean_window_max(const torch::Tensor& object, const ScanPositions& p, int64_t n) {
   const torch::Tensor amp = object.abs().contiguous();
   const int64_t h = amp.size(0), w = amp.size(1);
@@ -140,7 +140,7 @@ nlohmann::json metadata(const SimulationConfig& c, const Part& part, const torch
     sim["offset"] = c.offset;
     sim["outer_offset"] = c.outer_offset;
   }
-  // The reference's schema (spec data-config-io §1.5), minus the creation timestamp and host name,
+  // The reference's `_metadata` schema (docs/formats.md), minus the creation timestamp and host name,
   // which would make two runs of the same simulation differ.
   return {{"schema_version", "1.0.0"},
           {"creation_info", {{"script", "ptychopinn simulate"}, {"ptychopinn_version", kVersion}}},

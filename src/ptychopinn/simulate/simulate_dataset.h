@@ -5,7 +5,7 @@
 // whatever the number of patterns. `ptychopinn simulate` parses its flags into a SimulationConfig
 // and calls simulate_dataset; the Python module will call it the same way.
 //
-// What is simulated (spec §7):
+// What is simulated, as the reference's simulation does:
 //   1. the object O (S × S); with a split, the rows [0, r) and [r, S) (r = round(split · S)) become
 //      two objects, so the training and test data share no object pixel;
 //   2. the scan positions on each object: the reference grid, or uniform random positions; then
@@ -40,7 +40,7 @@ NoiseModel parse_noise_model(const std::string& text);
 // The fields carry the names of the `ptychopinn simulate` flags, so a message naming a field
 // names the flag.
 struct SimulationConfig {
-  // "lines", "grf", "points", "diagonals" (seeded generators, spec §7.1) or "image:PATH" (a PNG;
+  // "lines", "grf", "points", "diagonals" (seeded generators, objects.h) or "image:PATH" (a PNG;
   // amplitude = grey level in [0, 1]).
   std::string object = "lines";
   // PNG whose grey level g gives the phase π·(g − 1/2). "" = none. Not together with set_phi.

@@ -3,7 +3,7 @@
 // nets, infer, eval, iterative); header-only so it costs no extra LibTorch translation unit. Bad
 // shapes, dtypes or devices are caller errors, so they throw
 // std::invalid_argument (ValueError in Python) with "<where>: <field> = <value>; expected <...>"
-// (../shared/STYLE.md rules 11-13) rather than TORCH_CHECK's c10::Error.
+// (docs/architecture.md, Errors) rather than TORCH_CHECK's c10::Error.
 #include <torch/torch.h>
 
 #include <sstream>

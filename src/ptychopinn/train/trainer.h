@@ -1,5 +1,5 @@
 #pragma once
-// The training loop (spec §4, issue 5): Adam (or the configured optimiser), batches of groups in a
+// The training loop: Adam (or the configured optimiser), batches of groups in a
 // seeded order per epoch, a held-out validation split, the configured learning-rate schedule,
 // early stopping on the training loss, a checkpoint at every epoch end and on request between
 // batches, and exact resumption from a checkpoint.

@@ -1,5 +1,5 @@
 #pragma once
-// Error types of the library and the two failure mechanisms (../shared/STYLE.md rules 11-13):
+// Error types of the library and the two failure mechanisms (see docs/architecture.md, Errors):
 //  * bad input, data or configuration throws; the type is chosen for its Python mapping:
 //      std::invalid_argument  (ValueError)  bad argument or configuration value
 //      std::out_of_range      (IndexError)  index out of range

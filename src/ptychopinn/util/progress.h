@@ -1,6 +1,6 @@
 #pragma once
 // A progress bar for long loops (simulation, training, inference), written to stderr by default
-// (../shared/STYLE.md rule 24: products to files, results to stdout, progress to stderr).
+// (the project's output rule: products to files, results to stdout, progress to stderr).
 //
 // On a terminal it is one line redrawn in place with '\r', at most about ten times a second:
 //   simulate [########............]  42%  420/1000  12.3 it/s  00:34<00:47  loss 0.123
