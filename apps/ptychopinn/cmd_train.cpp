@@ -2,7 +2,6 @@
 // model archive, the training curves, the effective configuration, a log and checkpoints.
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
@@ -15,33 +14,10 @@
 #include "ptychopinn/util/progress.h"
 #include "ptychopinn/workflow/train_run.h"
 #include "spawn_workers.h"
+#include "stop_signal.h"
 
 namespace ptychopinn::cli {
 namespace {
-
-// A signal handler can only set a flag; this is the one piece of process-wide state the command
-// has, and it lives only while run_train() runs (the previous handlers are restored).
-volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
-
-class SignalScope {
- public:
-  SignalScope() {
-    g_stop_signal = 0;
-    previous_int_ = std::signal(SIGINT, on_stop_signal);
-    previous_term_ = std::signal(SIGTERM, on_stop_signal);
-  }
-  ~SignalScope() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-  SignalScope(const SignalScope&) = delete;
-  SignalScope& operator=(const SignalScope&) = delete;
-
- private:
-  void (*previous_int_)(int) = SIG_DFL;
-  void (*previous_term_)(int) = SIG_DFL;
-};
 
 std::string scientific(double v) {
   std::ostringstream s;
@@ -85,7 +61,7 @@ class CliEvents : public workflow::TrainRunEvents {
   void on_status(const std::string& line) override {
     if (!quiet_) std::cerr << line << "\n";
   }
-  bool stop_requested() override { return g_stop_signal != 0; }
+  bool stop_requested() override { return StopSignalScope::stop_requested(); }
 
  private:
   bool quiet_;
@@ -184,7 +160,7 @@ int run_train(const std::vector<std::string>& args) {
   CliEvents events(quiet);
   workflow::TrainRunResult result;
   {
-    SignalScope signals;
+    StopSignalScope signals;
     result = workflow::train_run(std::move(request), events);
   }
   if (result.status == train::TrainStatus::kInterrupted) return 1;

@@ -22,6 +22,7 @@ int run_config(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_infer(const std::vector<std::string>& args);
+int run_iterate(const std::vector<std::string>& args);
 int run_evaluate(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);

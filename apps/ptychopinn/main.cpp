@@ -22,9 +22,12 @@ constexpr Command kCommands[] = {
     {"simulate", "simulate a dataset with ground truth (object, probe, scan, Poisson counts) as an NPZ", run_simulate},
     {"train", "train a model on a dataset: model archive, training curves, log and checkpoints", run_train},
     {"infer", "reconstruct a scan with a trained model: stitched object, pictures, ptychodus product", run_infer},
+    {"iterate", "reconstruct a scan iteratively (LSQML, rPIE) with probe and position refinement; the hybrid",
+     run_iterate},
     {"evaluate", "compare a reconstruction with the ground truth: metrics.json and pictures", run_evaluate},
     {"report", "one HTML page of a training run, its reconstruction and evaluation", run_report},
-    {"convert", "convert a tike scan (.npz or .npz.bz2) into a contract dataset", run_convert},
+    {"convert", "convert a scan (tike NPZ, CXI, ptychodus files) into a contract dataset, or back to ptychodus",
+     run_convert},
     {"version", "print the ptychopinn and LibTorch versions and the devices available", run_version},
 };
 

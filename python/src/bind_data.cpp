@@ -54,6 +54,15 @@ PyDataset PyDataset::from_arrays(const py::handle& diffraction, const py::handle
   return d;
 }
 
+PyDataset PyDataset::argument(const py::handle& value) {
+  if (py::isinstance<PyDataset>(value)) return value.cast<PyDataset>();
+  if (py::isinstance<py::str>(value) || py::hasattr(value, "__fspath__")) {
+    return PyDataset::open(py::str(value).cast<std::string>(), false, std::nullopt);
+  }
+  throw std::invalid_argument("data: a " + py::str(value.get_type().attr("__name__")).cast<std::string>() +
+                              "; expected a ptychopinn.Dataset or the path of a dataset NPZ");
+}
+
 data::DataSource PyDataset::source() const {
   data::DataSource s;
   if (arrays) {

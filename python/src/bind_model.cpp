@@ -42,16 +42,6 @@ py::list history_list(const std::vector<train::EpochRecord>& history) {
   return out;
 }
 
-// The dataset argument of train/reconstruct: a Dataset, or a path to open.
-PyDataset dataset_argument(const py::handle& value) {
-  if (py::isinstance<PyDataset>(value)) return value.cast<PyDataset>();
-  if (py::isinstance<py::str>(value) || py::hasattr(value, "__fspath__")) {
-    return PyDataset::open(py::str(value).cast<std::string>(), false, std::nullopt);
-  }
-  throw std::invalid_argument("data: a " + py::str(value.get_type().attr("__name__")).cast<std::string>() +
-                              "; expected a ptychopinn.Dataset or the path of a dataset NPZ");
-}
-
 class PythonObserver : public workflow::TrainRunEvents {
  public:
   explicit PythonObserver(py::object callback) : callback_(std::move(callback)) {}
@@ -166,7 +156,7 @@ as stored in a model archive (wts.h5.zip).)")
           [](const PyModel& model, const py::handle& data, int64_t batch_size, std::optional<int64_t> stitch_crop,
              const py::handle& grid, bool keep_patches, const std::optional<std::string>& output_dir,
              std::optional<double> pixel_size_m) {
-            const PyDataset d = dataset_argument(data);
+            const PyDataset d = PyDataset::argument(data);
             workflow::ReconstructRunRequest request;
             request.model = model.trained;
             request.data = d.source();
@@ -197,7 +187,7 @@ as stored in a model archive (wts.h5.zip).)")
       "train",
       [](const py::handle& config_values, const py::handle& data, const std::optional<std::string>& output_dir,
          const py::object& progress, const std::vector<std::string>& explicit_fields) {
-        const PyDataset d = dataset_argument(data);
+        const PyDataset d = PyDataset::argument(data);
         workflow::TrainRunRequest request;
         request.config = training_config_from(config_values);
         // The fields the caller set: the photon-count rule lets a dataset's own count win over the rest.

@@ -16,5 +16,6 @@ PYBIND11_MODULE(_core, m) {
   ptychopinn::python::bind_data(m);
   ptychopinn::python::bind_model(m);
   ptychopinn::python::bind_eval(m);
+  ptychopinn::python::bind_iterative(m);
   ptychopinn::python::bind_ptychodus(m);
 }

@@ -40,5 +40,6 @@ void bind_config(py::module_& m);
 void bind_data(py::module_& m);
 void bind_model(py::module_& m);
 void bind_eval(py::module_& m);
+void bind_iterative(py::module_& m);
 
 }  // namespace ptychopinn::python

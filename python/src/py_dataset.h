@@ -24,6 +24,9 @@ struct PyDataset {
                                const py::handle& probe, const py::handle& object, const py::handle& metadata,
                                const std::string& name);
   py::array diffraction() const;
+  // The dataset argument of train, reconstruct and iterate: a Dataset, or the path of a dataset file
+  // (str or os.PathLike). Throws ValueError for anything else.
+  static PyDataset argument(const py::handle& value);
 };
 
 }  // namespace ptychopinn::python

@@ -282,3 +282,22 @@ def test_a_datasets_photon_count_wins_unless_the_config_sets_one(tmp_path):
     assert explicit.is_set("nphotons")
     assert pp.train(explicit, data).model.config.nphotons == pytest.approx(2e6)
     assert pp.TrainingConfig.from_yaml("nphotons: 3.0e+06\n").is_set("nphotons")
+
+
+# --- iterative engine ---------------------------------------------------------------------------
+
+def test_iterate_returns_arrays_reports_progress_and_can_be_stopped(tiny_dataset, tmp_path):
+    seen = []
+    out = pp.iterate(tiny_dataset, output_dir=tmp_path / "it", iterations=8, threads=2,
+                     progress=lambda i, n, error: seen.append((i, n, error)) or i < 5)
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] and seen[0][1] == 8
+    assert out["termination"] == "stopped"
+    assert out["object"].dtype == np.complex64 and out["object"].shape == tiny_dataset.object.shape
+    assert out["probe"].shape == (1, 64, 64)
+    assert out["positions"].shape == (len(tiny_dataset), 2)
+    assert out["fourier_error"][-1] < out["initial_fourier_error"]
+    assert (tmp_path / "it" / "convergence.csv").exists() and out["files"][0].endswith("reconstruction.npz")
+    with pytest.raises(ValueError, match="algorithm = 'rpei'"):
+        pp.iterate(tiny_dataset, algorithm="rpei")
+    with pytest.raises(RuntimeError, match="boom"):
+        pp.iterate(tiny_dataset, iterations=3, progress=lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))

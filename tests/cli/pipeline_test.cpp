@@ -16,14 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::run_cli;
+using testing::read_text;
 using testing::TempDir;
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // One simulated train/test pair and one short training shared by the tests of this file.
 class CliPipeline : public ::testing::Test {

@@ -13,6 +13,13 @@
 
 namespace ptychopinn::testing {
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 CommandResult run_command(const std::string& command) {
   TempDir tmp;
   const std::string err_file = tmp.file("stderr.txt");

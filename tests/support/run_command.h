@@ -16,6 +16,9 @@ CommandResult run_command(const std::string& command);
 // The built `ptychopinn` binary followed by `args` (already shell-quoted where needed).
 CommandResult run_cli(const std::string& args);
 
+// The whole content of a text file ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 // A fresh empty directory under the system temp folder, removed when the object dies.
 class TempDir {
  public:

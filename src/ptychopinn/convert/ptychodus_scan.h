@@ -1,5 +1,5 @@
 #pragma once
-// ptychodus' files and the data contract, both ways (specs/ptychodus-contract.md §1.3-1.4, §6).
+// ptychodus' files and the data contract, both ways.
 //
 // ptychodus keeps a scan as two files, its batch layout's diffraction.h5 (the assembled patterns,
 // io/ptychodus_diffraction.h) and product-in.h5 (positions in metres, probe, object geometry,
@@ -21,7 +21,7 @@ class Dataset;
 
 namespace ptychopinn::convert {
 
-// ptychodus' standard file names (api/io.py).
+// ptychodus' standard file names in its batch folders.
 constexpr const char* kPtychodusDiffractionFile = "diffraction.h5";
 constexpr const char* kPtychodusProductInFile = "product-in.h5";
 

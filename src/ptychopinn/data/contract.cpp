@@ -18,7 +18,7 @@ using io::DType;
 const std::vector<std::string> kRequired = {"xcoords", "ycoords", "probeGuess"};
 const std::vector<std::string> kOptional = {
     "xcoords_start", "ycoords_start", "scan_index", "objectGuess", "Y", "_metadata", "bad_pixels"};
-// Keys some tools write and every loader ignores (spec §1.1).
+// Keys some tools write and every loader ignores.
 const std::vector<std::string> kKnownExtras = {"ground_truth_patches", "_shuffle_applied", "_shuffle_seed",
                                                "Y_I", "Y_phi", "coords_nominal", "coords_true", "label"};
 
@@ -210,7 +210,7 @@ class Checker {
     a.all_integral = st.all_integral && st.count > st.nan_count + st.inf_count;
     if (io::is_integer(h.dtype)) a.reasons.push_back("integer dtype " + io::to_string(h.dtype) + " (counts?)");
     else if (a.all_integral && st.max > 1) a.reasons.push_back("every value is a whole number (counts?)");
-    // The reference warns from a peak-to-mean ratio of 100 (spec data-config-io §1.3), but the
+    // The reference warns from a peak-to-mean ratio of 100, but the
     // far-field amplitudes of a compact probe at high dose reach 150-200 (the demo's own simulated
     // data); their intensities sit near the square of that. 1000 separates the two.
     if (a.max_over_mean >= kIntensityPeakToMean) {

@@ -1,5 +1,5 @@
 #pragma once
-// The dataset contract check (../shared/specs/method-data-config-io.md §1.1-1.5): which keys a
+// The dataset contract check: which keys a
 // dataset NPZ holds or lacks, whether their shapes and dtypes agree, whether the values are finite,
 // and whether the diffraction looks like amplitude (sqrt of counts, as the contract says) or like
 // intensity. `ptychopinn inspect` prints it; the dataset loader reuses it.
@@ -22,7 +22,7 @@ struct ContractFinding {
   std::string message;  // complete sentence naming what was expected and what was found
 };
 
-// The amplitude-vs-intensity heuristics of the spec (§1.3): amplitudes are non-negative floats,
+// The amplitude-vs-intensity heuristics: amplitudes are non-negative floats,
 // rarely all whole numbers, with a modest peak-to-mean ratio; intensities (counts) are often
 // integers and much peakier (the ratio is roughly squared).
 struct AmplitudeCheck {

@@ -1,6 +1,6 @@
 #pragma once
 // A ptychography dataset loaded from an NPZ that follows the data contract
-// (../shared/specs/method-data-config-io.md §1; docs/formats.md), validated once at the boundary.
+// (docs/formats.md), validated once at the boundary.
 //
 // The diffraction patterns stay where they are: when the archive is stored (np.savez, our writer)
 // and the member is float32 in the canonical [M, N, N] layout, they are read straight from the

@@ -65,6 +65,21 @@ class Engine {
     scale_probe_to_data();
   }
 
+  // Σ_valid (|Fψ| − A)² / Σ_valid A² of the current state over every pattern, with no update.
+  double fourier_error() const {
+    double sum = 0.0;
+    for (int64_t begin = 0; begin < m_; begin += kPassChunk) {
+      const std::vector<int64_t> indices = range(begin, std::min(m_, begin + kPassChunk));
+      const Batch batch = batch_of(indices);
+      torch::Tensor residual =
+          (model_amplitude(exit_waves(state_.probe, extract_patches(state_.object, batch.windows))) - batch.amplitudes)
+              .square();
+      if (valid_.defined()) residual = residual * valid_;
+      sum += residual.sum(torch::kDouble).item<double>();
+    }
+    return data_energy_ > 0 ? sum / data_energy_ : 0.0;
+  }
+
   IterativeResult run(const IterationCallbacks& callbacks) {
     IterativeResult result;
     const int64_t batch_size = std::min(effective_batch_size(options_), m_);
@@ -267,6 +282,13 @@ IterativeResult reconstruct(const IterativeProblem& problem, const IterativeOpti
   torch::NoGradGuard no_grad;
   Engine engine(problem, options);
   return engine.run(callbacks);
+}
+
+double starting_fourier_error(const IterativeProblem& problem, const IterativeOptions& options) {
+  options.validate();
+  validate_problem(problem);
+  torch::NoGradGuard no_grad;
+  return Engine(problem, options).fourier_error();
 }
 
 }  // namespace ptychopinn::iterative

@@ -74,4 +74,9 @@ struct IterativeResult {
 IterativeResult reconstruct(const IterativeProblem& problem, const IterativeOptions& options,
                             const IterationCallbacks& callbacks = {});
 
+// The Fourier error of the problem's start, with no update: the probe scaled to the data as
+// reconstruct scales it, the given object (flat when absent), the given positions. What a start is
+// worth before the solver moves (a network's reconstruction against a flat object, say).
+double starting_fourier_error(const IterativeProblem& problem, const IterativeOptions& options);
+
 }  // namespace ptychopinn::iterative

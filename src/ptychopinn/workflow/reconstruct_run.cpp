@@ -69,22 +69,25 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   fs::create_directories(out);
   const auto& r = result.reconstruction;
   result.files.push_back((out / layout::kReconstruction).string());
-  write_reconstruction_file(result.files.back(), r);
+  write_reconstruction_file(result.files.back(), file_of(r));
   result.files.push_back((out / layout::kAmplitudePicture).string());
   result.files.push_back((out / layout::kPhasePicture).string());
-  write_reconstruction_pictures(result.files[1], result.files[2], r);
-  auto pixel_size_m = request.pixel_size_m;
-  if (!pixel_size_m) pixel_size_m = metadata_pixel_size_m(*data.dataset);
-  if (!pixel_size_m) {
-    pixel_size_m = io::kDefaultProductPixelSizeM;
-    std::ostringstream s;
-    s << layout::kProduct << " uses a pixel size of " << *pixel_size_m
-      << " m (the dataset gives none); pass --pixel_size_m for real units";
-    events.on_note(s.str());
-  }
+  write_object_pictures(result.files[1], result.files[2], r.image.object, r.image.coverage);
+  const double pixel_size_m =
+      product_pixel_size_m(request.pixel_size_m, *data.dataset, [&events](const std::string& t) { events.on_note(t); });
   result.files.push_back((out / layout::kProduct).string());
-  write_product(result.files.back(), r, *data.dataset, model.probe(), *pixel_size_m,
-                fs::path(source.name()).stem().string());
+  ProductContent product;
+  product.object = r.image.object;
+  product.x_origin_px = r.image.grid.x_origin;
+  product.y_origin_px = r.image.grid.y_origin;
+  product.probe = model.probe();
+  product.x_px = data.dataset->x();
+  product.y_px = data.dataset->y();
+  product.index = product_indexes(*data.dataset);
+  product.pixel_size_m = pixel_size_m;
+  product.name = fs::path(source.name()).stem().string();
+  product.comments = "ptychopinn reconstruction of " + data.dataset->path();
+  write_product(result.files.back(), product);
   return result;
 }
 

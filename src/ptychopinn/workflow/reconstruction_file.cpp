@@ -35,18 +35,34 @@ double scalar(const io::NpzReader& npz, const std::string& path, const std::stri
 
 }  // namespace
 
-void write_reconstruction_file(const std::string& path, const infer::Reconstruction& r) {
-  const double x0 = r.image.grid.x_origin, y0 = r.image.grid.y_origin;
-  const int64_t crop = r.stitch_crop;
-  std::vector<std::pair<std::string, io::NpyArray>> members = {
-      {"object", io::from_tensor(r.image.object.to(torch::kCPU, torch::kComplexFloat).contiguous())},
-      {"coverage", io::from_tensor(r.image.coverage.to(torch::kCPU, torch::kFloat64).contiguous())},
-      {"x_origin_px", io::NpyArray::from_data<double>({}, &x0)},
-      {"y_origin_px", io::NpyArray::from_data<double>({}, &y0)},
-      {"centres", io::from_tensor(r.centres.to(torch::kCPU).contiguous())},
-      {"stitch_crop", io::NpyArray::from_data<int64_t>({}, &crop)},
+ReconstructionFile file_of(const infer::Reconstruction& r) {
+  ReconstructionFile f;
+  f.object = r.image.object;
+  f.coverage = r.image.coverage;
+  f.x_origin_px = r.image.grid.x_origin;
+  f.y_origin_px = r.image.grid.y_origin;
+  f.centres = r.centres;
+  f.stitch_crop = r.stitch_crop;
+  f.patches = r.patches;
+  return f;
+}
+
+void write_reconstruction_file(const std::string& path, const ReconstructionFile& f) {
+  const auto host = [](const torch::Tensor& t, torch::ScalarType dtype) {
+    return io::from_tensor(t.to(torch::kCPU, dtype).contiguous());
   };
-  if (r.patches.defined()) members.emplace_back("patches", io::from_tensor(r.patches.to(torch::kCPU).contiguous()));
+  std::vector<std::pair<std::string, io::NpyArray>> members = {
+      {"object", host(f.object, torch::kComplexFloat)},
+      {"coverage", host(f.coverage, torch::kFloat64)},
+      {"x_origin_px", io::NpyArray::from_data<double>({}, &f.x_origin_px)},
+      {"y_origin_px", io::NpyArray::from_data<double>({}, &f.y_origin_px)},
+      {"centres", host(f.centres, torch::kFloat64)},
+      {"stitch_crop", io::NpyArray::from_data<int64_t>({}, &f.stitch_crop)},
+  };
+  if (f.patches.defined()) members.emplace_back("patches", host(f.patches, torch::kComplexFloat));
+  if (f.probe.defined()) members.emplace_back("probe", host(f.probe, torch::kComplexFloat));
+  if (f.xcoords.defined()) members.emplace_back("xcoords", host(f.xcoords, torch::kFloat64));
+  if (f.ycoords.defined()) members.emplace_back("ycoords", host(f.ycoords, torch::kFloat64));
   io::write_npz(path, members);
 }
 

@@ -1,14 +1,20 @@
 #pragma once
-// reconstruction.npz, the stitched object a reconstruction run leaves in its folder: written and
-// read here and nowhere else, so `infer` (and the iterative engine's runs), `evaluate`, `report`
-// and the tests agree on one set of keys (docs/formats.md lists them too):
+// reconstruction.npz, the object a reconstruction run leaves in its folder: written and read here
+// and nowhere else, so `infer`, `iterate`, `evaluate`, `report` and the tests agree on one set of
+// keys (docs/formats.md lists them too):
 //
-//   object       [H, W] complex64  the stitched object (0 where no patch reached)
-//   coverage     [H, W] float64    Σ of the shifted ones: how many patches cover each pixel
+//   object       [H, W] complex64  the object (0 where no patch reached)
+//   coverage     [H, W] float64    infer: Σ of the shifted ones, how many patches cover each pixel;
+//                                  iterate: the illumination Σ_j Σ_k |P_k|² over the windows,
+//                                  divided by the probe's peak intensity (about the same count)
 //   x_origin_px, y_origin_px       float64 scalars: object-pixel coordinates of pixel [0, 0]
-//   centres      [G, 2] float64    group centres [x, y], object px
-//   stitch_crop  int64 scalar      the central crop of each group that was stitched
-//   patches      [G, N, N] complex64, only when the reconstruction kept them
+//   centres      [G, 2] float64    infer: group centres; iterate: the (refined) scan positions
+//                                  [x, y], object px
+//   stitch_crop  int64 scalar      the central crop of each patch that counts as reconstructed
+//                                  (iterate: N / 2, the lit centre of the probe's window)
+//   patches      [G, N, N] complex64, only when infer kept them
+//   probe        [K, N, N] complex64, iterate only: the refined probe modes, strongest first
+//   xcoords, ycoords  [M] float64, iterate only: the refined positions in the dataset's convention
 #include <optional>
 #include <string>
 
@@ -20,8 +26,24 @@
 
 namespace ptychopinn::workflow {
 
-// Writes r to path atomically.
-void write_reconstruction_file(const std::string& path, const infer::Reconstruction& r);
+// What a reconstruction run writes (the keys above); optional members are undefined tensors.
+struct ReconstructionFile {
+  torch::Tensor object;    // [H, W] complex
+  torch::Tensor coverage;  // [H, W] real
+  double x_origin_px = 0.0, y_origin_px = 0.0;
+  torch::Tensor centres;  // [G, 2] float64
+  int64_t stitch_crop = 0;
+  torch::Tensor patches;   // optional [G, N, N] complex
+  torch::Tensor probe;     // optional [K, N, N] complex
+  torch::Tensor xcoords;   // optional [M] float64
+  torch::Tensor ycoords;   // optional [M] float64
+};
+
+// The file of a network's reconstruction.
+ReconstructionFile file_of(const infer::Reconstruction& r);
+
+// Writes the file to path atomically.
+void write_reconstruction_file(const std::string& path, const ReconstructionFile& f);
 
 // What evaluate needs of a reconstruction file: the object, where its pixel [0, 0] lies, and (when
 // the file records centres and stitch_crop) the scanned window in object pixels.

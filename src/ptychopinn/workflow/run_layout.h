@@ -4,14 +4,17 @@
 //
 //   train  --output_dir RUN      wts.h5.zip, history.csv, config.yaml, train.log, checkpoints/latest.zip
 //   infer  --output_dir RECON    reconstruction.npz, amplitude.png, phase.png, product-out.h5
+//   iterate --output_dir OUT     the same, and probe.png, convergence.csv, convergence.png
 //   evaluate --output_dir EVAL   metrics.json, comparison.png, frc.png
 //   report RUN                   report.html
 #include <filesystem>
 
+#include "ptychopinn/bundle/model_archive.h"
+
 namespace ptychopinn::workflow::layout {
 
 // Training (train_run.h).
-inline constexpr const char* kArchive = "wts.h5.zip";  // the model archive (the name ptychodus looks for)
+inline constexpr const char* kArchive = bundle::kArchiveFileName;  // the model archive (wts.h5.zip)
 inline constexpr const char* kHistory = "history.csv";
 inline constexpr const char* kConfig = "config.yaml";
 inline constexpr const char* kTrainLog = "train.log";
@@ -23,6 +26,11 @@ inline constexpr const char* kReconstruction = "reconstruction.npz";
 inline constexpr const char* kAmplitudePicture = "amplitude.png";
 inline constexpr const char* kPhasePicture = "phase.png";
 inline constexpr const char* kProduct = "product-out.h5";
+
+// Iterative reconstruction (iterate_run.h), besides the reconstruction's files.
+inline constexpr const char* kProbePicture = "probe.png";
+inline constexpr const char* kConvergence = "convergence.csv";
+inline constexpr const char* kConvergencePicture = "convergence.png";
 
 // Evaluation (evaluate_run.h).
 inline constexpr const char* kMetrics = "metrics.json";

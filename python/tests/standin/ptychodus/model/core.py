@@ -1,4 +1,4 @@
-"""ModelCore as reconstructor libraries meet it in ptychodus v1.2 (model/core.py): it builds its own
+"""ModelCore as reconstructor libraries meet it in ptychodus v1.2 (ptychodus.model.core): it builds its own
 PtychoPINN library through the module attribute PtychoPINNReconstructorLibrary (which creates the
 PtychoPINN settings groups, with or without TensorFlow) and hands it, in a list, to ReconstructorCore."""
 from ptychodus.api.settings import SettingsRegistry
