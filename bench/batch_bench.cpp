@@ -26,7 +26,8 @@ const std::string& dataset_path() {
     const std::string p = (std::filesystem::temp_directory_path() / "ptychopinn_batch_bench.npz").string();
     const int m = kSide * kSide;
     std::vector<float> diff(static_cast<std::size_t>(m) * kN * kN);
-    for (std::size_t i = 0; i < diff.size(); ++i) diff[i] = static_cast<float>((i * 2654435761u) % 1000) / 100.0f;
+    for (std::size_t i = 0; i < diff.size(); ++i)
+      diff[i] = static_cast<float>((i * 2654435761u) % 1000) / 100.0f;
     std::vector<double> x(m), y(m);
     for (int k = 0; k < m; ++k) {
       x[k] = 40.0 + 5.0 * (k % kSide);
@@ -63,7 +64,8 @@ void BM_BatchAssembly(benchmark::State& state) {
     benchmark::DoNotOptimize(b.patterns.data_ptr<float>());
     patterns += b.patterns.size(0) * b.patterns.size(1);
   }
-  state.counters["patterns/s"] = benchmark::Counter(static_cast<double>(patterns), benchmark::Counter::kIsRate);
+  state.counters["patterns/s"] =
+      benchmark::Counter(static_cast<double>(patterns), benchmark::Counter::kIsRate);
   state.counters["mapped"] = dataset->patterns_mapped() ? 1 : 0;
   state.SetLabel("g=" + std::to_string(gridsize) + " B=" + std::to_string(batch_size) +
                  " threads=" + std::to_string(state.range(2)));

@@ -15,8 +15,8 @@
 #include <benchmark/benchmark.h>
 #include <c10/core/InferenceMode.h>
 
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,7 +53,8 @@ nets::CnnOptions net_options(int64_t which) {
 }
 
 std::string net_label(const nets::CnnOptions& o) {
-  return "N=" + std::to_string(o.N) + " g=" + std::to_string(o.gridsize) + (o.probe_big ? "" : " probe_big=0");
+  return "N=" + std::to_string(o.N) + " g=" + std::to_string(o.gridsize) +
+         (o.probe_big ? "" : " probe_big=0");
 }
 
 torch::Tensor batch_for(const nets::CnnOptions& o) {
@@ -68,7 +69,8 @@ void report(benchmark::State& state, const nets::CnnOptions& o, double flop_fact
   state.counters["patterns/cpu_s"] = groups * o.channels_in() / cpu_seconds;
   state.counters["GFLOP/s"] =
       benchmark::Counter(groups * flop_factor * nets::forward_flops(o) / 1e9, benchmark::Counter::kIsRate);
-  state.SetLabel(net_label(o) + " B=" + std::to_string(kBatch) + " threads=" + std::to_string(threads()) + " " + mode);
+  state.SetLabel(net_label(o) + " B=" + std::to_string(kBatch) + " threads=" + std::to_string(threads()) +
+                 " " + mode);
 }
 
 void BM_CnnInference(benchmark::State& state) {
@@ -99,8 +101,8 @@ BENCHMARK(BM_CnnInference)
     ->Unit(benchmark::kMillisecond);
 
 // One training step's network part: zero the gradients, forward, a scalar loss, backward
-// (no optimiser). Mode 0 channels-last activations (the default), 1 NCHW. Backward costs about twice the forward, so
-// GFLOP/s counts 3 x forward_flops.
+// (no optimiser). Mode 0 channels-last activations (the default), 1 NCHW. Backward costs about twice the
+// forward, so GFLOP/s counts 3 x forward_flops.
 void BM_CnnForwardBackward(benchmark::State& state) {
   torch::set_num_threads(threads());
   const auto o = net_options(state.range(0));

@@ -9,7 +9,7 @@ namespace ptychopinn::bench {
 struct FmaPeak {
   double gflops = 0;  // FLOP/s / 1e9, an FMA counting 2
   int threads = 1;
-  std::string isa;    // "avx512f", "avx2+fma" or "scalar"
+  std::string isa;  // "avx512f", "avx2+fma" or "scalar"
 };
 
 // Runs `threads` threads for about `seconds`.

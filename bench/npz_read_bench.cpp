@@ -6,14 +6,13 @@
 // not the disk. Never pass/fail.
 //   PTYCHOPINN_BENCH_MB   size of the dataset in MB (default 200)
 #include <benchmark/benchmark.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -36,7 +35,8 @@ Files g_files;
 // so that deflate sees data about as compressible as real patterns.
 NpyArray make_dataset(std::size_t megabytes) {
   const std::int64_t n = 256;
-  const std::int64_t images = std::max<std::int64_t>(1, static_cast<std::int64_t>(megabytes * 1000000 / (n * n * 4)));
+  const std::int64_t images =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(megabytes * 1000000 / (n * n * 4)));
   NpyArray a = NpyArray::zeros(ptychopinn::io::DType::kFloat32, {images, n, n});
   float* p = a.mutable_data_as<float>();
   std::uint32_t state = 12345;
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
               g_files.nbytes / 1e6, std::filesystem::file_size(g_files.stored) / 1e6,
               std::filesystem::file_size(g_files.deflated) / 1e6);
   benchmark::RegisterBenchmark("read/stored_npz_mmap", BM_StoredNpzMapped)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("read/stored_npz_mmap_open_only", BM_StoredNpzMappedOpenOnly)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("read/stored_npz_mmap_open_only", BM_StoredNpzMappedOpenOnly)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("read/deflated_npz", BM_DeflatedNpz)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("read/npy_mmap", BM_Npy)->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();

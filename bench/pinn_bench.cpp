@@ -11,6 +11,8 @@
 // Run: build/bench/pinn_bench [--threads T] [--seconds S] [--infer_batch B] [--repeats R] [--device cpu|cuda]
 //      [--no-python]
 
+#include <torch/cuda.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,17 +26,15 @@
 #include <thread>
 #include <vector>
 
-#include <torch/cuda.h>
-
 #include "fma_peak.h"
 #include "ptychopinn/config/model_config.h"
 #include "ptychopinn/config/training_config.h"
 #include "ptychopinn/data/grouped_data.h"
+#include "ptychopinn/execution/execution.h"
 #include "ptychopinn/model/objective.h"
 #include "ptychopinn/model/pinn_model.h"
 #include "ptychopinn/nets/cnn_flops.h"
 #include "ptychopinn/physics/probe.h"
-#include "ptychopinn/execution/execution.h"
 #include "ptychopinn/tensor/module_parameters.h"
 #include "ptychopinn/train/optimizer.h"
 
@@ -111,7 +111,8 @@ Rates measure_cpp(const Case& c, double seconds, int kInferBatch, const torch::D
   const int64_t channels = static_cast<int64_t>(c.gridsize) * c.gridsize;
   data::Batch batch;
   batch.patterns = torch::rand({kTrainBatch, channels, c.N, c.N}, f32).to(device);
-  batch.coords_relative = ((torch::rand({kTrainBatch, channels, 2}, f32) - 0.5) * 4 * (c.gridsize - 1)).to(device);
+  batch.coords_relative =
+      ((torch::rand({kTrainBatch, channels, 2}, f32) - 0.5) * 4 * (c.gridsize - 1)).to(device);
   Rates r;
   r.trainable_parameters = count_trainable_parameters(*model);
   r.train_samples_per_s = kTrainBatch * calls_per_second(
@@ -127,21 +128,24 @@ Rates measure_cpp(const Case& c, double seconds, int kInferBatch, const torch::D
   r.infer_patterns_per_s = static_cast<double>(kInferBatch * channels) * calls_per_second(
                                                                              [&] {
                                                                                torch::NoGradGuard guard;
-                                                                               auto out = model->generate(patterns);
+                                                                               auto out =
+                                                                                   model->generate(patterns);
                                                                              },
                                                                              seconds, device, repeats);
   return r;
 }
 
 // Runs bench/pinn_torch.py for every case; an empty map (and a line on stderr) when it cannot.
-std::map<std::pair<int, int>, Rates> measure_python(const std::vector<Case>& cases, int threads, double seconds,
-                                                     int kInferBatch, const std::string& device, int repeats,
-                                                     std::string& version) {
+std::map<std::pair<int, int>, Rates> measure_python(const std::vector<Case>& cases, int threads,
+                                                    double seconds, int kInferBatch,
+                                                    const std::string& device, int repeats,
+                                                    std::string& version) {
   std::map<std::pair<int, int>, Rates> out;
   const char* env = std::getenv("PTYCHOPINN_BENCH_PYTHON");
   const std::string python = env && *env ? env : "/usr/bin/python3";
   if (std::system((python + " -c 'import torch' >/dev/null 2>&1").c_str()) != 0) {
-    std::cerr << "pinn_bench: " << python << " cannot import torch (apt-get install python3-torch); "
+    std::cerr << "pinn_bench: " << python
+              << " cannot import torch (apt-get install python3-torch); "
                  "the Python column is left out\n";
     return out;
   }
@@ -150,8 +154,8 @@ std::map<std::pair<int, int>, Rates> measure_python(const std::vector<Case>& cas
       << seconds << " --device " << device << " --repeats " << repeats;
   for (const auto& c : cases) {
     config::TrainingConfig cfg = config_for(c);
-    cmd << " --case " << c.N << ':' << c.gridsize << ':' << config::canvas_size(cfg.model) << ':' << kTrainBatch
-        << ':' << kInferBatch;
+    cmd << " --case " << c.N << ':' << c.gridsize << ':' << config::canvas_size(cfg.model) << ':'
+        << kTrainBatch << ':' << kInferBatch;
   }
   FILE* pipe = popen(cmd.str().c_str(), "r");
   if (!pipe) {
@@ -180,9 +184,9 @@ void print_row(const std::string& label, const std::string& impl, const Rates& r
                double peak) {
   const double train_gflops = r.train_samples_per_s * 3 * flops / 1e9;
   const double infer_gflops = r.infer_patterns_per_s / channels * flops / 1e9;
-  std::printf("| %-10s | %-14s | %10lld | %9.1f | %9.1f | %6.1f%% | %10.1f | %9.1f | %6.1f%% |\n", label.c_str(),
-              impl.c_str(), r.trainable_parameters, r.train_samples_per_s, train_gflops, 100 * train_gflops / peak,
-              r.infer_patterns_per_s, infer_gflops, 100 * infer_gflops / peak);
+  std::printf("| %-10s | %-14s | %10lld | %9.1f | %9.1f | %6.1f%% | %10.1f | %9.1f | %6.1f%% |\n",
+              label.c_str(), impl.c_str(), r.trainable_parameters, r.train_samples_per_s, train_gflops,
+              100 * train_gflops / peak, r.infer_patterns_per_s, infer_gflops, 100 * infer_gflops / peak);
 }
 
 }  // namespace
@@ -209,8 +213,10 @@ int main(int argc, char** argv) {
     } else if (a == "--no-python") {
       python = false;
     } else {
-      std::cerr << "usage: pinn_bench [--threads T (default: all cores)] [--seconds S (per measurement, default 3)] "
-                   "[--infer_batch B (default 16)] [--device cpu|cuda] [--repeats R (median of R, default 3)] [--no-python]\n";
+      std::cerr << "usage: pinn_bench [--threads T (default: all cores)] [--seconds S (per measurement, "
+                   "default 3)] "
+                   "[--infer_batch B (default 16)] [--device cpu|cuda] [--repeats R (median of R, default "
+                   "3)] [--no-python]\n";
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -234,15 +240,19 @@ int main(int argc, char** argv) {
   std::map<std::pair<int, int>, Rates> cpp;
   for (const auto& c : cases) cpp[{c.N, c.gridsize}] = measure_cpp(c, seconds, infer_batch, device, repeats);
   std::string torch_version = "not run";
-  const auto py = python ? measure_python(cases, threads, seconds, infer_batch, device_name, repeats, torch_version) : decltype(cpp){};
+  const auto py =
+      python ? measure_python(cases, threads, seconds, infer_batch, device_name, repeats, torch_version)
+             : decltype(cpp){};
 
-  std::printf("device: %s; CPU FMA peak: %.1f GFLOP/s (%s, %d threads; the 'of peak' columns use it, so they mean "
-              "something on the CPU only); LibTorch threads: %d; Python torch %s\n",
-              device_name.c_str(), peak.gflops, peak.isa.c_str(), peak.threads, threads, torch_version.c_str());
-  std::printf("train: batch %d groups, zero_grad + forward + Poisson NLL + backward + Adam; "
-              "infer: batch %d groups, generator under no_grad. GFLOP/s: network convolutions only. "
-              "Median of %d runs of %g s each.\n\n",
-              kTrainBatch, infer_batch, repeats, seconds);
+  std::printf(
+      "device: %s; CPU FMA peak: %.1f GFLOP/s (%s, %d threads; the 'of peak' columns use it, so they mean "
+      "something on the CPU only); LibTorch threads: %d; Python torch %s\n",
+      device_name.c_str(), peak.gflops, peak.isa.c_str(), peak.threads, threads, torch_version.c_str());
+  std::printf(
+      "train: batch %d groups, zero_grad + forward + Poisson NLL + backward + Adam; "
+      "infer: batch %d groups, generator under no_grad. GFLOP/s: network convolutions only. "
+      "Median of %d runs of %g s each.\n\n",
+      kTrainBatch, infer_batch, repeats, seconds);
   std::printf("| %-10s | %-14s | %10s | %9s | %9s | %7s | %10s | %9s | %7s |\n", "case", "implementation",
               "parameters", "samples/s", "GFLOP/s", "of peak", "patterns/s", "GFLOP/s", "of peak");
   std::printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(12, '-').c_str(), std::string(16, '-').c_str(),

@@ -1,7 +1,6 @@
 #pragma once
 // Argument parsing shared by the subcommands (CLI11), with the project's exit codes.
 #include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>

@@ -23,10 +23,11 @@ std::string render(const Config& c, const std::string& format) {
 }  // namespace
 
 int run_config(const std::vector<std::string>& args) {
-  CLI::App app{"Prints the effective configuration of a training or inference run: the profile, then the\n"
-               "YAML files, then --set and the --<field> flags in command-line order (later wins).\n"
-               "Unknown keys, wrong types and out-of-range values are errors naming the key.",
-               "config"};
+  CLI::App app{
+      "Prints the effective configuration of a training or inference run: the profile, then the\n"
+      "YAML files, then --set and the --<field> flags in command-line order (later wins).\n"
+      "Unknown keys, wrong types and out-of-range values are errors naming the key.",
+      "config"};
   app.require_subcommand(1, 1);
   std::string format = "yaml", output;
   config::ConfigSources train_sources, infer_sources;

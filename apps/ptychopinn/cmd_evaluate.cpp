@@ -41,31 +41,37 @@ int run_evaluate(const std::vector<std::string>& args) {
   bool no_register = false, json = false;
   eval::EvaluationOptions options;
   app.add_option("--reconstruction", reconstruction, "reconstruction.npz written by `ptychopinn infer`")
-      ->required()->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
   auto* truth_option = app.add_option("--ground_truth,--ground-truth", ground_truth,
                                       "NPZ holding the true object (objectGuess)")
                            ->check(CLI::ExistingFile);
   auto* reference_option =
-      app.add_option("--reference", reference,
-                     "instead of a ground truth, a second reconstruction.npz of the same object (for example from "
-                     "the other half of the scan): the two are placed by their origins, compared over their common "
-                     "scanned area, and the FRC between them measures the resolution without ground truth")
+      app.add_option(
+             "--reference", reference,
+             "instead of a ground truth, a second reconstruction.npz of the same object (for example from "
+             "the other half of the scan): the two are placed by their origins, compared over their common "
+             "scanned area, and the FRC between them measures the resolution without ground truth")
           ->check(CLI::ExistingFile);
   truth_option->excludes(reference_option);
   app.add_option("--output_dir,--output-dir", output_dir, "folder for metrics.json and the pictures")
       ->capture_default_str();
   app.add_option("--phase_align,--phase-align", phase_align, "phase gauge removal: plane or mean")
       ->capture_default_str();
-  app.add_option("--trim", options.trim_px, "pixels trimmed from every edge before the metrics")->capture_default_str();
+  app.add_option("--trim", options.trim_px, "pixels trimmed from every edge before the metrics")
+      ->capture_default_str();
   app.add_option("--frc_sigma,--frc-sigma", options.frc_sigma, "Gaussian smoothing of the FRC curves")
       ->capture_default_str();
   app.add_option("--ms_ssim_sigma,--ms-ssim-sigma", options.ms_ssim_sigma,
-                 "Gaussian smoothing of the amplitudes before MS-SSIM")->capture_default_str();
-  app.add_flag("--no_register,--no-register", no_register, "trust the origin; skip phase-correlation registration");
+                 "Gaussian smoothing of the amplitudes before MS-SSIM")
+      ->capture_default_str();
+  app.add_flag("--no_register,--no-register", no_register,
+               "trust the origin; skip phase-correlation registration");
   app.add_flag("--json", json, "print metrics.json to stdout instead of the table");
   if (auto rc = parse_args(app, args)) return *rc;
   if (ground_truth.empty() && reference.empty()) {
-    std::cerr << "evaluate: give --ground_truth DATA.npz or --reference OTHER/reconstruction.npz (see --help)\n";
+    std::cerr
+        << "evaluate: give --ground_truth DATA.npz or --reference OTHER/reconstruction.npz (see --help)\n";
     return 1;
   }
 
@@ -86,9 +92,10 @@ int run_evaluate(const std::vector<std::string>& args) {
     const double size_px = res.at("frc_size_px");
     for (const std::string channel : {"amplitude", "phase"}) {
       const nlohmann::json& v = res.at(channel).at("frc1over7_half_period_px");
-      const std::string at = v.is_null() ? std::string("-- (no crossing)") : std::to_string(static_cast<double>(v));
-      std::printf("%s: FRC crosses 1/7 at a half-period of %s object pixels (FRC over %g px)\n", channel.c_str(),
-                  at.c_str(), size_px);
+      const std::string at =
+          v.is_null() ? std::string("-- (no crossing)") : std::to_string(static_cast<double>(v));
+      std::printf("%s: FRC crosses 1/7 at a half-period of %s object pixels (FRC over %g px)\n",
+                  channel.c_str(), at.c_str(), size_px);
     }
   }
   std::cerr << "wrote " << result.files[0] << ", comparison.png, frc.png\n";

@@ -28,12 +28,15 @@ int run_infer(const std::vector<std::string>& args) {
   std::optional<int64_t> stitch_crop;
   std::optional<double> pixel_size_m;
   add_config_source_options(app, sources);
-  app.add_option("--stitch_crop,--stitch-crop,--stitch-crop-size", stitch_crop,
-                 "central M x M of each group's object that is stitched (default 20 at N = 64, scaled with N)");
-  app.add_flag("--save_patches,--save-patches", save_patches, "also store every group's N x N object (patches)");
-  app.add_option("--pixel_size_m,--pixel-size-m", pixel_size_m,
-                 "object pixel size in metres for product-out.h5 (default: the dataset's _metadata pixel_size_m, "
-                 "else 5e-8)");
+  app.add_option(
+      "--stitch_crop,--stitch-crop,--stitch-crop-size", stitch_crop,
+      "central M x M of each group's object that is stitched (default 20 at N = 64, scaled with N)");
+  app.add_flag("--save_patches,--save-patches", save_patches,
+               "also store every group's N x N object (patches)");
+  app.add_option(
+      "--pixel_size_m,--pixel-size-m", pixel_size_m,
+      "object pixel size in metres for product-out.h5 (default: the dataset's _metadata pixel_size_m, "
+      "else 5e-8)");
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   add_field_options(app, config::inference_fields(), sources);
   if (auto rc = parse_args(app, args)) return *rc;
@@ -75,8 +78,8 @@ int run_infer(const std::vector<std::string>& args) {
   if (!quiet) {
     const auto& image = result.reconstruction.image;
     std::ostringstream s;
-    s << "reconstructed " << result.groups << " groups in " << std::fixed << std::setprecision(2) << result.seconds
-      << " s (" << std::setprecision(1) << result.patterns / std::max(result.seconds, 1e-9)
+    s << "reconstructed " << result.groups << " groups in " << std::fixed << std::setprecision(2)
+      << result.seconds << " s (" << std::setprecision(1) << result.patterns / std::max(result.seconds, 1e-9)
       << " patterns/s); image " << image.object.size(1) << " x " << image.object.size(0) << " px, origin ("
       << image.grid.x_origin << ", " << image.grid.y_origin << ") px";
     std::cerr << s.str() << "\n";

@@ -8,9 +8,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -133,14 +132,16 @@ void print_text(const nlohmann::json& j) {
 void print_summary(const nlohmann::json& d) {
   std::cout << "dataset: " << d["n_positions"] << " positions, N = " << d["N"] << ", probe "
             << format_shape(d["probe_shape"].get<std::vector<std::int64_t>>()) << ", object "
-            << (d["object_shape"].is_null() ? std::string("none")
-                                            : format_shape(d["object_shape"].get<std::vector<std::int64_t>>()))
+            << (d["object_shape"].is_null()
+                    ? std::string("none")
+                    : format_shape(d["object_shape"].get<std::vector<std::int64_t>>()))
             << "\n";
   std::cout << "  x from " << fmt(d["x_range"][0]) << " to " << fmt(d["x_range"][1]) << ", y from "
             << fmt(d["y_range"][0]) << " to " << fmt(d["y_range"][1]) << " (object px)\n";
   std::cout << "  amplitude min " << fmt(d["amplitude"]["min"]) << ", max " << fmt(d["amplitude"]["max"])
-            << ", mean " << fmt(d["amplitude"]["mean"]) << "; mean pattern energy " << fmt(d["mean_pattern_energy"])
-            << "; nphotons (metadata) " << fmt(d["nphotons_metadata"]) << "\n";
+            << ", mean " << fmt(d["amplitude"]["mean"]) << "; mean pattern energy "
+            << fmt(d["mean_pattern_energy"]) << "; nphotons (metadata) " << fmt(d["nphotons_metadata"])
+            << "\n";
 }
 
 void print_contract(const nlohmann::json& c) {
@@ -180,12 +181,13 @@ void print_contract(const nlohmann::json& c) {
 }  // namespace
 
 int run_inspect(const std::vector<std::string>& args) {
-  CLI::App app{"Lists the members of an NPY or NPZ file (shape, dtype, value range) and, for a dataset,\n"
-               "checks it against the data contract (required keys, shapes, finite values, amplitude vs\n"
-               "intensity). For a model archive (wts.h5.zip, or a directory holding one) shows its\n"
-               "manifest, config, intensity scale, probe and trainable parameter count instead.\n"
-               "Exit code 0 when the file is readable and, for a dataset, the contract holds; 1 otherwise.",
-               "inspect"};
+  CLI::App app{
+      "Lists the members of an NPY or NPZ file (shape, dtype, value range) and, for a dataset,\n"
+      "checks it against the data contract (required keys, shapes, finite values, amplitude vs\n"
+      "intensity). For a model archive (wts.h5.zip, or a directory holding one) shows its\n"
+      "manifest, config, intensity scale, probe and trainable parameter count instead.\n"
+      "Exit code 0 when the file is readable and, for a dataset, the contract holds; 1 otherwise.",
+      "inspect"};
   std::string path;
   bool json = false, strict = false;
   app.add_option("FILE", path, "an .npy or .npz file, or a model archive")->required();

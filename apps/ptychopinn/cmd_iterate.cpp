@@ -39,7 +39,8 @@ class CliEvents : public workflow::IterateRunEvents {
   bool on_iteration(const iterative::IterationReport& r) override {
     std::string extra = "error " + number(r.fourier_error, "%.5f");
     if (r.mode_powers.size() > 1) extra += " modes " + powers(r.mode_powers);
-    if (r.positions_refined) extra += " positions moved " + number(r.position_rms_change_px, "%.2f") + " px rms";
+    if (r.positions_refined)
+      extra += " positions moved " + number(r.position_rms_change_px, "%.2f") + " px rms";
     if (bar_) bar_->update(r.iteration + 1, extra);
     return true;
   }
@@ -79,21 +80,26 @@ int run_iterate(const std::vector<std::string>& args) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   workflow::IterateRunRequest request;
   iterative::IterativeOptions& o = request.options;
-  std::string data_file, algorithm = iterative::to_string(o.algorithm), noise = iterative::to_string(o.noise_model);
+  std::string data_file, algorithm = iterative::to_string(o.algorithm),
+                         noise = iterative::to_string(o.noise_model);
   std::string device = "auto", init, model_path;
   bool no_probe_refinement = false, quiet = false;
   int seed = 0;
-  app.add_option("--data_file,--data-file", data_file, "the dataset NPZ (data contract; `ptychopinn convert` makes one)")
+  app.add_option("--data_file,--data-file", data_file,
+                 "the dataset NPZ (data contract; `ptychopinn convert` makes one)")
       ->required();
-  app.add_option("--output_dir,--output-dir", request.output_dir, "folder for the outputs")->capture_default_str();
-  app.add_option("--algorithm", algorithm, "lsqml (batched least squares), rpie, or epie (rpie with alpha = beta = 1)")
+  app.add_option("--output_dir,--output-dir", request.output_dir, "folder for the outputs")
+      ->capture_default_str();
+  app.add_option("--algorithm", algorithm,
+                 "lsqml (batched least squares), rpie, or epie (rpie with alpha = beta = 1)")
       ->check(CLI::IsMember({"lsqml", "rpie", "epie"}))
       ->capture_default_str();
   app.add_option("--iterations", o.iterations, "passes over every pattern")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--batch_size,--batch-size", o.batch_size,
-                 "patterns per update; 0 = the algorithm's default (rpie 1: sequential, as the paper; lsqml 64)")
+  app.add_option(
+         "--batch_size,--batch-size", o.batch_size,
+         "patterns per update; 0 = the algorithm's default (rpie 1: sequential, as the paper; lsqml 64)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--probe_modes,--probe-modes", o.probe_modes,
@@ -116,26 +122,29 @@ int run_iterate(const std::vector<std::string>& args) {
                  "largest move of a position per iteration, object pixels")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--noise_model,--noise-model", noise, "lsqml's likelihood: gaussian (amplitudes) or poisson (counts)")
+  app.add_option("--noise_model,--noise-model", noise,
+                 "lsqml's likelihood: gaussian (amplitudes) or poisson (counts)")
       ->check(CLI::IsMember({"gaussian", "poisson"}))
       ->capture_default_str();
   app.add_option("--rpie_alpha,--rpie-alpha", o.rpie_alpha, "rpie's object regularisation in (0, 1]")
       ->capture_default_str();
-  app.add_option("--rpie_beta,--rpie-beta", o.rpie_beta, "rpie's probe regularisation in (0, 1]")->capture_default_str();
+  app.add_option("--rpie_beta,--rpie-beta", o.rpie_beta, "rpie's probe regularisation in (0, 1]")
+      ->capture_default_str();
   app.add_option("--rpie_probe_step,--rpie-probe-step", o.rpie_probe_step,
                  "scale of rpie's probe step in (0, 1] (a full step is noisy on measured data)")
       ->capture_default_str();
   app.add_option("--lsqml_damping,--lsqml-damping", o.lsqml_damping,
                  "lsqml's preconditioner damping, relative to its maximum")
       ->capture_default_str();
-  auto* init_option = app.add_option("--init", init,
-                                     "starting object: a reconstruction.npz (with its probe, when it has one) or a "
-                                     "dataset NPZ's objectGuess")
-                          ->check(CLI::ExistingFile);
-  auto* model_option =
-      app.add_option("--model_path,--model-path", model_path,
-                     "the hybrid: start from this trained model's reconstruction of the same patterns (a training "
-                     "run's folder or its wts.h5.zip) and its probe");
+  auto* init_option =
+      app.add_option("--init", init,
+                     "starting object: a reconstruction.npz (with its probe, when it has one) or a "
+                     "dataset NPZ's objectGuess")
+          ->check(CLI::ExistingFile);
+  auto* model_option = app.add_option(
+      "--model_path,--model-path", model_path,
+      "the hybrid: start from this trained model's reconstruction of the same patterns (a training "
+      "run's folder or its wts.h5.zip) and its probe");
   init_option->excludes(model_option);
   app.add_option("--device", device, "auto (CUDA when available), cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
@@ -144,8 +153,9 @@ int run_iterate(const std::vector<std::string>& args) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--seed", seed, "seed of the order patterns are visited in")->capture_default_str();
-  app.add_option("--pixel_size_m,--pixel-size-m", request.pixel_size_m,
-                 "object pixel size in metres for product-out.h5 (default: the dataset's _metadata, else 5e-8)")
+  app.add_option(
+         "--pixel_size_m,--pixel-size-m", request.pixel_size_m,
+         "object pixel size in metres for product-out.h5 (default: the dataset's _metadata, else 5e-8)")
       ->check(CLI::PositiveNumber);
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   if (auto rc = parse_args(app, args)) return *rc;
@@ -170,7 +180,8 @@ int run_iterate(const std::vector<std::string>& args) {
   if (!quiet) {
     std::ostringstream s;
     s << iterative::to_string(o.algorithm) << ": " << r.history.size() << " iterations ("
-      << iterative::to_string(r.termination) << "), Fourier error " << number(result.initial_fourier_error, "%.5f");
+      << iterative::to_string(r.termination) << "), Fourier error "
+      << number(result.initial_fourier_error, "%.5f");
     if (!r.history.empty()) s << " -> " << number(r.history.back().fourier_error, "%.5f");
     double seconds = 0;
     for (const auto& h : r.history) seconds += h.seconds;

@@ -74,9 +74,9 @@ class CliEvents : public workflow::TrainRunEvents {
 
 // The worker's arguments: the launcher's, without the options only the launcher reads.
 std::vector<std::string> without_launcher_options(const std::vector<std::string>& args) {
-  const std::vector<std::string> names = {"--nproc_per_node", "--nproc-per-node", "--nnodes", "--node_rank",
-                                          "--node-rank", "--master_addr", "--master-addr", "--master_port",
-                                          "--master-port"};
+  const std::vector<std::string> names = {"--nproc_per_node", "--nproc-per-node", "--nnodes",
+                                          "--node_rank",      "--node-rank",      "--master_addr",
+                                          "--master-addr",    "--master_port",    "--master-port"};
   std::vector<std::string> out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -102,7 +102,8 @@ int run_train(const std::vector<std::string>& args) {
       "  train.log       what was printed\n"
       "  checkpoints/    latest.zip, replaced at every epoch end (--resume continues from it)\n"
       "Settings: --profile, then --config YAML files, then --set key=value and the --<field> flags (the\n"
-      "reference's names; hyphens work too). Ctrl-C finishes the current batch, writes a checkpoint and exits.",
+      "reference's names; hyphens work too). Ctrl-C finishes the current batch, writes a checkpoint and "
+      "exits.",
       "train"};
   config::ConfigSources sources;
   bool resume = false, quiet = false;
@@ -110,9 +111,10 @@ int run_train(const std::vector<std::string>& args) {
   double dist_timeout = 300;
   add_config_source_options(app, sources);
   app.add_flag("--resume", resume, "continue from <output_dir>/checkpoints/latest.zip");
-  app.add_option("--dist_backend,--dist-backend", dist_backend,
-                 "torch.distributed backend when RANK/WORLD_SIZE are set (torchrun's environment): gloo (CPU), "
-                 "nccl (CUDA builds) or auto")
+  app.add_option(
+         "--dist_backend,--dist-backend", dist_backend,
+         "torch.distributed backend when RANK/WORLD_SIZE are set (torchrun's environment): gloo (CPU), "
+         "nccl (CUDA builds) or auto")
       ->check(CLI::IsMember({"auto", "gloo", "nccl"}))
       ->capture_default_str();
   SpawnOptions spawn;
@@ -129,10 +131,12 @@ int run_train(const std::vector<std::string>& args) {
       ->capture_default_str();
   app.add_option("--master_addr,--master-addr", spawn.master_addr,
                  "address of node 0 (default $MASTER_ADDR, else 127.0.0.1)");
-  app.add_option("--master_port,--master-port", spawn.master_port, "port on node 0 (default $MASTER_PORT, else 29500)")
+  app.add_option("--master_port,--master-port", spawn.master_port,
+                 "port on node 0 (default $MASTER_PORT, else 29500)")
       ->check(CLI::Range(1, 65535));
-  app.add_option("--dist_timeout,--dist-timeout", dist_timeout,
-                 "seconds a rank waits for the others (joining, each all-reduce) before it gives up and exits")
+  app.add_option(
+         "--dist_timeout,--dist-timeout", dist_timeout,
+         "seconds a rank waits for the others (joining, each all-reduce) before it gives up and exits")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "no progress or epoch lines on stderr (train.log still gets them)");
@@ -140,7 +144,8 @@ int run_train(const std::vector<std::string>& args) {
   if (auto rc = parse_args(app, args)) return *rc;
   if ((spawn.nproc_per_node > 1 || spawn.nnodes > 1) && std::getenv("WORLD_SIZE") == nullptr) {
     if (spawn.node_rank >= spawn.nnodes) {
-      std::cerr << "error: train: --node_rank " << spawn.node_rank << "; expected 0 .. " << spawn.nnodes - 1 << "\n";
+      std::cerr << "error: train: --node_rank " << spawn.node_rank << "; expected 0 .. " << spawn.nnodes - 1
+                << "\n";
       return 1;
     }
     return spawn_train_workers(spawn, without_launcher_options(args));

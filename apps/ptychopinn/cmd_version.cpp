@@ -18,11 +18,12 @@ int run_version(const std::vector<std::string>& args) {
     }
   }
   std::cout << "ptychopinn " << kVersion << "\n";
-  std::cout << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "."
-            << TORCH_VERSION_PATCH << "\n";
+  std::cout << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH
+            << "\n";
   const bool cuda = torch::cuda::is_available();
-  std::cout << "CUDA: " << (cuda ? "available, " + std::to_string(torch::cuda::device_count()) + " device(s)"
-                                 : std::string("not available"))
+  std::cout << "CUDA: "
+            << (cuda ? "available, " + std::to_string(torch::cuda::device_count()) + " device(s)"
+                     : std::string("not available"))
             << "\n";
   std::cout << "CPU threads: " << std::thread::hardware_concurrency() << " hardware, LibTorch default "
             << torch::get_num_threads() << "\n";

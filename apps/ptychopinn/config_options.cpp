@@ -15,7 +15,9 @@ void add_config_source_options(CLI::App& app, config::ConfigSources& sources) {
       ->type_name("FILE");
   app.add_option_function<std::string>(
          "--set",
-         [&sources](const std::string& v) { sources.overrides.push_back(config::parse_override(v, "--set")); },
+         [&sources](const std::string& v) {
+           sources.overrides.push_back(config::parse_override(v, "--set"));
+         },
          "set any field, e.g. --set nepochs=10 or --set model.N=128 (repeatable; applied in order)")
       ->type_name("KEY=VALUE")
       ->trigger_on_parse()

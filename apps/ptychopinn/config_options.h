@@ -4,7 +4,6 @@
 // the YAML keys never drift apart). Explicit flags and --set are kept in command-line order and
 // override the YAML files, which override the profile (config_loader.h).
 #include <CLI/CLI.hpp>
-
 #include <vector>
 
 #include "ptychopinn/config/config_loader.h"
@@ -37,7 +36,9 @@ void add_field_options(CLI::App& app, const std::vector<config::Field<Config>>& 
           sources.overrides.push_back(config::make_override(key, v, flag));
         },
         f.doc);
-    opt->group("configuration fields")->trigger_on_parse()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    opt->group("configuration fields")
+        ->trigger_on_parse()
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     if (f.type == config::FieldType::kBool) opt->expected(0, 1)->default_str("true");
     opt->type_name(f.type_name());
   }

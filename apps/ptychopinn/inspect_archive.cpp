@@ -1,7 +1,6 @@
 #include "inspect_archive.h"
 
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "ptychopinn/bundle/archive_summary.h"
@@ -23,23 +22,26 @@ std::string pick(const nlohmann::json& object, const std::vector<const char*>& k
 void print_text(const nlohmann::json& s) {
   const auto& m = s["manifest"];
   const auto& c = s["config"];
-  std::cout << s["file"].get<std::string>() << ": ptychopinn model archive, format "
-            << m["format_version"] << ", backend " << m["backend"].get<std::string>() << "\n"
+  std::cout << s["file"].get<std::string>() << ": ptychopinn model archive, format " << m["format_version"]
+            << ", backend " << m["backend"].get<std::string>() << "\n"
             << "  written by ptychopinn " << m["software_version"].get<std::string>() << " at "
             << m["created_utc"].get<std::string>() << "\n"
             << "  model: " << m["model_type"].get<std::string>() << ", architecture "
             << m["architecture"].get<std::string>() << ", merge denominator "
             << m["merge_denominator"].get<std::string>() << "\n"
-            << "    " << pick(c["model"], {"N", "gridsize", "n_filters_scale", "object_big", "probe_big",
-                                           "amp_activation", "pad_object"})
+            << "    "
+            << pick(c["model"], {"N", "gridsize", "n_filters_scale", "object_big", "probe_big",
+                                 "amp_activation", "pad_object"})
             << "\n"
             << "  trainable parameters: " << s["trainable_parameters"] << "\n"
             << "  intensity scale: " << s["intensity_scale"] << "\n"
             << "  probe: " << format_shape(s["probe"]["shape"].get<std::vector<int64_t>>()) << " "
             << s["probe"]["dtype"].get<std::string>() << "\n"
-            << "  weights: " << s["weights"]["tensors"] << " tensors, " << s["weights"]["elements"] << " values\n"
+            << "  weights: " << s["weights"]["tensors"] << " tensors, " << s["weights"]["elements"]
+            << " values\n"
             << "  training: "
-            << pick(c, {"nepochs", "batch_size", "n_groups", "nphotons", "learning_rate", "nll_weight", "mae_weight"})
+            << pick(c, {"nepochs", "batch_size", "n_groups", "nphotons", "learning_rate", "nll_weight",
+                        "mae_weight"})
             << "\n"
             << "  history.csv: " << s["history_rows"] << " row(s)\n";
   for (const auto& [name, size] : s["extra_members"].items()) {

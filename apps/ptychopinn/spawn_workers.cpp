@@ -28,15 +28,15 @@ std::string env_or(const char* name, const std::string& fallback) {
 int spawn_train_workers(const SpawnOptions& o, const std::vector<std::string>& train_args) {
   const int world = o.nnodes * o.nproc_per_node;
   const std::string addr = !o.master_addr.empty() ? o.master_addr : env_or("MASTER_ADDR", "127.0.0.1");
-  const std::string port =
-      o.master_port > 0 ? std::to_string(o.master_port) : env_or("MASTER_PORT", "29500");
+  const std::string port = o.master_port > 0 ? std::to_string(o.master_port) : env_or("MASTER_PORT", "29500");
   std::vector<std::string> argv_strings = {"ptychopinn", "train"};
   argv_strings.insert(argv_strings.end(), train_args.begin(), train_args.end());
 
   struct sigaction action {};
   action.sa_handler = on_launcher_signal;
   sigemptyset(&action.sa_mask);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
 

@@ -56,9 +56,11 @@ py::list field_list(const std::vector<config::Field<Config>>& fields) {
 // fields are defaults: its to_json(...)["model"] is the model's JSON, and the Python wrapper keeps
 // only the model block of its YAML.
 config::TrainingConfig model_holder(const nlohmann::json& j) {
-  if (!j.is_object()) throw config::ConfigError("ModelConfig", "", "a " + std::string(j.type_name()) + "; expected a dict");
+  if (!j.is_object())
+    throw config::ConfigError("ModelConfig", "", "a " + std::string(j.type_name()) + "; expected a dict");
   config::TrainingConfig holder;
-  holder.model = config::model_config_from_settings(config::json_settings({{"model", j}}, "ModelConfig"), "ModelConfig");
+  holder.model =
+      config::model_config_from_settings(config::json_settings({{"model", j}}, "ModelConfig"), "ModelConfig");
   return holder;
 }
 
@@ -121,7 +123,8 @@ void bind_config(py::module_& m) {
       "config_from_yaml",
       [](const std::string& kind, const std::string& text, const std::string& name) {
         const Kind k = parse_kind(kind);
-        if (k == Kind::kInference) return from_json(config::to_json(config::inference_config_from_yaml(text, name)));
+        if (k == Kind::kInference)
+          return from_json(config::to_json(config::inference_config_from_yaml(text, name)));
         if (k == Kind::kModel) {
           config::TrainingConfig holder;
           holder.model = config::model_config_from_settings(config::parse_yaml_settings(text, name), name);
@@ -149,7 +152,8 @@ void bind_config(py::module_& m) {
       [](const std::string& kind, const py::handle& values) {
         const Kind k = parse_kind(kind);
         if (k == Kind::kInference) return from_json(config::to_legacy_params(inference_config_from(values)));
-        if (k == Kind::kModel) throw std::invalid_argument("to_legacy_params takes a TrainingConfig or InferenceConfig");
+        if (k == Kind::kModel)
+          throw std::invalid_argument("to_legacy_params takes a TrainingConfig or InferenceConfig");
         return from_json(config::to_legacy_params(training_config_from(values)));
       },
       py::arg("kind"), py::arg("values"), "The reference's legacy params dictionary of a config.");

@@ -3,6 +3,7 @@
 // contract code as a file's, so both go through one code path); simulate writes NPZ files.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
+
 #include <memory>
 #include <utility>
 #include <vector>
@@ -33,9 +34,9 @@ PyDataset PyDataset::open(const std::string& path, bool strict, std::optional<in
   return d;
 }
 
-PyDataset PyDataset::from_arrays(const py::handle& diffraction, const py::handle& xcoords, const py::handle& ycoords,
-                                 const py::handle& probe, const py::handle& object, const py::handle& metadata,
-                                 const std::string& name) {
+PyDataset PyDataset::from_arrays(const py::handle& diffraction, const py::handle& xcoords,
+                                 const py::handle& ycoords, const py::handle& probe, const py::handle& object,
+                                 const py::handle& metadata, const std::string& name) {
   std::vector<std::pair<std::string, io::NpyArray>> members;
   members.emplace_back("diffraction", member(as_tensor(diffraction, torch::kFloat32, "diffraction", 3)));
   const TensorView x = as_tensor(xcoords, torch::kFloat64, "xcoords", 1);
@@ -43,12 +44,14 @@ PyDataset PyDataset::from_arrays(const py::handle& diffraction, const py::handle
   members.emplace_back("ycoords", member(as_tensor(ycoords, torch::kFloat64, "ycoords", 1)));
   members.emplace_back("scan_index", io::NpyArray::zeros(io::DType::kInt64, {x.tensor.numel()}));
   members.emplace_back("probeGuess", member(as_tensor(probe, torch::kComplexFloat, "probe", 2)));
-  if (!object.is_none()) members.emplace_back("objectGuess", member(as_tensor(object, torch::kComplexFloat, "object", 2)));
+  if (!object.is_none())
+    members.emplace_back("objectGuess", member(as_tensor(object, torch::kComplexFloat, "object", 2)));
   if (!metadata.is_none()) {
     members.emplace_back("_metadata", io::NpyArray::scalar_string(to_json(metadata, "metadata").dump()));
   }
   PyDataset d;
-  d.arrays = std::make_shared<const io::NpzReader>(io::NpzReader::from_arrays("Dataset(" + name + ")", std::move(members)));
+  d.arrays = std::make_shared<const io::NpzReader>(
+      io::NpzReader::from_arrays("Dataset(" + name + ")", std::move(members)));
   py::gil_scoped_release release;
   d.dataset = std::make_shared<const data::Dataset>(data::load_dataset(*d.arrays));
   return d;
@@ -84,7 +87,8 @@ py::array PyDataset::diffraction() const {
 }
 
 void bind_data(py::module_& m) {
-  py::class_<PyDataset>(m, "Dataset", R"(A ptychography dataset that follows the data contract (docs/formats.md):
+  py::class_<PyDataset>(m, "Dataset",
+                        R"(A ptychography dataset that follows the data contract (docs/formats.md):
 diffraction amplitudes [M, N, N] (sqrt of counts, DC at the centre), scan positions in object pixels,
 the probe, and optionally the object and _metadata. Open a file with ptychopinn.load_dataset(path), or
 build one from arrays with Dataset(diffraction, xcoords, ycoords, probe, object=None, metadata=None).)")
@@ -101,10 +105,12 @@ build one from arrays with Dataset(diffraction, xcoords, ycoords, probe, object=
       .def_property_readonly("size", [](const PyDataset& d) { return d.dataset->size(); })
       .def_property_readonly("pattern_size", [](const PyDataset& d) { return d.dataset->pattern_size(); })
       .def_property_readonly("diffraction", &PyDataset::diffraction, "[M, N, N] float32 amplitudes (a copy)")
-      .def_property_readonly("xcoords",
-                             [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->x(), torch::kFloat64)); })
-      .def_property_readonly("ycoords",
-                             [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->y(), torch::kFloat64)); })
+      .def_property_readonly(
+          "xcoords",
+          [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->x(), torch::kFloat64)); })
+      .def_property_readonly(
+          "ycoords",
+          [](const PyDataset& d) { return to_numpy(torch::tensor(d.dataset->y(), torch::kFloat64)); })
       .def_property_readonly("probe", [](const PyDataset& d) { return to_numpy(d.dataset->probe()); })
       .def_property_readonly("object",
                              [](const PyDataset& d) -> py::object {
@@ -120,8 +126,8 @@ build one from arrays with Dataset(diffraction, xcoords, ycoords, probe, object=
       .def_property_readonly("warnings", [](const PyDataset& d) { return d.dataset->warnings(); })
       .def("__repr__", [](const PyDataset& d) {
         return "<ptychopinn.Dataset " + std::to_string(d.dataset->size()) + " patterns of " +
-               std::to_string(d.dataset->pattern_size()) + "x" + std::to_string(d.dataset->pattern_size()) + " from " +
-               d.dataset->path() + ">";
+               std::to_string(d.dataset->pattern_size()) + "x" + std::to_string(d.dataset->pattern_size()) +
+               " from " + d.dataset->path() + ">";
       });
 
   m.def("load_dataset", &PyDataset::open, py::arg("path"), py::arg("strict") = false,
@@ -130,30 +136,50 @@ build one from arrays with Dataset(diffraction, xcoords, ycoords, probe, object=
 
   m.def(
       "simulate",
-      [](const std::string& output, const py::dict& options, const std::function<void(int64_t, int64_t)>& progress) {
+      [](const std::string& output, const py::dict& options,
+         const std::function<void(int64_t, int64_t)>& progress) {
         simulate::SimulationConfig c;
         for (const auto& item : options) {
           const std::string key = py::str(item.first).cast<std::string>();
           const py::handle v = item.second;
-          if (key == "object") c.object = v.cast<std::string>();
-          else if (key == "phase_image") c.phase_image = v.cast<std::string>();
-          else if (key == "set_phi") c.set_phi = v.cast<bool>();
-          else if (key == "object_size") c.object_size = v.cast<int64_t>();
-          else if (key == "N") c.N = v.cast<int64_t>();
-          else if (key == "gridsize") c.gridsize = v.cast<int64_t>();
-          else if (key == "scan") c.scan = simulate::parse_scan_kind(v.cast<std::string>());
-          else if (key == "offset") c.offset = v.cast<int64_t>();
-          else if (key == "outer_offset") c.outer_offset = v.cast<int64_t>();
-          else if (key == "n_images") c.n_images = v.cast<int64_t>();
-          else if (key == "jitter") c.jitter = v.cast<double>();
-          else if (key == "probe") c.probe = v.cast<std::string>();
-          else if (key == "probe_scale") c.probe_scale = v.cast<double>();
-          else if (key == "nphotons") c.nphotons = v.cast<double>();
-          else if (key == "noise") c.noise = simulate::parse_noise_model(v.cast<std::string>());
-          else if (key == "seed") c.seed = v.cast<std::uint64_t>();
-          else if (key == "split") c.split = v.cast<double>();
-          else if (key == "compress") c.compress = v.cast<bool>();
-          else throw std::invalid_argument("simulate: unknown option '" + key + "'");
+          if (key == "object")
+            c.object = v.cast<std::string>();
+          else if (key == "phase_image")
+            c.phase_image = v.cast<std::string>();
+          else if (key == "set_phi")
+            c.set_phi = v.cast<bool>();
+          else if (key == "object_size")
+            c.object_size = v.cast<int64_t>();
+          else if (key == "N")
+            c.N = v.cast<int64_t>();
+          else if (key == "gridsize")
+            c.gridsize = v.cast<int64_t>();
+          else if (key == "scan")
+            c.scan = simulate::parse_scan_kind(v.cast<std::string>());
+          else if (key == "offset")
+            c.offset = v.cast<int64_t>();
+          else if (key == "outer_offset")
+            c.outer_offset = v.cast<int64_t>();
+          else if (key == "n_images")
+            c.n_images = v.cast<int64_t>();
+          else if (key == "jitter")
+            c.jitter = v.cast<double>();
+          else if (key == "probe")
+            c.probe = v.cast<std::string>();
+          else if (key == "probe_scale")
+            c.probe_scale = v.cast<double>();
+          else if (key == "nphotons")
+            c.nphotons = v.cast<double>();
+          else if (key == "noise")
+            c.noise = simulate::parse_noise_model(v.cast<std::string>());
+          else if (key == "seed")
+            c.seed = v.cast<std::uint64_t>();
+          else if (key == "split")
+            c.split = v.cast<double>();
+          else if (key == "compress")
+            c.compress = v.cast<bool>();
+          else
+            throw std::invalid_argument("simulate: unknown option '" + key + "'");
         }
         simulate::SimulationSummary summary;
         {

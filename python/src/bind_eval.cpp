@@ -16,8 +16,8 @@ std::pair<TensorView, TensorView> image_pair(const py::handle& target, const py:
   TensorView t = as_tensor(target, torch::kFloat64, "target", 2);
   TensorView p = as_tensor(prediction, torch::kFloat64, "prediction", 2);
   if (!t.tensor.sizes().equals(p.tensor.sizes())) {
-    throw std::invalid_argument("prediction: shape " + c10::str(p.tensor.sizes()) + "; expected the target's " +
-                                c10::str(t.tensor.sizes()));
+    throw std::invalid_argument("prediction: shape " + c10::str(p.tensor.sizes()) +
+                                "; expected the target's " + c10::str(t.tensor.sizes()));
   }
   return {std::move(t), std::move(p)};
 }
@@ -39,8 +39,8 @@ void def_metric(py::module_& m, const char* name, F metric, const char* doc) {
 void bind_eval(py::module_& m) {
   m.def(
       "evaluate",
-      [](const py::handle& reconstruction, const py::handle& ground_truth, bool register_images, int64_t trim_px,
-         const std::string& phase_alignment, double frc_sigma) {
+      [](const py::handle& reconstruction, const py::handle& ground_truth, bool register_images,
+         int64_t trim_px, const std::string& phase_alignment, double frc_sigma) {
         const TensorView r = as_tensor(reconstruction, torch::kComplexFloat, "reconstruction", 2);
         const TensorView g = as_tensor(ground_truth, torch::kComplexFloat, "ground_truth", 2);
         eval::EvaluationOptions options;
@@ -73,7 +73,8 @@ void bind_eval(py::module_& m) {
         return eval::ssim(t.tensor, p.tensor, range);
       },
       py::arg("target"), py::arg("prediction"), py::arg("data_range") = py::none(),
-      "SSIM (7 x 7 window, as scikit-image's structural_similarity); data_range defaults to the target's range.");
+      "SSIM (7 x 7 window, as scikit-image's structural_similarity); data_range defaults to the target's "
+      "range.");
   m.def(
       "frc",
       [](const py::handle& target, const py::handle& prediction, double sigma) {

@@ -115,9 +115,10 @@ void bind_iterative(py::module_& m) {
       py::arg("iterations") = 100, py::arg("batch_size") = 0, py::arg("probe_modes") = 1,
       py::arg("probe_refinement") = true, py::arg("probe_refinement_start") = 0,
       py::arg("position_correction") = false, py::arg("position_correction_start") = 10,
-      py::arg("position_max_step_px") = 0.5, py::arg("noise_model") = "gaussian", py::arg("init") = py::none(),
-      py::arg("model_path") = py::none(), py::arg("device") = "auto", py::arg("threads") = 0, py::arg("seed") = 0,
-      py::arg("pixel_size_m") = py::none(), py::arg("progress") = py::none(),
+      py::arg("position_max_step_px") = 0.5, py::arg("noise_model") = "gaussian",
+      py::arg("init") = py::none(), py::arg("model_path") = py::none(), py::arg("device") = "auto",
+      py::arg("threads") = 0, py::arg("seed") = 0, py::arg("pixel_size_m") = py::none(),
+      py::arg("progress") = py::none(),
       "Iterative reconstruction (ptychopinn iterate); see the Python wrapper's docstring.");
 }
 

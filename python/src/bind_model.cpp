@@ -95,14 +95,22 @@ std::optional<infer::StitchGrid> grid_argument(const py::handle& grid) {
   infer::StitchGrid g;
   for (const auto& item : d) {
     const std::string key = py::str(item.first).cast<std::string>();
-    if (key == "x_origin") g.x_origin = item.second.cast<double>();
-    else if (key == "y_origin") g.y_origin = item.second.cast<double>();
-    else if (key == "pixel_width") g.pixel_width = item.second.cast<double>();
-    else if (key == "pixel_height") g.pixel_height = item.second.cast<double>();
-    else if (key == "width") g.width = item.second.cast<int64_t>();
-    else if (key == "height") g.height = item.second.cast<int64_t>();
-    else throw std::invalid_argument("grid: unknown key '" + key + "'; expected x_origin, y_origin, pixel_width, "
-                                     "pixel_height, width, height");
+    if (key == "x_origin")
+      g.x_origin = item.second.cast<double>();
+    else if (key == "y_origin")
+      g.y_origin = item.second.cast<double>();
+    else if (key == "pixel_width")
+      g.pixel_width = item.second.cast<double>();
+    else if (key == "pixel_height")
+      g.pixel_height = item.second.cast<double>();
+    else if (key == "width")
+      g.width = item.second.cast<int64_t>();
+    else if (key == "height")
+      g.height = item.second.cast<int64_t>();
+    else
+      throw std::invalid_argument("grid: unknown key '" + key +
+                                  "'; expected x_origin, y_origin, pixel_width, "
+                                  "pixel_height, width, height");
   }
   g.validate();
   return g;
@@ -111,7 +119,8 @@ std::optional<infer::StitchGrid> grid_argument(const py::handle& grid) {
 }  // namespace
 
 void bind_model(py::module_& m) {
-  py::class_<PyModel>(m, "Model", R"(A trained model: the network, its probe, intensity scale and configuration,
+  py::class_<PyModel>(m, "Model",
+                      R"(A trained model: the network, its probe, intensity scale and configuration,
 as stored in a model archive (wts.h5.zip).)")
       .def_static(
           "load",
@@ -140,22 +149,28 @@ as stored in a model archive (wts.h5.zip).)")
           py::arg("path"),
           "Writes the archive (atomically) to path, or to path/wts.h5.zip when path is a folder or has no "
           "extension; returns the file written.")
-      .def_property_readonly("config", [](const PyModel& model) { return from_json(config::to_json(model.trained->archive.config)); })
-      .def_property_readonly("probe", [](const PyModel& model) { return to_numpy(model.trained->archive.probe); })
-      .def_property_readonly("intensity_scale", [](const PyModel& model) { return model.trained->intensity_scale; })
+      .def_property_readonly(
+          "config",
+          [](const PyModel& model) { return from_json(config::to_json(model.trained->archive.config)); })
+      .def_property_readonly("probe",
+                             [](const PyModel& model) { return to_numpy(model.trained->archive.probe); })
+      .def_property_readonly("intensity_scale",
+                             [](const PyModel& model) { return model.trained->intensity_scale; })
       .def_property_readonly("N", [](const PyModel& model) { return model.trained->archive.config.model.N; })
-      .def_property_readonly("gridsize", [](const PyModel& model) { return model.trained->archive.config.model.gridsize; })
-      .def_property_readonly("history",
-                             [](const PyModel& model) {
-                               const auto& csv = model.trained->archive.history_csv;
-                               return history_list(csv.empty() ? std::vector<train::EpochRecord>{}
-                                                               : train::history_from_csv(csv, bundle::kHistoryMember));
-                             })
+      .def_property_readonly(
+          "gridsize", [](const PyModel& model) { return model.trained->archive.config.model.gridsize; })
+      .def_property_readonly(
+          "history",
+          [](const PyModel& model) {
+            const auto& csv = model.trained->archive.history_csv;
+            return history_list(csv.empty() ? std::vector<train::EpochRecord>{}
+                                            : train::history_from_csv(csv, bundle::kHistoryMember));
+          })
       .def(
           "reconstruct_dataset",
-          [](const PyModel& model, const py::handle& data, int64_t batch_size, std::optional<int64_t> stitch_crop,
-             const py::handle& grid, bool keep_patches, const std::optional<std::string>& output_dir,
-             std::optional<double> pixel_size_m) {
+          [](const PyModel& model, const py::handle& data, int64_t batch_size,
+             std::optional<int64_t> stitch_crop, const py::handle& grid, bool keep_patches,
+             const std::optional<std::string>& output_dir, std::optional<double> pixel_size_m) {
             const PyDataset d = PyDataset::argument(data);
             workflow::ReconstructRunRequest request;
             request.model = model.trained;
@@ -185,8 +200,9 @@ as stored in a model archive (wts.h5.zip).)")
 
   m.def(
       "train",
-      [](const py::handle& config_values, const py::handle& data, const std::optional<std::string>& output_dir,
-         const py::object& progress, const std::vector<std::string>& explicit_fields) {
+      [](const py::handle& config_values, const py::handle& data,
+         const std::optional<std::string>& output_dir, const py::object& progress,
+         const std::vector<std::string>& explicit_fields) {
         const PyDataset d = PyDataset::argument(data);
         workflow::TrainRunRequest request;
         request.config = training_config_from(config_values);
@@ -203,7 +219,8 @@ as stored in a model archive (wts.h5.zip).)")
         }
         observer.rethrow();
         PyModel model;
-        model.trained = std::make_shared<infer::TrainedModel>(infer::model_from_archive(result.archive, "training"));
+        model.trained =
+            std::make_shared<infer::TrainedModel>(infer::model_from_archive(result.archive, "training"));
         py::dict out;
         out["history"] = history_list(result.history);
         out["status"] = result.status == train::TrainStatus::kCompleted      ? "completed"
@@ -212,11 +229,12 @@ as stored in a model archive (wts.h5.zip).)")
         out["model"] = model;
         return out;
       },
-      py::arg("config"), py::arg("data"), py::arg("output_dir") = py::none(), py::arg("progress") = py::none(),
-      py::arg("explicit_fields") = std::vector<std::string>{},
+      py::arg("config"), py::arg("data"), py::arg("output_dir") = py::none(),
+      py::arg("progress") = py::none(), py::arg("explicit_fields") = std::vector<std::string>{},
       "Trains on a dataset (a Dataset or a path); returns {'history', 'status', 'model'}. With output_dir it "
       "writes what `ptychopinn train` writes there (wts.h5.zip, history.csv, config.yaml, train.log, "
-      "checkpoints/latest.zip). explicit_fields names the fields the caller set (a dataset's recorded nphotons "
+      "checkpoints/latest.zip). explicit_fields names the fields the caller set (a dataset's recorded "
+      "nphotons "
       "is used unless nphotons is one of them).");
 
   m.def(

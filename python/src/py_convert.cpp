@@ -34,8 +34,10 @@ nlohmann::json to_json(const py::handle& value, const std::string& what) {
   // NumPy scalars and os.PathLike (config paths).
   const py::module_ numpy = py::module_::import("numpy");
   if (py::isinstance(value, numpy.attr("bool_"))) return value.cast<bool>();
-  if (py::isinstance(value, numpy.attr("integer"))) return py::reinterpret_borrow<py::object>(value).attr("__int__")().cast<std::int64_t>();
-  if (py::isinstance(value, numpy.attr("floating"))) return py::reinterpret_borrow<py::object>(value).attr("__float__")().cast<double>();
+  if (py::isinstance(value, numpy.attr("integer")))
+    return py::reinterpret_borrow<py::object>(value).attr("__int__")().cast<std::int64_t>();
+  if (py::isinstance(value, numpy.attr("floating")))
+    return py::reinterpret_borrow<py::object>(value).attr("__float__")().cast<double>();
   if (py::hasattr(value, "__fspath__")) return value.attr("__fspath__")().cast<std::string>();
   throw std::invalid_argument(what + ": a " + py::str(value.get_type().attr("__name__")).cast<std::string>() +
                               "; expected a bool, int, float, str, None, list or dict");
@@ -110,8 +112,9 @@ TensorView as_tensor(const py::handle& value, torch::ScalarType dtype, const std
     const char kind = array.dtype().kind();
     const bool complex_target = dtype == torch::kComplexFloat || dtype == torch::kComplexDouble;
     if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b' && !(kind == 'c' && complex_target)) {
-      throw std::invalid_argument(what + ": dtype " + py::str(py::handle(array.dtype())).cast<std::string>() + "; expected " +
-                                  py::str(py::handle(want)).cast<std::string>() + " (or a real number type)");
+      throw std::invalid_argument(what + ": dtype " + py::str(py::handle(array.dtype())).cast<std::string>() +
+                                  "; expected " + py::str(py::handle(want)).cast<std::string>() +
+                                  " (or a real number type)");
     }
     array = numpy.attr("ascontiguousarray")(array, want);
   }
@@ -119,7 +122,8 @@ TensorView as_tensor(const py::handle& value, torch::ScalarType dtype, const std
     std::string shape = "(";
     for (py::ssize_t i = 0; i < array.ndim(); ++i) shape += (i ? ", " : "") + std::to_string(array.shape(i));
     shape += array.ndim() == 1 ? ",)" : ")";
-    throw std::invalid_argument(what + ": shape " + shape + "; expected " + std::to_string(ndim) + " dimensions");
+    throw std::invalid_argument(what + ": shape " + shape + "; expected " + std::to_string(ndim) +
+                                " dimensions");
   }
   std::vector<int64_t> sizes(array.shape(), array.shape() + array.ndim());
   TensorView view;

@@ -25,7 +25,8 @@ struct TensorView {
   py::array array;  // owns the memory the tensor views
   torch::Tensor tensor;
 };
-TensorView as_tensor(const py::handle& value, torch::ScalarType dtype, const std::string& what, int ndim = -1);
+TensorView as_tensor(const py::handle& value, torch::ScalarType dtype, const std::string& what,
+                     int ndim = -1);
 
 // A tensor as a NumPy array sharing its memory (the array keeps the tensor alive); moved to the CPU
 // and made contiguous first when it is not.

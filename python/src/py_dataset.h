@@ -20,9 +20,9 @@ struct PyDataset {
   data::DataSource source() const;
 
   static PyDataset open(const std::string& path, bool strict, std::optional<int64_t> n_subsample);
-  static PyDataset from_arrays(const py::handle& diffraction, const py::handle& xcoords, const py::handle& ycoords,
-                               const py::handle& probe, const py::handle& object, const py::handle& metadata,
-                               const std::string& name);
+  static PyDataset from_arrays(const py::handle& diffraction, const py::handle& xcoords,
+                               const py::handle& ycoords, const py::handle& probe, const py::handle& object,
+                               const py::handle& metadata, const std::string& name);
   py::array diffraction() const;
   // The dataset argument of train, reconstruct and iterate: a Dataset, or the path of a dataset file
   // (str or os.PathLike). Throws ValueError for anything else.

@@ -3,8 +3,8 @@
 // a complete archive around it, and fake zip files.
 #include <torch/torch.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,8 +20,9 @@ namespace ptychopinn::bundle::testing {
 struct TinyNetImpl : torch::nn::Module {
   explicit TinyNetImpl(int64_t hidden = 4)
       : body(register_module(
-            "body", torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, hidden, 3).padding(1)),
-                                          torch::nn::Conv2d(torch::nn::Conv2dOptions(hidden, 2, 3).padding(1))))) {
+            "body",
+            torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, hidden, 3).padding(1)),
+                                  torch::nn::Conv2d(torch::nn::Conv2dOptions(hidden, 2, 3).padding(1))))) {
     phase = register_parameter("phase", torch::randn({2}, torch::kComplexFloat));
     gain = register_buffer("gain", torch::rand({2}, torch::kDouble) + 0.5);
     steps = register_buffer("steps", torch::randint(0, 1000, {1}, torch::kLong));
@@ -63,7 +64,8 @@ inline void write_fake_zip(const std::string& path, const std::vector<std::strin
 }
 
 // Rewrites the zip at `path` after `edit` has changed its members (read in order, all stored).
-inline void edit_members(const std::string& path, const std::function<void(std::vector<io::ZipMember>&)>& edit) {
+inline void edit_members(const std::string& path,
+                         const std::function<void(std::vector<io::ZipMember>&)>& edit) {
   std::vector<io::ZipMember> members;
   {
     const io::ZipReader zip(path);

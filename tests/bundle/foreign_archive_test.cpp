@@ -1,8 +1,9 @@
 // Recognising the Python PtychoPINN's archive layouts from member names.
+#include "ptychopinn/bundle/foreign_archive.h"
+
 #include <gtest/gtest.h>
 
 #include "bundle_test_support.h"
-#include "ptychopinn/bundle/foreign_archive.h"
 
 namespace ptychopinn::bundle {
 namespace {

@@ -20,16 +20,15 @@ using testing::replace_member;
 using testing::write_fake_zip;
 
 // The members a TensorFlow-backend wts.h5.zip holds (bundle/foreign_archive.h).
-const std::vector<std::string> kTensorFlowMembers = {
-    "manifest.dill",
-    "autoencoder/model.keras",
-    "autoencoder/custom_objects.dill",
-    "autoencoder/params.dill",
-    "autoencoder/model.h5",
-    "diffraction_to_obj/model.keras",
-    "diffraction_to_obj/custom_objects.dill",
-    "diffraction_to_obj/params.dill",
-    "diffraction_to_obj/model.h5"};
+const std::vector<std::string> kTensorFlowMembers = {"manifest.dill",
+                                                     "autoencoder/model.keras",
+                                                     "autoencoder/custom_objects.dill",
+                                                     "autoencoder/params.dill",
+                                                     "autoencoder/model.h5",
+                                                     "diffraction_to_obj/model.keras",
+                                                     "diffraction_to_obj/custom_objects.dill",
+                                                     "diffraction_to_obj/params.dill",
+                                                     "diffraction_to_obj/model.h5"};
 // ... and a PyTorch-backend one.
 const std::vector<std::string> kPyTorchMembers = {
     "manifest.dill",         "diffraction_to_obj/model.pth", "diffraction_to_obj/params.dill",
@@ -93,7 +92,8 @@ TEST_F(LoadArchive, UnknownFormatIsRefused) {
   auto manifest = nlohmann::json::parse(io::ZipReader(path_).read("manifest.json"));
   manifest["format"] = "something-else";
   replace_member(path_, "manifest.json", manifest.dump());
-  EXPECT_NE(error().find("format = 'something-else'; expected 'ptychopinn-model'"), std::string::npos) << error();
+  EXPECT_NE(error().find("format = 'something-else'; expected 'ptychopinn-model'"), std::string::npos)
+      << error();
 }
 
 TEST_F(LoadArchive, MissingMemberIsNamed) {
@@ -111,7 +111,8 @@ TEST_F(LoadArchive, NaNWeightIsNamed) {
   w[3].second[0][0][0][0] = NAN;
   replace_member(path_, "weights.npz", encode_npz_member(w, "weights.npz"));
   const std::string e = error();
-  EXPECT_NE(e.find(path_ + ", member 'weights.npz': weight 'body.1.weight' holds 1 NaN"), std::string::npos) << e;
+  EXPECT_NE(e.find(path_ + ", member 'weights.npz': weight 'body.1.weight' holds 1 NaN"), std::string::npos)
+      << e;
 }
 
 TEST_F(LoadArchive, BadMembersAreNamed) {
@@ -125,7 +126,8 @@ TEST_F(LoadArchive, BadMembersAreNamed) {
       << error();
   replace_member(path_, "config.json", "{}");
   replace_member(path_, "params.json", R"({"N": 64})");
-  EXPECT_NE(error().find("member 'params.json': intensity_scale = (missing); expected a number"), std::string::npos)
+  EXPECT_NE(error().find("member 'params.json': intensity_scale = (missing); expected a number"),
+            std::string::npos)
       << error();
   replace_member(path_, "params.json", R"({"intensity_scale": -1.0})");
   EXPECT_NE(error().find("intensity_scale = -1; expected a finite value > 0"), std::string::npos) << error();
@@ -171,8 +173,9 @@ TEST(LoadOtherFiles, ZipWithoutManifestAndNonZipFiles) {
       << load_error(dir.file("data.npz"));
   EXPECT_FALSE(looks_like_archive(dir.file("data.npz")));
   write_fake_zip(dir.file("other.zip"), {"readme.txt"});
-  EXPECT_NE(load_error(dir.file("other.zip")).find("holds no 'manifest.json'; expected a ptychopinn model archive"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error(dir.file("other.zip")).find("holds no 'manifest.json'; expected a ptychopinn model archive"),
+      std::string::npos);
   std::ofstream(dir.file("text.zip")) << "hello";
   EXPECT_NE(load_error(dir.file("text.zip")).find(dir.file("text.zip")), std::string::npos);
   EXPECT_FALSE(looks_like_archive(dir.file("text.zip")));

@@ -1,7 +1,8 @@
 // Manifest: JSON round trip and the checks a reader makes before trusting the rest of an archive.
+#include "ptychopinn/bundle/manifest.h"
+
 #include <gtest/gtest.h>
 
-#include "ptychopinn/bundle/manifest.h"
 #include "ptychopinn/util/errors.h"
 
 namespace ptychopinn::bundle {

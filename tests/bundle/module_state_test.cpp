@@ -1,8 +1,9 @@
 // state_of / load_state: names, order, copies, and the errors for an archive that does not fit.
+#include "ptychopinn/bundle/module_state.h"
+
 #include <gtest/gtest.h>
 
 #include "bundle_test_support.h"
-#include "ptychopinn/bundle/module_state.h"
 #include "ptychopinn/tensor/module_parameters.h"
 #include "ptychopinn/util/errors.h"
 
@@ -67,7 +68,8 @@ TEST(ModuleState, DtypeMismatchIsReported) {
   auto net = make_net(1);
   NamedTensors state = state_of(*net);
   state[5].second = state[5].second.to(torch::kFloat);
-  EXPECT_NE(load_error(*net, state).find("weight 'gain' has dtype float32 in the archive; the model expects float64"),
+  EXPECT_NE(load_error(*net, state)
+                .find("weight 'gain' has dtype float32 in the archive; the model expects float64"),
             std::string::npos);
 }
 
@@ -77,12 +79,15 @@ TEST(ModuleState, MissingAndUnexpectedNamesAreListed) {
   NamedTensors renamed = state;
   renamed[1].first = "body.0.wieght";
   std::string e = load_error(*net, renamed);
-  EXPECT_NE(e.find("1 weight(s) of the model are missing from the archive: 'body.0.weight'"), std::string::npos) << e;
+  EXPECT_NE(e.find("1 weight(s) of the model are missing from the archive: 'body.0.weight'"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("did you mean 'body.0.wieght'"), std::string::npos) << e;
   NamedTensors extra = state;
   extra.emplace_back("body.2.weight", torch::zeros({1}));
   e = load_error(*net, extra);
-  EXPECT_NE(e.find("1 weight(s) in the archive are not in the model: 'body.2.weight'"), std::string::npos) << e;
+  EXPECT_NE(e.find("1 weight(s) in the archive are not in the model: 'body.2.weight'"), std::string::npos)
+      << e;
   NamedTensors twice = state;
   twice.push_back(state[0]);
   EXPECT_NE(load_error(*net, twice).find("weight 'phase' appears twice"), std::string::npos);
@@ -95,7 +100,8 @@ TEST(ModuleState, AFailedLoadLeavesTheModuleUnchanged) {
   state.back().second = torch::zeros({2}, torch::kLong);  // 'steps' has the wrong shape, and comes last
   EXPECT_NE(load_error(*b, state), "");
   const NamedTensors after = state_of(*b);
-  for (std::size_t i = 0; i < before.size(); ++i) EXPECT_TRUE(bitwise_equal(before[i].second, after[i].second));
+  for (std::size_t i = 0; i < before.size(); ++i)
+    EXPECT_TRUE(bitwise_equal(before[i].second, after[i].second));
 }
 
 TEST(ModuleState, CountsTrainableParameters) {

@@ -99,7 +99,8 @@ TEST(SaveArchive, NumPyReadsTheWeightsProbeAndManifest) {
   TempDir dir;
   const ModelArchive a = make_archive(make_net(1));
   save_archive(dir.file("wts.h5.zip"), a);
-  const auto r = run_command(std::string(PTYCHOPINN_PYTHON3) + " '" PTYCHOPINN_SOURCE_DIR "/tests/bundle/read_archive.py' '" +
+  const auto r = run_command(std::string(PTYCHOPINN_PYTHON3) +
+                             " '" PTYCHOPINN_SOURCE_DIR "/tests/bundle/read_archive.py' '" +
                              dir.file("wts.h5.zip") + "' '" + dir.file("seen.npz") + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -146,7 +147,8 @@ TEST(SaveArchive, AFailedWriteLeavesThePreviousArchiveIntact) {
 
   EXPECT_EQ(file_bytes(path), before);
   std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    files.push_back(e.path().filename().string());
   EXPECT_EQ(files, std::vector<std::string>{"wts.h5.zip"}) << "a temporary file was left behind";
   EXPECT_THROW(save_archive(dir.file("no-such-dir/wts.h5.zip"), good), IoError);
 }
@@ -157,7 +159,8 @@ TEST(SaveArchive, RefusesWhatCouldNotBeLoaded) {
   const ModelArchive good = make_archive(make_net(1));
   ModelArchive a = good;
   a.probe = torch::ones({32, 32}, torch::kComplexFloat);
-  EXPECT_NE(save_error(a, path).find("probe has shape [32, 32] and dtype ComplexFloat; expected [64, 64] complex64"),
+  EXPECT_NE(save_error(a, path).find(
+                "probe has shape [32, 32] and dtype ComplexFloat; expected [64, 64] complex64"),
             std::string::npos)
       << save_error(a, path);
   a = good;
@@ -171,7 +174,8 @@ TEST(SaveArchive, RefusesWhatCouldNotBeLoaded) {
   EXPECT_NE(save_error(a, path).find("merge_denominator = ''"), std::string::npos) << save_error(a, path);
   a = good;
   a.manifest.model_type = "supervised";
-  EXPECT_NE(save_error(a, path).find("manifest model_type = 'supervised'; expected 'pinn'"), std::string::npos);
+  EXPECT_NE(save_error(a, path).find("manifest model_type = 'supervised'; expected 'pinn'"),
+            std::string::npos);
   a = good;
   a.manifest.format_version = 2;
   EXPECT_NE(save_error(a, path).find("the only format this program writes"), std::string::npos);

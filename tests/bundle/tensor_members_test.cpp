@@ -1,11 +1,12 @@
 // Tensors as .npy / .npz member images: bit-exact in every dtype a model holds.
+#include "ptychopinn/bundle/tensor_members.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "bundle_test_support.h"
-#include "ptychopinn/bundle/tensor_members.h"
 #include "ptychopinn/util/errors.h"
 
 namespace ptychopinn::bundle {
@@ -59,7 +60,8 @@ TEST(TensorMembers, SameWeightsGiveTheSameBytes) {
 TEST(TensorMembers, BadNamesAreRefusedWhenWriting) {
   EXPECT_THROW(encode_npz_member({{"", torch::ones({1})}}, "w"), std::invalid_argument);
   EXPECT_THROW(encode_npz_member({{"../x", torch::ones({1})}}, "w"), std::invalid_argument);
-  EXPECT_THROW(encode_npz_member({{"a", torch::ones({1})}, {"a", torch::ones({1})}}, "w"), std::invalid_argument);
+  EXPECT_THROW(encode_npz_member({{"a", torch::ones({1})}, {"a", torch::ones({1})}}, "w"),
+               std::invalid_argument);
 }
 
 TEST(TensorMembers, MalformedImagesNameTheMember) {
@@ -67,7 +69,8 @@ TEST(TensorMembers, MalformedImagesNameTheMember) {
     decode_npy_member("not an npy", "run/wts.h5.zip, member 'probe.npy'");
     FAIL() << "no exception";
   } catch (const IoError& e) {
-    EXPECT_NE(std::string(e.what()).find("run/wts.h5.zip, member 'probe.npy'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("run/wts.h5.zip, member 'probe.npy'"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(decode_npz_member("PK\x03\x04 garbage", "weights.npz"), IoError);
 }

@@ -1,11 +1,12 @@
 // io::encode_zip / write_zip / ZipReader (src/ptychopinn/io/zip_archive.cpp). Kept with the bundle
 // tests, its only user, so that the io test executable stays free of it until it has another.
+#include "ptychopinn/io/zip_archive.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "ptychopinn/io/zip_archive.h"
 #include "ptychopinn/util/errors.h"
 #include "support/run_command.h"
 
@@ -56,9 +57,10 @@ TEST(ZipArchive, MissingMemberListsThePresentOnes) {
   TempDir dir;
   write_zip(dir.file("a.zip"), {{"config.json", "{}"}, {"manifest.json", "{}"}});
   const std::string e = read_error(ZipReader(dir.file("a.zip")), "manfest.json");
-  EXPECT_NE(e.find(dir.file("a.zip") + ", member 'manfest.json': is missing; the archive holds 'config.json', "
-                                       "'manifest.json'; did you mean 'manifest.json'?"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find(dir.file("a.zip") + ", member 'manfest.json': is missing; the archive holds 'config.json', "
+                                 "'manifest.json'; did you mean 'manifest.json'?"),
+      std::string::npos)
       << e;
 }
 

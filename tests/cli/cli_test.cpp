@@ -11,7 +11,8 @@ using testing::run_cli;
 TEST(Cli, HelpListsEveryCommand) {
   const auto r = run_cli("--help");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* cmd : {"inspect", "config", "version"}) EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  for (const char* cmd : {"inspect", "config", "version"})
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
 }
 
 TEST(Cli, VersionPrintsOurAndLibTorchVersions) {

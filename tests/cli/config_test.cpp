@@ -21,12 +21,13 @@ nlohmann::json config_json(const std::string& args) {
 TEST(CliConfig, ExplicitFlagsBeatYamlWhichBeatsTheProfile) {
   TempDir dir;
   const std::string yaml = dir.file("run.yaml");
-  std::ofstream(yaml) << "nepochs: 7\nnphotons: 1e6\nneighbor_count: 9\nmodel:\n  gridsize: 3\n  probe_scale: 2\n";
+  std::ofstream(yaml)
+      << "nepochs: 7\nnphotons: 1e6\nneighbor_count: 9\nmodel:\n  gridsize: 3\n  probe_scale: 2\n";
   auto j = config_json("train --profile paper-2023 --config '" + yaml + "'");
-  EXPECT_EQ(j["nepochs"], 7);                // YAML over profile (60)
-  EXPECT_EQ(j["nphotons"], 1e6);             // 1e6 is a number
-  EXPECT_EQ(j["model"]["gridsize"], 3);      // nested model: mapping
-  EXPECT_EQ(j["model"]["probe_big"], false); // from the profile
+  EXPECT_EQ(j["nepochs"], 7);                 // YAML over profile (60)
+  EXPECT_EQ(j["nphotons"], 1e6);              // 1e6 is a number
+  EXPECT_EQ(j["model"]["gridsize"], 3);       // nested model: mapping
+  EXPECT_EQ(j["model"]["probe_big"], false);  // from the profile
   j = config_json("train --profile paper-2023 --config '" + yaml + "' --nepochs 3 --set model.probe_scale=5");
   EXPECT_EQ(j["nepochs"], 3);
   EXPECT_EQ(j["model"]["probe_scale"], 5.0);

@@ -27,19 +27,23 @@ int test_port(int offset) { return 20000 + (static_cast<int>(getpid()) * 13 + of
 
 std::string simulate(const TempDir& dir) {
   const std::string data = dir.file("d.npz");
-  const auto r = run_command("'" + cli() + "' simulate --object lines --N 64 --object_size 128 --scan random "
-                             "--n_images 64 --seed 4 --output '" + data + "'");
+  const auto r = run_command("'" + cli() +
+                             "' simulate --object lines --N 64 --object_size 128 --scan random "
+                             "--n_images 64 --seed 4 --output '" +
+                             data + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return data;
 }
 
 // Launches `world` ranks of `args` in the background and waits for all; returns their outputs.
-testing::CommandResult launch(int world, int port, const std::string& args, const std::string& rank1_prefix = "") {
+testing::CommandResult launch(int world, int port, const std::string& args,
+                              const std::string& rank1_prefix = "") {
   std::string script;
   for (int r = 0; r < world; ++r) {
-    script += "(MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) + " WORLD_SIZE=" + std::to_string(world) +
-              " RANK=" + std::to_string(r) + " " + (r == 1 ? rank1_prefix : "") + " '" + cli() + "' " + args +
-              "; echo \"exit rank " + std::to_string(r) + " $?\" >&2) & ";
+    script += "(MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(port) +
+              " WORLD_SIZE=" + std::to_string(world) + " RANK=" + std::to_string(r) + " " +
+              (r == 1 ? rank1_prefix : "") + " '" + cli() + "' " + args + "; echo \"exit rank " +
+              std::to_string(r) + " $?\" >&2) & ";
   }
   return run_command("(" + script + "wait)");
 }
@@ -64,14 +68,16 @@ TEST(DistributedTrain, TwoRanksAgreeBitwiseAndMatchOneProcessWithTheSameGlobalBa
   TempDir dir;
   const std::string data = simulate(dir);
   // 48 groups in global batches of 16: three optimisation steps.
-  const auto two = launch(2, test_port(1), "train --train_data_file '" + data + "' --output_dir '" + dir.file("two") +
-                                               "' --batch_size 8" + kCommon);
+  const auto two = launch(2, test_port(1),
+                          "train --train_data_file '" + data + "' --output_dir '" + dir.file("two") +
+                              "' --batch_size 8" + kCommon);
   EXPECT_NE(two.err.find("exit rank 0 0"), std::string::npos) << two.err;
   EXPECT_NE(two.err.find("exit rank 1 0"), std::string::npos) << two.err;
   std::smatch m;
   const std::regex sum("rank ([01]) of 2: weights checksum ([0-9a-f]{16})");
   std::map<std::string, std::string> sums;
-  for (auto it = std::sregex_iterator(two.err.begin(), two.err.end(), sum); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(two.err.begin(), two.err.end(), sum); it != std::sregex_iterator();
+       ++it) {
     sums[(*it)[1]] = (*it)[2];
   }
   ASSERT_EQ(sums.size(), 2u) << two.err;
@@ -93,11 +99,12 @@ TEST(DistributedTrain, KillingARankMakesTheOtherExitWithoutAnArchive) {
   TempDir dir;
   const std::string data = simulate(dir);
   // Rank 1 is killed after 4 s, in the middle of a long run; rank 0 must notice and give up.
-  const auto r = launch(2, test_port(2),
-                        "train --train_data_file '" + data + "' --output_dir '" + dir.file("run") +
-                            "' --batch_size 8 --dist_timeout 60 --N 64 --gridsize 1 --n_filters_scale 1 --nepochs 500 "
-                            "--n_groups 48 --early_stop_patience 0 --threads 1 --quiet",
-                        "timeout -s KILL 4");
+  const auto r =
+      launch(2, test_port(2),
+             "train --train_data_file '" + data + "' --output_dir '" + dir.file("run") +
+                 "' --batch_size 8 --dist_timeout 60 --N 64 --gridsize 1 --n_filters_scale 1 --nepochs 500 "
+                 "--n_groups 48 --early_stop_patience 0 --threads 1 --quiet",
+             "timeout -s KILL 4");
   EXPECT_NE(r.err.find("exit rank 0 1"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("rank 0 of 2"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("failed"), std::string::npos) << r.err;
@@ -122,7 +129,8 @@ std::map<std::string, std::string> checksums(const std::string& err) {
 TEST(DistributedTrain, NprocPerNodeLaunchesTheRanksAndResumeContinuesExactly) {
   TempDir dir;
   const std::string data = simulate(dir);
-  const std::string base = "'" + cli() + "' train --train_data_file '" + data + "' --batch_size 8 --nproc_per_node 2" +
+  const std::string base = "'" + cli() + "' train --train_data_file '" + data +
+                           "' --batch_size 8 --nproc_per_node 2" +
                            " --N 64 --gridsize 1 --n_filters_scale 1 --n_groups 48 --validation_fraction 0 "
                            "--early_stop_patience 0 --threads 1 --quiet";
   const auto whole = run_command(base + " --nepochs 2 --master_port " + std::to_string(test_port(3)) +
@@ -141,7 +149,8 @@ TEST(DistributedTrain, NprocPerNodeLaunchesTheRanksAndResumeContinuesExactly) {
   ASSERT_EQ(rest.exit_code, 0) << rest.err;
   const auto rest_sums = checksums(rest.err);
   ASSERT_EQ(rest_sums.size(), 2u) << rest.err;
-  EXPECT_EQ(rest_sums.at("0"), whole_sums.at("0")) << "a resumed distributed run differs from an uninterrupted one";
+  EXPECT_EQ(rest_sums.at("0"), whole_sums.at("0"))
+      << "a resumed distributed run differs from an uninterrupted one";
 }
 
 }  // namespace

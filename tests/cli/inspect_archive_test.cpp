@@ -1,9 +1,9 @@
 // `ptychopinn inspect ARCHIVE`: the model-archive view, and the clear refusal of the Python
 // PtychoPINN's archives.
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/io/zip_archive.h"
@@ -56,9 +56,10 @@ TEST(CliInspectArchive, TextShowsManifestConfigScaleAndProbe) {
   write_archive(dir.file("wts.h5.zip"));
   const auto r = run_cli("inspect '" + dir.path() + "'");  // a directory holding wts.h5.zip
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* want : {"ptychopinn model archive, format 1, backend libtorch", "model: pinn, architecture cnn",
-                           "trainable parameters: 2331772", "intensity scale: 988", "probe: [64, 64] complex64",
-                           "nepochs 7", "extra member: optimizer.pt"}) {
+  for (const char* want :
+       {"ptychopinn model archive, format 1, backend libtorch", "model: pinn, architecture cnn",
+        "trainable parameters: 2331772", "intensity scale: 988", "probe: [64, 64] complex64", "nepochs 7",
+        "extra member: optimizer.pt"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
   }
 }

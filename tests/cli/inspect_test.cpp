@@ -135,7 +135,9 @@ TEST(CliInspect, ReadsADatasetWrittenByTheReferenceWithNumPy) {
   const std::string path = dir.file("ref.npz");
   const std::string script =
       "import json, numpy as np\n"
-      "np.savez('" + path + "', diff3d=np.full((5, 8, 8), 0.5, 'f4'), xcoords=np.arange(5.0),"
+      "np.savez('" +
+      path +
+      "', diff3d=np.full((5, 8, 8), 0.5, 'f4'), xcoords=np.arange(5.0),"
       " ycoords=np.arange(5.0), probeGuess=np.ones((8, 8), 'c8'),"
       " _metadata=np.array(json.dumps({'nphotons': 1e6}), dtype=object))\n";
   const auto py = testing::run_command(std::string("'") + PTYCHOPINN_PYTHON3 + "' -c \"" + script + "\"");

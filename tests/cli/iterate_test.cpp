@@ -4,9 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/run_command.h"
 
@@ -14,16 +13,18 @@ namespace ptychopinn {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::run_cli;
 using testing::read_text;
+using testing::run_cli;
 using testing::TempDir;
 
 class CliIterate : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    const auto sim = run_cli("simulate --object lines --set_phi --N 64 --object_size 160 --scan random --n_images 80 "
-                             "--seed 5 --quiet --output '" + dir_->file("d.npz") + "'");
+    const auto sim = run_cli(
+        "simulate --object lines --set_phi --N 64 --object_size 160 --scan random --n_images 80 "
+        "--seed 5 --quiet --output '" +
+        dir_->file("d.npz") + "'");
     ASSERT_EQ(sim.exit_code, 0) << sim.err;
   }
   static void TearDownTestSuite() {
@@ -56,9 +57,10 @@ TEST_F(CliIterate, WritesWhatEvaluateAndReportReadAndTheConvergence) {
 }
 
 TEST_F(CliIterate, TheHybridStartsFromATrainedNetwork) {
-  const auto train = run_cli("train --train_data_file " + data() + " --output_dir '" + dir_->file("run") +
-                             "' --n_groups 80 --nepochs 3 --batch_size 8 --n_filters_scale 1 --object_big false "
-                             "--threads 2 --quiet");
+  const auto train =
+      run_cli("train --train_data_file " + data() + " --output_dir '" + dir_->file("run") +
+              "' --n_groups 80 --nepochs 3 --batch_size 8 --n_filters_scale 1 --object_big false "
+              "--threads 2 --quiet");
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const auto r = run_cli("iterate --data_file " + data() + " --output_dir '" + dir_->file("hybrid") +
                          "' --iterations 3 --model_path '" + dir_->file("run") + "' --threads 2 --quiet");
@@ -78,8 +80,8 @@ TEST_F(CliIterate, RefusesBadOptionsNamingThem) {
   EXPECT_NE(r.err.find("missing.npz"), std::string::npos) << r.err;
   r = run_cli("iterate --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* option : {"--probe_modes", "--position_correction", "--init", "--model_path", "--batch_size",
-                             "--device", "--seed"}) {
+  for (const char* option : {"--probe_modes", "--position_correction", "--init", "--model_path",
+                             "--batch_size", "--device", "--seed"}) {
     EXPECT_NE(r.out.find(option), std::string::npos) << option;
   }
 }

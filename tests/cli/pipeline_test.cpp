@@ -5,9 +5,8 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/run_command.h"
 
@@ -15,8 +14,8 @@ namespace ptychopinn {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::run_cli;
 using testing::read_text;
+using testing::run_cli;
 using testing::TempDir;
 
 // One simulated train/test pair and one short training shared by the tests of this file.
@@ -24,8 +23,11 @@ class CliPipeline : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    const auto sim = run_cli("simulate --object lines --set_phi --N 64 --object_size 160 --scan random --n_images 64 --nphotons 1e6 "
-                             "--seed 3 --split 0.5 --quiet --output '" + dir_->file("d.npz") + "'");
+    const auto sim = run_cli(
+        "simulate --object lines --set_phi --N 64 --object_size 160 --scan random --n_images 64 --nphotons "
+        "1e6 "
+        "--seed 3 --split 0.5 --quiet --output '" +
+        dir_->file("d.npz") + "'");
     ASSERT_EQ(sim.exit_code, 0) << sim.err;
     const auto train = run_cli(train_command(dir_->file("run")));
     ASSERT_EQ(train.exit_code, 0) << train.err;
@@ -44,7 +46,8 @@ class CliPipeline : public ::testing::Test {
 
 TEST_F(CliPipeline, TrainWritesTheArchiveCurvesConfigLogAndCheckpoint) {
   const fs::path run = dir_->file("run");
-  for (const char* name : {"wts.h5.zip", "history.csv", "config.yaml", "train.log", "checkpoints/latest.zip"}) {
+  for (const char* name :
+       {"wts.h5.zip", "history.csv", "config.yaml", "train.log", "checkpoints/latest.zip"}) {
     EXPECT_TRUE(fs::exists(run / name)) << name;
   }
   const auto history = read_text(run / "history.csv");
@@ -59,19 +62,24 @@ TEST_F(CliPipeline, TrainWritesTheArchiveCurvesConfigLogAndCheckpoint) {
 
 TEST_F(CliPipeline, InferEvaluateAndReportProduceEveryFile) {
   const fs::path run = dir_->file("run"), out = dir_->file("recon"), eval = dir_->file("eval");
-  const auto infer = run_cli("infer --model_path '" + run.string() + "' --test_data_file '" + dir_->file("d_test.npz") +
-                             "' --output_dir '" + out.string() + "' --threads 2 --quiet");
+  const auto infer =
+      run_cli("infer --model_path '" + run.string() + "' --test_data_file '" + dir_->file("d_test.npz") +
+              "' --output_dir '" + out.string() + "' --threads 2 --quiet");
   ASSERT_EQ(infer.exit_code, 0) << infer.err;
-  for (const char* name : {"reconstruction.npz", "amplitude.png", "phase.png", "product-out.h5"}) EXPECT_TRUE(fs::exists(out / name)) << name;
+  for (const char* name : {"reconstruction.npz", "amplitude.png", "phase.png", "product-out.h5"})
+    EXPECT_TRUE(fs::exists(out / name)) << name;
 
-  const auto evaluate = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --ground_truth '" +
-                                dir_->file("d_test.npz") + "' --output_dir '" + eval.string() + "' --json");
+  const auto evaluate =
+      run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --ground_truth '" +
+              dir_->file("d_test.npz") + "' --output_dir '" + eval.string() + "' --json");
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
   const auto metrics = nlohmann::json::parse(read_text(eval / "metrics.json"));
   for (const char* channel : {"amplitude", "phase"}) {
-    for (const char* key : {"mae", "mse", "psnr", "psnr_legacy", "ssim", "ms_ssim", "frc50", "frc1over7", "pearson"}) {
+    for (const char* key :
+         {"mae", "mse", "psnr", "psnr_legacy", "ssim", "ms_ssim", "frc50", "frc1over7", "pearson"}) {
       ASSERT_TRUE(metrics[channel].contains(key)) << channel << "." << key;
-      EXPECT_TRUE(metrics[channel][key].is_number()) << channel << "." << key << " = " << metrics[channel][key];
+      EXPECT_TRUE(metrics[channel][key].is_number())
+          << channel << "." << key << " = " << metrics[channel][key];
     }
   }
   EXPECT_TRUE(fs::exists(eval / "comparison.png"));
@@ -81,20 +89,22 @@ TEST_F(CliPipeline, InferEvaluateAndReportProduceEveryFile) {
   // Against a second reconstruction instead of the ground truth: compared with itself, it agrees
   // perfectly (Pearson 1, no shift) over its whole scanned area.
   const fs::path self = dir_->file("eval_self");
-  const auto versus = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
-                              (out / "reconstruction.npz").string() + "' --output_dir '" + self.string() + "' --json");
+  const auto versus =
+      run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
+              (out / "reconstruction.npz").string() + "' --output_dir '" + self.string() + "' --json");
   ASSERT_EQ(versus.exit_code, 0) << versus.err;
   const auto same = nlohmann::json::parse(read_text(self / "metrics.json"));
   EXPECT_NEAR(same["amplitude"]["pearson"].get<double>(), 1.0, 1e-6) << same.dump(1);
   EXPECT_NEAR(same["registration"]["dx_px"].get<double>(), 0.0, 1e-6);
   EXPECT_TRUE(same.contains("compared_with"));
-  const auto both = run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
-                            (out / "reconstruction.npz").string() + "' --ground_truth '" + dir_->file("d_test.npz") + "'");
+  const auto both =
+      run_cli("evaluate --reconstruction '" + (out / "reconstruction.npz").string() + "' --reference '" +
+              (out / "reconstruction.npz").string() + "' --ground_truth '" + dir_->file("d_test.npz") + "'");
   EXPECT_NE(both.exit_code, 0);
   EXPECT_NE(both.err.find("excludes"), std::string::npos) << both.err;
 
-  const auto report = run_cli("report '" + run.string() + "' --inference '" + out.string() + "' --evaluation '" +
-                              eval.string() + "'");
+  const auto report = run_cli("report '" + run.string() + "' --inference '" + out.string() +
+                              "' --evaluation '" + eval.string() + "'");
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const auto html = read_text(run / "report.html");
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
@@ -124,10 +134,12 @@ TEST_F(CliPipeline, UserErrorsNameWhatIsWrong) {
   r = run_cli("train --train_data_file '" + dir_->file("d_train.npz") + "' --nepoch 2");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nepochs"), std::string::npos) << r.err;  // did you mean
-  r = run_cli("train --train_data_file '" + dir_->file("d_train.npz") + "' --output_dir '" + dir_->file("y") + "' --resume");
+  r = run_cli("train --train_data_file '" + dir_->file("d_train.npz") + "' --output_dir '" + dir_->file("y") +
+              "' --resume");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("latest.zip"), std::string::npos) << r.err;
-  r = run_cli("infer --model_path '" + dir_->file("d_train.npz") + "' --test_data_file '" + dir_->file("d_test.npz") + "'");
+  r = run_cli("infer --model_path '" + dir_->file("d_train.npz") + "' --test_data_file '" +
+              dir_->file("d_test.npz") + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("d_train.npz"), std::string::npos) << r.err;
 }

@@ -4,17 +4,15 @@
 // probe lights the patch border, see `ptychopinn train`'s note), reconstruct each from its central
 // N/2 block, and compare the two (a smoke test on real data). Skips when the dataset is absent.
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <cmath>
 #include <complex>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include <torch/torch.h>
+#include <sstream>
 
 #include "ptychopinn/io/npz.h"
 #include "support/run_command.h"
@@ -26,7 +24,9 @@ namespace fs = std::filesystem;
 using testing::run_cli;
 using testing::TempDir;
 
-std::string star_path() { return std::string(PTYCHOPINN_SHARED_DIR) + "/datasets/siemens-star-small.npz.bz2"; }
+std::string star_path() {
+  return std::string(PTYCHOPINN_SHARED_DIR) + "/datasets/siemens-star-small.npz.bz2";
+}
 
 // Mean and standard deviation of |object| over the pixels at least `margin` from every edge (the
 // edges of a stitched image are reached by few patches).
@@ -86,7 +86,8 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
   TempDir dir;
   for (const char* half : {"0", "1"}) {
     const std::string data = dir.file(std::string("half") + half + ".npz");
-    const auto convert = run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 2:" + half);
+    const auto convert =
+        run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 2:" + half);
     ASSERT_EQ(convert.exit_code, 0) << convert.err;
     const std::string run = dir.file(std::string("run") + half);
     const auto train = run_cli("train --train_data_file '" + data + "' --output_dir '" + run +
@@ -94,17 +95,17 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
                                "--batch_size 16 --early_stop_patience 0 --threads 2 --quiet");
     ASSERT_EQ(train.exit_code, 0) << train.err;
     const std::string recon = dir.file(std::string("recon") + half);
-    const auto infer = run_cli("infer --model_path '" + run + "' --test_data_file '" + data + "' --output_dir '" +
-                               recon + "' --stitch_crop 32 --threads 2 --quiet");
+    const auto infer = run_cli("infer --model_path '" + run + "' --test_data_file '" + data +
+                               "' --output_dir '" + recon + "' --stitch_crop 32 --threads 2 --quiet");
     ASSERT_EQ(infer.exit_code, 0) << infer.err;
     const auto [mean, std] = interior_amplitude_stats(recon + "/reconstruction.npz", 20);
     EXPECT_GT(mean, 0) << half;
-    EXPECT_GT(std / mean, 0.05) << "half " << half << ": the amplitude image is flat (std " << std << ", mean " << mean
-                                << ")";
+    EXPECT_GT(std / mean, 0.05) << "half " << half << ": the amplitude image is flat (std " << std
+                                << ", mean " << mean << ")";
   }
-  const auto evaluate = run_cli("evaluate --reconstruction '" + dir.file("recon0/reconstruction.npz") +
-                                "' --reference '" + dir.file("recon1/reconstruction.npz") + "' --output_dir '" +
-                                dir.file("frc") + "' --json");
+  const auto evaluate =
+      run_cli("evaluate --reconstruction '" + dir.file("recon0/reconstruction.npz") + "' --reference '" +
+              dir.file("recon1/reconstruction.npz") + "' --output_dir '" + dir.file("frc") + "' --json");
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
   const auto metrics = nlohmann::json::parse(evaluate.out);
   ASSERT_TRUE(metrics["amplitude"]["pearson"].is_number()) << metrics.dump(1);
@@ -116,10 +117,11 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
   // settings).
   const double r = smoothed_pearson(amplitude_of(dir.file("recon0/reconstruction.npz")),
                                     amplitude_of(dir.file("recon1/reconstruction.npz")), 8.0, 20);
-  std::cout << "half-scan amplitudes: Pearson r " << metrics["amplitude"]["pearson"] << ", blurred by 8 px " << r
-            << "\n";
-  EXPECT_GT(r, 0.2) << "the two half-scan reconstructions do not agree above the scan step (pixel-level Pearson r "
-                    << metrics["amplitude"]["pearson"] << ")";
+  std::cout << "half-scan amplitudes: Pearson r " << metrics["amplitude"]["pearson"] << ", blurred by 8 px "
+            << r << "\n";
+  EXPECT_GT(r, 0.2)
+      << "the two half-scan reconstructions do not agree above the scan step (pixel-level Pearson r "
+      << metrics["amplitude"]["pearson"] << ")";
   EXPECT_TRUE(metrics["resolution"]["amplitude"].contains("frc1over7_half_period_px"));
   EXPECT_TRUE(fs::exists(dir.file("frc/frc.png")));
 }
@@ -131,8 +133,10 @@ TEST(SiemensStar, TrainWarnsAboutTheBorderGainAndRecordsTheDatasetsPhotons) {
   TempDir dir;
   const std::string data = dir.file("star.npz");
   ASSERT_EQ(run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 8:0").exit_code, 0);
-  const std::string common = " --N 64 --gridsize 1 --nepochs 1 --n_groups 32 --n_filters_scale 1 --threads 2 --quiet";
-  const auto warned = run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("a") + "'" + common);
+  const std::string common =
+      " --N 64 --gridsize 1 --nepochs 1 --n_groups 32 --n_filters_scale 1 --threads 2 --quiet";
+  const auto warned =
+      run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("a") + "'" + common);
   ASSERT_EQ(warned.exit_code, 0) << warned.err;
   EXPECT_NE(warned.err.find("multiplies the decoder's border by 1000"), std::string::npos) << warned.err;
   EXPECT_NE(warned.err.find("--object_big false"), std::string::npos) << warned.err;

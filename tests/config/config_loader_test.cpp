@@ -37,7 +37,7 @@ TEST(ConfigLoader, OriginsSayWhichValuesTheUserChose) {
   Origins origins;
   resolve_training_config(sources, nullptr, &origins);
   EXPECT_TRUE(set_by_user(origins, "nphotons"));
-  EXPECT_FALSE(set_by_user(origins, "gridsize"));  // from the profile
+  EXPECT_FALSE(set_by_user(origins, "gridsize"));    // from the profile
   EXPECT_FALSE(set_by_user(origins, "batch_size"));  // a default
   EXPECT_EQ(origins.at("nphotons"), "--set");
 }

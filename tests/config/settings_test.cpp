@@ -33,7 +33,8 @@ TEST(Settings, ALaterSettingWinsAndItsOriginIsRecorded) {
 }
 
 TEST(ModelConfigFromSettings, ValidatesTheModelAloneSoGridsize3NeedsNoNeighbourCount) {
-  const ModelConfig m = model_config_from_settings({plain("gridsize", "3"), plain("model.N", "128")}, "ModelConfig");
+  const ModelConfig m =
+      model_config_from_settings({plain("gridsize", "3"), plain("model.N", "128")}, "ModelConfig");
   EXPECT_EQ(m.gridsize, 3);
   EXPECT_EQ(m.N, 128);
   // The same model in a training config meets the cross-field rule there.

@@ -41,7 +41,8 @@ with h5py.File(path, 'w') as f:
         if not k.endswith(drop) or not drop:
             f[k] = v
 )";
-  const auto r = run_command(std::string(PTYCHOPINN_PYTHON3) + " '" + script + "' '" + path + "' '" + drop + "'");
+  const auto r =
+      run_command(std::string(PTYCHOPINN_PYTHON3) + " '" + script + "' '" + path + "' '" + drop + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return path;
 }
@@ -93,10 +94,13 @@ TEST(CxiScan, CropGrowsTheObjectPixel) {
 
 TEST(CxiScan, MissingDatasetsAreNamed) {
   TempDir dir;
-  EXPECT_NE(error_of([&] { read_cxi_scan(write_cxi(dir, "t.cxi", "translation")); })
-                .find("'/entry_1/sample_1/geometry_1/translation' is missing"),
+  EXPECT_NE(error_of([&] {
+              read_cxi_scan(write_cxi(dir, "t.cxi", "translation"));
+            }).find("'/entry_1/sample_1/geometry_1/translation' is missing"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { read_cxi_scan(write_cxi(dir, "w.cxi", "wavelength")); }).find("the wavelength or the energy"),
+  EXPECT_NE(error_of([&] {
+              read_cxi_scan(write_cxi(dir, "w.cxi", "wavelength"));
+            }).find("the wavelength or the energy"),
             std::string::npos);
   // Not HDF5 at all: an IoError naming the file.
   std::ofstream(dir.file("text.cxi")) << "hello";
@@ -119,7 +123,8 @@ TEST(CxiScan, Petra3FileReadsWithItsGeometry) {
   CxiConvertOptions o;
   o.crop = 64;
   const auto d = contract_from_cxi(scan, o);
-  EXPECT_NEAR(d.metadata["source"]["object_pixel_size_m"].get<double>(), 9.794912e-11 * 1.12 / (64 * 5.5e-5), 1e-12);
+  EXPECT_NEAR(d.metadata["source"]["object_pixel_size_m"].get<double>(), 9.794912e-11 * 1.12 / (64 * 5.5e-5),
+              1e-12);
   EXPECT_EQ(d.diffraction.sizes(), (std::vector<int64_t>{200, 64, 64}));
 }
 

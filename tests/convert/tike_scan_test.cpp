@@ -61,7 +61,9 @@ TEST(TikeScan, ReadsABzip2File) {
 TEST(TikeScan, TruncatedBzip2IsAnIoErrorNamingTheFile) {
   TempDir dir;
   const auto path = write(dir, example(), "t.npz");
-  ASSERT_EQ(std::system(("bzip2 -k " + path + " && head -c 200 " + path + ".bz2 > " + path + ".cut.bz2").c_str()), 0);
+  ASSERT_EQ(
+      std::system(("bzip2 -k " + path + " && head -c 200 " + path + ".bz2 > " + path + ".cut.bz2").c_str()),
+      0);
   try {
     read_tike_scan(path + ".cut.bz2");
     FAIL() << "no error";
@@ -96,7 +98,8 @@ TEST(TikeScan, BadFilesSayWhichKeyAndWhatWasExpected) {
             std::string::npos);
   a = example();
   a.probe = torch::ones({1, 1, 1, 1, 8, 8});
-  EXPECT_NE(error_of([&] { read_tike_scan(write(dir, a, "g.npz")); }).find("'probe' has dtype"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_tike_scan(write(dir, a, "g.npz")); }).find("'probe' has dtype"),
+            std::string::npos);
 }
 
 TEST(TikeScan, ExtraProbeModesKeepTheFirstWithANote) {

@@ -10,7 +10,11 @@ namespace ptychopinn::data {
 namespace {
 
 TEST(ComputeStats, ReportsRangeMeanAndCountsOfRealValues) {
-  const float v[] = {1.0f, -2.0f, 0.0f, 4.5f, std::numeric_limits<float>::quiet_NaN(),
+  const float v[] = {1.0f,
+                     -2.0f,
+                     0.0f,
+                     4.5f,
+                     std::numeric_limits<float>::quiet_NaN(),
                      std::numeric_limits<float>::infinity()};
   const ArrayStats s = compute_stats(io::NpyArray::from_data<float>({2, 3}, v));
   EXPECT_TRUE(s.numeric);

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "ptychopinn/io/npz.h"
-
 #include "support/run_command.h"
 #include "support/tiny_dataset.h"
 

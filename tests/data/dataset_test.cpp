@@ -107,7 +107,8 @@ TEST(Dataset, ValidationErrorsNameTheFileAndKey) {
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("'xcoords' has 9 entries and 'ycoords' 5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'xcoords' has 9 entries and 'ycoords' 5"), std::string::npos)
+        << e.what();
   }
   TinyDatasetOptions neg;
   neg.negative_value = true;

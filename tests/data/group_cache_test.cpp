@@ -149,7 +149,8 @@ TEST(GroupCache, ChangedCoordinatesRebuildTheCacheAndSaySo) {
   EXPECT_TRUE(contains(r.messages, "is stale")) << joined(r.messages);
   EXPECT_TRUE(contains(r.messages, "rebuilding")) << joined(r.messages);
   EXPECT_EQ(r.table.indices, form_groups(f.x, f.y, f.grouping).indices);
-  EXPECT_EQ(io::NpzReader(f.cache_path()).read("groups_hash").string_value(), group_cache_hash(f.x, f.y, f.grouping));
+  EXPECT_EQ(io::NpzReader(f.cache_path()).read("groups_hash").string_value(),
+            group_cache_hash(f.x, f.y, f.grouping));
   EXPECT_EQ(f.load().status, GroupCacheStatus::kReused);
 }
 

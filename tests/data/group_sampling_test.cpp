@@ -142,7 +142,8 @@ TEST(SampleGroups, OversamplingGivesExactlyNGroupsOfFourForKFiveToEight) {
       for (std::int64_t v : members) ASSERT_TRUE(v >= 0 && v < 100);
       // Members are drawn from one point's K nearest, so they stay close together.
       for (std::int64_t a : members) {
-        for (std::int64_t b : members) ASSERT_LT(std::hypot(f.x[a] - f.x[b], f.y[a] - f.y[b]), 2 * std::sqrt(8.0));
+        for (std::int64_t b : members)
+          ASSERT_LT(std::hypot(f.x[a] - f.x[b], f.y[a] - f.y[b]), 2 * std::sqrt(8.0));
       }
     }
     EXPECT_EQ(f.sample(s).groups.indices, g.groups.indices) << "reproducible with the same seed";
@@ -178,7 +179,8 @@ TEST(SampleGroups, OversamplingDrawsFromTheNeighbourPoolSize) {
     nearest_four.insert(std::set<std::int64_t>(out.begin() + 1, out.end()));
   }
   for (std::int64_t r = 0; r < g.groups.n_rows; ++r) {
-    ASSERT_EQ(nearest_four.count(std::set<std::int64_t>(g.groups.row(r), g.groups.row(r) + 4)), 1u) << "row " << r;
+    ASSERT_EQ(nearest_four.count(std::set<std::int64_t>(g.groups.row(r), g.groups.row(r) + 4)), 1u)
+        << "row " << r;
   }
 }
 
@@ -188,7 +190,8 @@ TEST(SampleGroups, NeighbourPoolSmallerThanCIsAnError) {
   s.enable_oversampling = true;
   s.neighbor_pool_size = 3;
   const std::string message = f.error(s);
-  EXPECT_NE(message.find("neighbor_pool_size = 3; expected neighbor_pool_size >= C"), std::string::npos) << message;
+  EXPECT_NE(message.find("neighbor_pool_size = 3; expected neighbor_pool_size >= C"), std::string::npos)
+      << message;
 }
 
 TEST(SampleGroups, NonPositiveNGroupsAndAMismatchedTableAreErrors) {

@@ -118,7 +118,8 @@ TEST(FormGroups, MembersStayCloseToTheirCentroidOnA20x20Grid) {
       cx += p.x[t.row(r)[j]] / 4;
       cy += p.y[t.row(r)[j]] / 4;
     }
-    for (int j = 0; j < 4; ++j) worst = std::max(worst, std::hypot(p.x[t.row(r)[j]] - cx, p.y[t.row(r)[j]] - cy));
+    for (int j = 0; j < 4; ++j)
+      worst = std::max(worst, std::hypot(p.x[t.row(r)[j]] - cx, p.y[t.row(r)[j]] - cy));
   }
   EXPECT_LT(worst, 2 * std::sqrt(8.0));
 }
@@ -176,7 +177,8 @@ TEST(FormGroups, MembersComeInRandomOrderNotDistanceOrder) {
   int sorted_rows = 0;
   for (std::int64_t r = 0; r < t.n_rows; ++r) {
     bool sorted = true;
-    for (int j = 1; j < 4; ++j) sorted = sorted && distance(p, r, t.row(r)[j - 1]) <= distance(p, r, t.row(r)[j]);
+    for (int j = 1; j < 4; ++j)
+      sorted = sorted && distance(p, r, t.row(r)[j - 1]) <= distance(p, r, t.row(r)[j]);
     sorted_rows += sorted;
   }
   EXPECT_LT(sorted_rows, 50);  // 1 in 24 by chance: about 8 of 200
@@ -202,7 +204,8 @@ TEST(FormGroups, KSmallerThanCIsAnErrorQuotingBothValues) {
 TEST(FormGroups, FewerScanPointsThanCIsAnError) {
   const Points p = grid(3, 1);
   const std::string message = error_of(p, options(2, 4));
-  EXPECT_NE(message.find("number of scan points = 3; expected at least C = gridsize^2 = 4"), std::string::npos)
+  EXPECT_NE(message.find("number of scan points = 3; expected at least C = gridsize^2 = 4"),
+            std::string::npos)
       << message;
 }
 
@@ -211,7 +214,8 @@ TEST(FormGroups, InvalidGridsizeMismatchedLengthsAndNonFiniteCoordinatesAreError
   EXPECT_NE(error_of(p, options(0, 4)).find("gridsize = 0"), std::string::npos);
   Points shorter = p;
   shorter.y.pop_back();
-  EXPECT_NE(error_of(shorter, options(2, 4)).find("y has 15 values; expected as many as x (16)"), std::string::npos);
+  EXPECT_NE(error_of(shorter, options(2, 4)).find("y has 15 values; expected as many as x (16)"),
+            std::string::npos);
   p.x[5] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_NE(error_of(p, options(2, 4)).find("x[5] = nan; expected finite"), std::string::npos);
 }
@@ -244,7 +248,8 @@ TEST(NeighborIndex, NearestMatchesBruteForceWithTiesBrokenByIndex) {
     std::vector<std::int64_t> out(13);
     for (std::int64_t q = 0; q < index.size(); ++q) {
       const std::size_t n = index.nearest(q, 13, out.data());
-      ASSERT_EQ(std::vector<std::int64_t>(out.begin(), out.begin() + n), brute_nearest(p, q, 13)) << "point " << q;
+      ASSERT_EQ(std::vector<std::int64_t>(out.begin(), out.begin() + n), brute_nearest(p, q, 13))
+          << "point " << q;
     }
   }
 }

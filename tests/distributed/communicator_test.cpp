@@ -16,8 +16,8 @@ namespace {
 int test_port(int offset) { return 20000 + (static_cast<int>(getpid()) * 7 + offset) % 20000; }
 
 // Runs body(communicator) on ranks 0 and 1, each on its own thread.
-void on_two_ranks(int port, const std::function<void(Communicator&)>& body, std::chrono::milliseconds timeout =
-                                                                                std::chrono::seconds(30)) {
+void on_two_ranks(int port, const std::function<void(Communicator&)>& body,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   auto rank = [&](int r) {
     DistEnv env;
     env.rank = r;
@@ -35,10 +35,9 @@ TEST(Communicator, BucketedAllReduceSumsEveryTensor) {
   for (std::size_t bucket : {std::size_t{64}, std::size_t{25} << 20}) {
     on_two_ranks(test_port(static_cast<int>(bucket % 97)), [bucket](Communicator& comm) {
       const double r = comm.rank() + 1;  // 1 and 2
-      std::vector<torch::Tensor> tensors = {torch::full({3, 4}, r, torch::kFloat32),
-                                            torch::full({50}, 10 * r, torch::kFloat32),
-                                            torch::full({2, 2}, r, torch::kFloat64),
-                                            torch::arange(7, torch::kFloat32) * r};
+      std::vector<torch::Tensor> tensors = {
+          torch::full({3, 4}, r, torch::kFloat32), torch::full({50}, 10 * r, torch::kFloat32),
+          torch::full({2, 2}, r, torch::kFloat64), torch::arange(7, torch::kFloat32) * r};
       comm.all_reduce_sum(tensors, bucket);
       EXPECT_TRUE(torch::equal(tensors[0], torch::full({3, 4}, 3.0f)));
       EXPECT_TRUE(torch::equal(tensors[1], torch::full({50}, 30.0f)));

@@ -24,7 +24,8 @@ class Environment {
     for (const auto& [name, value] : values) setenv(name.c_str(), value.c_str(), 1);
   }
   ~Environment() {
-    for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"}) unsetenv(name);
+    for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"})
+      unsetenv(name);
     for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
   }
 
@@ -39,7 +40,10 @@ TEST(DistEnv, NoWorldSizeIsASingleProcessRun) {
 
 TEST(DistEnv, ReadsTorchrunsVariablesWithDefaults) {
   {
-    Environment env({{"WORLD_SIZE", "4"}, {"RANK", "3"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "node7"},
+    Environment env({{"WORLD_SIZE", "4"},
+                     {"RANK", "3"},
+                     {"LOCAL_RANK", "1"},
+                     {"MASTER_ADDR", "node7"},
                      {"MASTER_PORT", "29999"}});
     const auto d = dist_env_from_environment();
     ASSERT_TRUE(d.has_value());

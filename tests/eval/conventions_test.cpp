@@ -32,7 +32,8 @@ TEST(RemovePhasePlane, MatchesAGeneralLeastSquaresFit) {
   const auto x = torch::arange(9, torch::kDouble).unsqueeze(0).expand({12, 9}).flatten();
   const auto y = torch::arange(12, torch::kDouble).unsqueeze(1).expand({12, 9}).flatten();
   const auto design = torch::stack({x, y, torch::ones_like(x)}, 1);  // [108, 3]
-  const auto coefficients = torch::linalg::solve(design.t().matmul(design), design.t().matmul(phase.flatten()), true);
+  const auto coefficients =
+      torch::linalg::solve(design.t().matmul(design), design.t().matmul(phase.flatten()), true);
   const auto fitted = design.matmul(coefficients).view({12, 9});
   EXPECT_TRUE(torch::allclose(remove_phase_plane(phase), phase - fitted, 0, 1e-12));
 }
@@ -53,7 +54,8 @@ TEST(RemovePhaseMean, SubtractsTheMeanOnly) {
 }
 
 TEST(PhaseAlignment, ParsesItsOwnSpellingsAndSuggestsTheClosest) {
-  for (const auto a : {PhaseAlignment::kPlane, PhaseAlignment::kMean}) EXPECT_EQ(parse_phase_alignment(to_string(a)), a);
+  for (const auto a : {PhaseAlignment::kPlane, PhaseAlignment::kMean})
+    EXPECT_EQ(parse_phase_alignment(to_string(a)), a);
   try {
     parse_phase_alignment("plain");
     FAIL() << "expected std::invalid_argument";

@@ -16,8 +16,8 @@ torch::Tensor ground_truth(uint64_t seed) {
   return simulate::make_object(simulate::ObjectKind::kLines, 128, seed, options);
 }
 
-const char* const kMetricKeys[] = {"mae", "mse", "psnr", "psnr_legacy", "ssim", "ms_ssim", "frc50", "frc1over7",
-                                   "pearson"};
+const char* const kMetricKeys[] = {"mae",     "mse",   "psnr",      "psnr_legacy", "ssim",
+                                   "ms_ssim", "frc50", "frc1over7", "pearson"};
 
 TEST(Evaluate, OfTheGroundTruthAgainstItselfGivesPerfectScoresAndFiniteJson) {
   const auto truth = ground_truth(21);
@@ -49,7 +49,8 @@ TEST(Evaluate, OfTheGroundTruthAgainstItselfGivesPerfectScoresAndFiniteJson) {
       ASSERT_TRUE(json[channel][key].is_number()) << channel << "." << key << " = " << json[channel][key];
       EXPECT_TRUE(std::isfinite(json[channel][key].get<double>()));
     }
-    EXPECT_EQ(json["frc_curves"][channel].size(), (channel == std::string("amplitude") ? result.amplitude : result.phase).frc.size());
+    EXPECT_EQ(json["frc_curves"][channel].size(),
+              (channel == std::string("amplitude") ? result.amplitude : result.phase).frc.size());
   }
   EXPECT_TRUE(json["registration"]["registered"].get<bool>());
   EXPECT_EQ(json["region"]["height"].get<int64_t>(), 120);

@@ -53,7 +53,8 @@ TEST(Metrics, PearsonMatchesHandValues) {
 TEST(Metrics, RejectMismatchedOrNonImageInput) {
   EXPECT_THROW(mae(torch::zeros({2, 2}), torch::zeros({2, 3})), std::invalid_argument);
   EXPECT_THROW(mse(torch::zeros({4}), torch::zeros({4})), std::invalid_argument);
-  EXPECT_THROW(pearson(torch::zeros({2, 2}, torch::kComplexFloat), torch::zeros({2, 2})), std::invalid_argument);
+  EXPECT_THROW(pearson(torch::zeros({2, 2}, torch::kComplexFloat), torch::zeros({2, 2})),
+               std::invalid_argument);
   EXPECT_THROW(psnr(torch::zeros({0, 2}), torch::zeros({0, 2})), std::invalid_argument);
 }
 

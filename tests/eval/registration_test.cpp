@@ -32,7 +32,8 @@ TEST(EstimateShift, RecoversABilinearTranslationDespiteScaleAndOffset) {
   // Moved by the forward model's own (bilinear) translation, and with the free amplitude scale and
   // a background a reconstruction may have.
   const auto big = structured_image(160, 2);
-  const auto moved = physics::translate(big.unsqueeze(0), torch::tensor({{1.3, -0.6}}, torch::kDouble)).squeeze(0);
+  const auto moved =
+      physics::translate(big.unsqueeze(0), torch::tensor({{1.3, -0.6}}, torch::kDouble)).squeeze(0);
   const auto found = estimate_shift(window(big), 0.3 * window(moved) + 0.1);
   EXPECT_NEAR(found.dx_px, -1.3, 0.05);
   EXPECT_NEAR(found.dy_px, 0.6, 0.05);
@@ -64,8 +65,8 @@ TEST(FourierShift, MovesContentByPlusTheShiftWithoutWrapping) {
   const auto shifted = fourier_shift(image, {2.0, -7.0});
   EXPECT_EQ(shifted.scalar_type(), torch::kDouble);
   // An integer shift is exact where the content came from inside the image ...
-  EXPECT_TRUE(torch::allclose(shifted.narrow(0, 2, 62).narrow(1, 0, 57), image.narrow(0, 0, 62).narrow(1, 7, 57),
-                              1e-9, 1e-9));
+  EXPECT_TRUE(torch::allclose(shifted.narrow(0, 2, 62).narrow(1, 0, 57),
+                              image.narrow(0, 0, 62).narrow(1, 7, 57), 1e-9, 1e-9));
   // ... and the entering rows mirror the edge instead of wrapping the opposite one around.
   EXPECT_TRUE(torch::allclose(shifted[0], shifted[3], 1e-9, 1e-9));
   const auto complex_image = torch::polar(image, image / image.max());
@@ -73,13 +74,19 @@ TEST(FourierShift, MovesContentByPlusTheShiftWithoutWrapping) {
   EXPECT_EQ(complex_shifted.scalar_type(), torch::kComplexDouble);
   // A shift and its inverse cancel away from the edges.
   const auto back = fourier_shift(complex_shifted, {-0.4, -1.1});
-  EXPECT_LT((back - complex_image.to(torch::kComplexDouble)).abs().narrow(0, 4, 56).narrow(1, 4, 56).max().item<double>(),
+  EXPECT_LT((back - complex_image.to(torch::kComplexDouble))
+                .abs()
+                .narrow(0, 4, 56)
+                .narrow(1, 4, 56)
+                .max()
+                .item<double>(),
             1e-2 * image.max().item<double>());
 }
 
 TEST(EstimateShift, RejectsMismatchedInput) {
   EXPECT_THROW(estimate_shift(torch::rand({8, 8}), torch::rand({8, 9})), std::invalid_argument);
-  EXPECT_THROW(estimate_shift(torch::rand({8, 8}, torch::kComplexFloat), torch::rand({8, 8})), std::invalid_argument);
+  EXPECT_THROW(estimate_shift(torch::rand({8, 8}, torch::kComplexFloat), torch::rand({8, 8})),
+               std::invalid_argument);
   EXPECT_THROW(fourier_shift(torch::rand({8}), {0, 0}), std::invalid_argument);
   EXPECT_THROW(fourier_shift(torch::rand({8, 8}), {NAN, 0}), std::invalid_argument);
 }

@@ -27,13 +27,16 @@ struct SsimCase {
 std::vector<SsimCase> cases() {
   torch::manual_seed(17);
   std::vector<SsimCase> out;
-  out.push_back({"uniform", torch::rand({64, 64}, torch::kDouble), torch::rand({64, 64}, torch::kDouble), 1.0, 0.0});
+  out.push_back(
+      {"uniform", torch::rand({64, 64}, torch::kDouble), torch::rand({64, 64}, torch::kDouble), 1.0, 0.0});
   const auto a = torch::rand({37, 50}, torch::kDouble);
   out.push_back({"correlated_odd_shape", a, a + 0.1 * torch::randn({37, 50}, torch::kDouble), 1.3, 1.0});
   const auto smooth = physics::gaussian_filter(torch::randn({96, 80}, torch::kDouble), 2.0);
   const double range = (smooth.max() - smooth.min()).item<double>();
-  out.push_back({"smooth_multiscale", smooth, 0.8 * smooth + 0.05 * torch::randn({96, 80}, torch::kDouble), range, 1.0});
-  out.push_back({"window_sized", torch::rand({7, 9}, torch::kDouble), torch::rand({7, 9}, torch::kDouble), 2.0, 0.0});
+  out.push_back({"smooth_multiscale", smooth, 0.8 * smooth + 0.05 * torch::randn({96, 80}, torch::kDouble),
+                 range, 1.0});
+  out.push_back(
+      {"window_sized", torch::rand({7, 9}, torch::kDouble), torch::rand({7, 9}, torch::kDouble), 2.0, 0.0});
   const auto noise = 0.3 * torch::randn({40, 40}, torch::kDouble);
   out.push_back({"anticorrelated", 1 + noise, 1 - noise, 1.0, 0.0});
   return out;
@@ -59,7 +62,8 @@ std::map<std::string, std::pair<double, double>> oracle(const std::vector<SsimCa
   for (const auto& c : all) {
     write_raw(dir.file(c.name + "_a.bin"), c.a);
     write_raw(dir.file(c.name + "_b.bin"), c.b);
-    list << c.name << ' ' << c.a.size(0) << ' ' << c.a.size(1) << ' ' << c.data_range << ' ' << c.sigma << '\n';
+    list << c.name << ' ' << c.a.size(0) << ' ' << c.a.size(1) << ' ' << c.data_range << ' ' << c.sigma
+         << '\n';
   }
   list.close();
   const auto result = testing::run_command(std::string(PTYCHOPINN_PYTHON3) + " '" + PTYCHOPINN_SOURCE_DIR +

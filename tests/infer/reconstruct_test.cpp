@@ -58,7 +58,8 @@ TEST(Reconstruct, GroupObjectAtGridsize2IsTheCentreOfTheMergedCanvas) {
   ASSERT_EQ(objects.sizes(), torch::IntArrayRef({3, 64, 64}));
   torch::NoGradGuard no_grad;
   const auto generated = f.model->generate(batch.patterns);
-  const auto canvas = physics::merge(generated, batch.coords_relative.to(torch::kFloat32), f.model->options().canvas_size);
+  const auto canvas =
+      physics::merge(generated, batch.coords_relative.to(torch::kFloat32), f.model->options().canvas_size);
   EXPECT_TRUE(torch::allclose(objects, physics::crop_center(canvas, 64)));
 }
 

@@ -42,8 +42,8 @@ torch::Tensor ground_truth_patches(const torch::Tensor& object, const torch::Ten
   const auto* src = reinterpret_cast<const std::complex<float>*>(obj.data_ptr<c10::complex<float>>());
   auto* dst = reinterpret_cast<std::complex<float>*>(patches.data_ptr<c10::complex<float>>());
   for (int64_t i = 0; i < n; ++i) {
-    data::extract_patch(src, obj.size(0), obj.size(1), positions[i][0].item<double>(), positions[i][1].item<double>(),
-                        kN, dst + i * kN * kN);
+    data::extract_patch(src, obj.size(0), obj.size(1), positions[i][0].item<double>(),
+                        positions[i][1].item<double>(), kN, dst + i * kN * kN);
   }
   return patches;
 }
@@ -114,7 +114,8 @@ TEST(ReassemblePosition, PlacesEachPatchCentreOnItsPosition) {
   // squares and the patch centre (N/2, N/2) sits on the position.
   const auto positions = positions_of({{10, 10}, {50, 10}, {30, 40}});
   auto patches = torch::zeros({3, kN, kN}, torch::kComplexFloat);
-  for (int64_t i = 0; i < 3; ++i) patches[i][kN / 2][kN / 2] = c10::complex<float>(static_cast<float>(i + 1), 0.5f);
+  for (int64_t i = 0; i < 3; ++i)
+    patches[i][kN / 2][kN / 2] = c10::complex<float>(static_cast<float>(i + 1), 0.5f);
   const auto stitched = reassemble_position(patches, positions, kM);
   EXPECT_EQ((stitched.coverage > 0).sum().item<int64_t>(), 3 * kM * kM);
   for (int64_t i = 0; i < 3; ++i) {
@@ -124,9 +125,9 @@ TEST(ReassemblePosition, PlacesEachPatchCentreOnItsPosition) {
     EXPECT_NEAR(value.real(), static_cast<float>(i + 1), 1e-6);
     EXPECT_NEAR(value.imag(), 0.5, 1e-6);
   }
-  EXPECT_NEAR(stitched.object.abs().sum().item<double>(), std::abs(std::complex<double>(1, 0.5)) +
-                                                             std::abs(std::complex<double>(2, 0.5)) +
-                                                             std::abs(std::complex<double>(3, 0.5)),
+  EXPECT_NEAR(stitched.object.abs().sum().item<double>(),
+              std::abs(std::complex<double>(1, 0.5)) + std::abs(std::complex<double>(2, 0.5)) +
+                  std::abs(std::complex<double>(3, 0.5)),
               1e-5);
 }
 
@@ -230,8 +231,9 @@ TEST(StitchAccumulator, RejectsBadInputWithAMessageThatNamesIt) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("positions"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(reassemble_position(torch::ones({2, 8, 8}, torch::kComplexFloat), positions_of({{0, 0}, {1, 1}}), kM),
-               std::invalid_argument);  // N < M
+  EXPECT_THROW(
+      reassemble_position(torch::ones({2, 8, 8}, torch::kComplexFloat), positions_of({{0, 0}, {1, 1}}), kM),
+      std::invalid_argument);  // N < M
   EXPECT_THROW(reassemble_position(torch::ones({2, kN, kN}, torch::kInt), positions_of({{0, 0}, {1, 1}}), kM),
                std::invalid_argument);
   EXPECT_THROW(reassemble_position(patches, positions_of({{0, 0}, {NAN, 1}}), kM), std::invalid_argument);
@@ -239,7 +241,8 @@ TEST(StitchAccumulator, RejectsBadInputWithAMessageThatNamesIt) {
   StitchGrid empty;
   EXPECT_THROW(StitchAccumulator(empty, kM), std::invalid_argument);
   EXPECT_THROW(stitch_grid_from_center(0, 0, -1e-8, 1e-8, 10, 10), std::invalid_argument);
-  EXPECT_THROW(StitchAccumulator(reference_stitch_grid(positions_of({{0, 0}}), kM), 0), std::invalid_argument);
+  EXPECT_THROW(StitchAccumulator(reference_stitch_grid(positions_of({{0, 0}}), kM), 0),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -80,7 +80,10 @@ TEST(FileFormat, SniffsAndNamesCompressedFiles) {
   }
   EXPECT_THROW(parse_file_format("zpi"), std::invalid_argument);
   try {
-    require_file_format("d.npz", "\xfd" "7zXZ\x00", 6, FileFormat::kZip);
+    require_file_format("d.npz",
+                        "\xfd"
+                        "7zXZ\x00",
+                        6, FileFormat::kZip);
     FAIL();
   } catch (const IoError& e) {
     EXPECT_STREQ(e.what(), "d.npz: is xz-compressed; decompress it first (unxz d.npz)");

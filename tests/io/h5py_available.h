@@ -19,7 +19,7 @@ inline bool h5py_available() {
 
 }  // namespace ptychopinn::testing
 
-#define SKIP_WITHOUT_H5PY()                                                                          \
-  if (!::ptychopinn::testing::h5py_available())                                                      \
-  GTEST_SKIP() << ::ptychopinn::testing::python3() << " cannot import h5py and numpy (install "      \
+#define SKIP_WITHOUT_H5PY()                                                                     \
+  if (!::ptychopinn::testing::h5py_available())                                                 \
+  GTEST_SKIP() << ::ptychopinn::testing::python3() << " cannot import h5py and numpy (install " \
                << "python3-h5py); the checks of what ptychodus would read need them"

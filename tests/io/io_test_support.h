@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include <complex>
-#include <cstring>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,8 +25,7 @@ inline std::string python3() { return PTYCHOPINN_PYTHON3; }
 
 // Whether /usr/bin/python3 (PTYCHOPINN_PYTHON3) can import numpy.
 inline bool numpy_available() {
-  static const bool ok =
-      std::system((python3() + " -c 'import numpy' >/dev/null 2>&1").c_str()) == 0;
+  static const bool ok = std::system((python3() + " -c 'import numpy' >/dev/null 2>&1").c_str()) == 0;
   return ok;
 }
 
@@ -34,7 +33,8 @@ inline bool numpy_available() {
 inline int run_interop(const std::string& mode, const std::string& dir, std::string* output) {
   const std::string script = std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/numpy_interop.py";
   const std::string log = dir + "/interop_" + mode + ".log";
-  const int rc = std::system((python3() + " " + script + " " + mode + " " + dir + " >" + log + " 2>&1").c_str());
+  const int rc =
+      std::system((python3() + " " + script + " " + mode + " " + dir + " >" + log + " 2>&1").c_str());
   std::ifstream in(log);
   output->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return rc;
@@ -54,7 +54,7 @@ inline std::string read_bytes(const std::string& path) {
 inline std::string string_value(std::int64_t i) {
   std::string s = std::to_string(i);
   for (std::int64_t k = 0; k < i % 3; ++k) s += "\xc3\xa9";  // U+00E9
-  if (i % 2) s += "\xf0\x9f\x98\x80";                         // U+1F600
+  if (i % 2) s += "\xf0\x9f\x98\x80";                        // U+1F600
   return s;
 }
 
@@ -69,22 +69,48 @@ inline NpyArray expected_array(DType dtype, const std::vector<std::int64_t>& sha
   NpyArray a = NpyArray::zeros(dtype, shape);
   for (std::int64_t i = 0; i < n; ++i) {
     switch (dtype) {
-      case DType::kBool: a.mutable_data_as<bool>()[i] = i % 3 == 0; break;
-      case DType::kInt8: a.mutable_data_as<std::int8_t>()[i] = static_cast<std::int8_t>((i * 37 + 11) % 256 - 128); break;
-      case DType::kInt16: a.mutable_data_as<std::int16_t>()[i] = static_cast<std::int16_t>((i * 1237 + 5) % 65536 - 32768); break;
-      case DType::kInt32: a.mutable_data_as<std::int32_t>()[i] = static_cast<std::int32_t>(i * 100003 - 5000000); break;
-      case DType::kInt64: a.mutable_data_as<std::int64_t>()[i] = (i * 2654435761LL) % (1LL << 40) - (1LL << 39); break;
-      case DType::kUInt8: a.mutable_data_as<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 7 + 3) % 256); break;
-      case DType::kUInt16: a.mutable_data_as<std::uint16_t>()[i] = static_cast<std::uint16_t>((i * 2654 + 1) % 65536); break;
-      case DType::kUInt32: a.mutable_data_as<std::uint32_t>()[i] = static_cast<std::uint32_t>((i * 2654435761LL) % (1LL << 32)); break;
-      case DType::kUInt64: a.mutable_data_as<std::uint64_t>()[i] = static_cast<std::uint64_t>(i) * 11400714819323198485ULL; break;
-      case DType::kFloat32: a.mutable_data_as<float>()[i] = static_cast<float>(i * 0.5 - 3.25); break;
-      case DType::kFloat64: a.mutable_data_as<double>()[i] = (i - 5) / 8.0; break;
-      case DType::kComplex64:
-        a.mutable_data_as<std::complex<float>>()[i] = {static_cast<float>(i * 0.5), static_cast<float>(-(i * 0.25))};
+      case DType::kBool:
+        a.mutable_data_as<bool>()[i] = i % 3 == 0;
         break;
-      case DType::kComplex128: a.mutable_data_as<std::complex<double>>()[i] = {i / 4.0 - 1, 3.0 * i}; break;
-      case DType::kUnicode: break;
+      case DType::kInt8:
+        a.mutable_data_as<std::int8_t>()[i] = static_cast<std::int8_t>((i * 37 + 11) % 256 - 128);
+        break;
+      case DType::kInt16:
+        a.mutable_data_as<std::int16_t>()[i] = static_cast<std::int16_t>((i * 1237 + 5) % 65536 - 32768);
+        break;
+      case DType::kInt32:
+        a.mutable_data_as<std::int32_t>()[i] = static_cast<std::int32_t>(i * 100003 - 5000000);
+        break;
+      case DType::kInt64:
+        a.mutable_data_as<std::int64_t>()[i] = (i * 2654435761LL) % (1LL << 40) - (1LL << 39);
+        break;
+      case DType::kUInt8:
+        a.mutable_data_as<std::uint8_t>()[i] = static_cast<std::uint8_t>((i * 7 + 3) % 256);
+        break;
+      case DType::kUInt16:
+        a.mutable_data_as<std::uint16_t>()[i] = static_cast<std::uint16_t>((i * 2654 + 1) % 65536);
+        break;
+      case DType::kUInt32:
+        a.mutable_data_as<std::uint32_t>()[i] = static_cast<std::uint32_t>((i * 2654435761LL) % (1LL << 32));
+        break;
+      case DType::kUInt64:
+        a.mutable_data_as<std::uint64_t>()[i] = static_cast<std::uint64_t>(i) * 11400714819323198485ULL;
+        break;
+      case DType::kFloat32:
+        a.mutable_data_as<float>()[i] = static_cast<float>(i * 0.5 - 3.25);
+        break;
+      case DType::kFloat64:
+        a.mutable_data_as<double>()[i] = (i - 5) / 8.0;
+        break;
+      case DType::kComplex64:
+        a.mutable_data_as<std::complex<float>>()[i] = {static_cast<float>(i * 0.5),
+                                                       static_cast<float>(-(i * 0.25))};
+        break;
+      case DType::kComplex128:
+        a.mutable_data_as<std::complex<double>>()[i] = {i / 4.0 - 1, 3.0 * i};
+        break;
+      case DType::kUnicode:
+        break;
     }
   }
   return a;
@@ -94,7 +120,8 @@ inline NpyArray expected_array(DType dtype, const std::vector<std::int64_t>& sha
 // may differ; -0.0 == 0.0 as in np.array_equal).
 inline ::testing::AssertionResult arrays_equal(const NpyArray& got, const NpyArray& want) {
   if (got.dtype() != want.dtype()) {
-    return ::testing::AssertionFailure() << "dtype " << to_string(got.dtype()) << " != " << to_string(want.dtype());
+    return ::testing::AssertionFailure()
+           << "dtype " << to_string(got.dtype()) << " != " << to_string(want.dtype());
   }
   if (got.shape() != want.shape()) return ::testing::AssertionFailure() << "shapes differ";
   if (got.dtype() == DType::kUnicode) {

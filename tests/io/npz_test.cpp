@@ -30,10 +30,11 @@ TEST(Npz, WritesAndReadsStoredAndDeflated) {
   for (bool compress : {false, true}) {
     SCOPED_TRACE(compress);
     const std::string path = dir.file(compress ? "c.npz" : "s.npz");
-    write_npz(path, {{"diffraction", expected_array(DType::kFloat32, {3, 4, 4})},
-                     {"xcoords", expected_array(DType::kFloat64, {3})},
-                     {"_metadata", NpyArray::scalar_string("{\"n\": 3}")},
-                     {"empty", NpyArray::zeros(DType::kInt16, {0})}},
+    write_npz(path,
+              {{"diffraction", expected_array(DType::kFloat32, {3, 4, 4})},
+               {"xcoords", expected_array(DType::kFloat64, {3})},
+               {"_metadata", NpyArray::scalar_string("{\"n\": 3}")},
+               {"empty", NpyArray::zeros(DType::kInt16, {0})}},
               compress);
     NpzReader z(path);
     EXPECT_EQ(z.path(), path);
@@ -154,7 +155,8 @@ TEST(Npz, ReadsFromMemory) {
 
 TEST(Npz, ArraysInMemoryReadLikeMembersWithoutACopy) {
   const NpyArray x = expected_array(DType::kFloat32, {2, 3});
-  const NpzReader z = NpzReader::from_arrays("Dataset(mine)", {{"x", x}, {"s", NpyArray::scalar_string("hi")}});
+  const NpzReader z =
+      NpzReader::from_arrays("Dataset(mine)", {{"x", x}, {"s", NpyArray::scalar_string("hi")}});
   EXPECT_EQ(z.path(), "Dataset(mine)");
   EXPECT_EQ(z.keys(), (std::vector<std::string>{"x", "s"}));
   EXPECT_TRUE(z.contains("s"));
@@ -181,7 +183,6 @@ TEST(Npz, ReaderIsMovable) {
   NpzReader b = std::move(a);
   EXPECT_EQ(b.keys(), std::vector<std::string>{"x"});
 }
-
 
 // Streams `array` into `w` as member `key` in pieces of `piece` bytes.
 void stream_member(NpzWriter& w, const std::string& key, const NpyArray& array, std::size_t piece) {
@@ -306,7 +307,8 @@ TEST(NpzStreaming, NumPyReadsAStreamedArchive) {
         "assert np.array_equal(d.ravel(), (np.arange(36) * 0.5 - 3.25).astype(np.float32))\n"
         "assert np.array_equal(z['z'], np.array([0, 0.5 - 0.25j], np.complex64))\n";
     testing::write_bytes(dir.file("check.py"), script);
-    const auto r = ptychopinn::testing::run_command(testing::python3() + " " + dir.file("check.py") + " " + path);
+    const auto r =
+        ptychopinn::testing::run_command(testing::python3() + " " + dir.file("check.py") + " " + path);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   }
 }

@@ -15,10 +15,10 @@ namespace {
 using testing::arrays_equal;
 using testing::expected_array;
 
-constexpr DType kAllDTypes[] = {
-    DType::kBool,   DType::kInt8,    DType::kInt16,   DType::kInt32,     DType::kInt64,
-    DType::kUInt8,  DType::kUInt16,  DType::kUInt32,  DType::kUInt64,    DType::kFloat32,
-    DType::kFloat64, DType::kComplex64, DType::kComplex128, DType::kUnicode};
+constexpr DType kAllDTypes[] = {DType::kBool,       DType::kInt8,    DType::kInt16,   DType::kInt32,
+                                DType::kInt64,      DType::kUInt8,   DType::kUInt16,  DType::kUInt32,
+                                DType::kUInt64,     DType::kFloat32, DType::kFloat64, DType::kComplex64,
+                                DType::kComplex128, DType::kUnicode};
 const std::vector<std::int64_t> kShape = {2, 3, 4};
 
 class NumpyInterop : public ::testing::Test {
@@ -59,8 +59,8 @@ TEST_F(NumpyInterop, ReadsEveryDTypeEndiannessOrderAndVersion) {
     for (const char* endian : {"le", "be"}) {
       for (const char* order : {"C", "F"}) {
         for (int version = 1; version <= 3; ++version) {
-          const std::string name = to_string(dtype) + "_" + endian + "_" + order + "_v" +
-                                   std::to_string(version) + ".npy";
+          const std::string name =
+              to_string(dtype) + "_" + endian + "_" + order + "_v" + std::to_string(version) + ".npy";
           SCOPED_TRACE(name);
           const std::string bytes = testing::read_bytes(file(name));
           const NpyHeader h = parse_npy_header(bytes.data(), bytes.size(), name);
@@ -92,8 +92,8 @@ TEST_F(NumpyInterop, ReadsZeroDEmptyAndVectors) {
     const NpyArray empty = read_npy(file("empty_" + to_string(dtype) + ".npy"));
     EXPECT_EQ(empty.shape(), (std::vector<std::int64_t>{0, 3}));
     EXPECT_EQ(empty.nbytes(), 0u);
-    EXPECT_TRUE(arrays_equal(read_npy(file("vector_" + to_string(dtype) + ".npy")),
-                             expected_array(dtype, {5})));
+    EXPECT_TRUE(
+        arrays_equal(read_npy(file("vector_" + to_string(dtype) + ".npy")), expected_array(dtype, {5})));
   }
 }
 

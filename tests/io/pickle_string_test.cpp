@@ -24,7 +24,8 @@ TEST(PickleString, ReadsNumpyObjectArraysAtProtocols2To5) {
 TEST(PickleString, RefusesOtherPicklesWithoutRunningThem) {
   // pickle.dumps of a __reduce__ to os.system('echo pwned'), protocol 3.
   const std::string evil =
-      "\x80\x03" "cposix\nsystem\nq\x00X\x0a\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.";
+      "\x80\x03"
+      "cposix\nsystem\nq\x00X\x0a\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.";
   try {
     unpickle_numpy_object_string(evil.data(), evil.size(), "evil.npz, member 'm.npy'");
     FAIL() << "no exception";

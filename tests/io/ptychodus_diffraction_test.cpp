@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "h5py_available.h"
 #include "ptychopinn/io/lzf_filter.h"
 #include "ptychopinn/util/errors.h"
-#include "h5py_available.h"
 #include "support/error_of.h"
 #include "support/run_command.h"
 
@@ -30,7 +30,9 @@ using ::ptychopinn::testing::TempDir;
 constexpr std::int64_t kN = 5, kH = 4, kW = 6;
 
 // value(n, r, c) of ptychodus_diffraction_check.py.
-float value(std::int64_t n, std::int64_t r, std::int64_t c) { return static_cast<float>((7 * n + 3 * r + c) % 1000); }
+float value(std::int64_t n, std::int64_t r, std::int64_t c) {
+  return static_cast<float>((7 * n + 3 * r + c) % 1000);
+}
 
 AssembledDiffraction sample(std::int64_t count = kN, std::int64_t h = kH, std::int64_t w = kW) {
   AssembledDiffraction d;
@@ -48,7 +50,9 @@ AssembledDiffraction sample(std::int64_t count = kN, std::int64_t h = kH, std::i
   return d;
 }
 
-std::string checker() { return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_diffraction_check.py"; }
+std::string checker() {
+  return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_diffraction_check.py";
+}
 
 TEST(PtychodusDiffraction, RoundTripsThroughOurReader) {
   TempDir dir;
@@ -115,7 +119,8 @@ TEST(PtychodusDiffraction, ReadsFilesWrittenByH5pyWithLzfOrGzip) {
   for (std::int64_t n = 0; n < kN; ++n) {
     for (std::int64_t r = 0; r < kH; ++r) {
       for (std::int64_t c = 0; c < kW; ++c) {
-        ASSERT_EQ(a.patterns[static_cast<size_t>((n * kH + r) * kW + c)], value(n, r, c)) << n << " " << r << " " << c;
+        ASSERT_EQ(a.patterns[static_cast<size_t>((n * kH + r) * kW + c)], value(n, r, c))
+            << n << " " << r << " " << c;
       }
     }
   }
@@ -134,14 +139,18 @@ TEST(PtychodusDiffraction, ReadsFilesWrittenByH5pyWithLzfOrGzip) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("no dataset 'bad_pixels'"), std::string::npos) << notes[0];
 
-  EXPECT_NE(io_error_of([&] { read_assembled_diffraction(dir.file("flat.h5")); })
-                .find("dataset 'patterns' has shape [4, 6]; expected [N, H, W]"),
+  EXPECT_NE(io_error_of([&] {
+              read_assembled_diffraction(dir.file("flat.h5"));
+            }).find("dataset 'patterns' has shape [4, 6]; expected [N, H, W]"),
             std::string::npos);
-  const std::string short_indexes = io_error_of([&] { read_assembled_diffraction(dir.file("short_indexes.h5")); });
+  const std::string short_indexes =
+      io_error_of([&] { read_assembled_diffraction(dir.file("short_indexes.h5")); });
   EXPECT_NE(short_indexes.find("short_indexes.h5"), std::string::npos) << short_indexes;
-  EXPECT_NE(short_indexes.find("dataset 'indexes' has 3 values; expected one per pattern (5)"), std::string::npos)
+  EXPECT_NE(short_indexes.find("dataset 'indexes' has 3 values; expected one per pattern (5)"),
+            std::string::npos)
       << short_indexes;
-  const std::string no_patterns = io_error_of([&] { read_assembled_diffraction(dir.file("no_patterns.h5")); });
+  const std::string no_patterns =
+      io_error_of([&] { read_assembled_diffraction(dir.file("no_patterns.h5")); });
   EXPECT_NE(no_patterns.find("no dataset 'patterns'; expected a ptychodus assembled diffraction file"),
             std::string::npos)
       << no_patterns;
@@ -169,7 +178,8 @@ TEST(PtychodusDiffraction, RefusesFilesThatAreNotDiffractionData) {
 
   const std::string directory = io_error_of([&] { read_assembled_diffraction(dir.path() + "/"); });
   EXPECT_NE(directory.find("is a directory"), std::string::npos) << directory;
-  EXPECT_TRUE(truncated.find("cannot open") != std::string::npos || truncated.find("cannot read") != std::string::npos)
+  EXPECT_TRUE(truncated.find("cannot open") != std::string::npos ||
+              truncated.find("cannot read") != std::string::npos)
       << truncated;
 }
 

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "h5py_available.h"
+#include "ptychopinn/util/errors.h"
 #include "support/error_of.h"
 #include "support/run_command.h"
-#include "ptychopinn/util/errors.h"
 
 namespace ptychopinn::io {
 namespace {
@@ -175,7 +175,8 @@ TEST(PtychodusProduct, H5pyFindsEveryDatasetAndAttributePtychodusReads) {
   TempDir dir;
   const Product p = full_product();
   write_ptychodus_product(dir.file("product-out.h5"), p);
-  const auto result = run_command(python3() + " " + checker() + " check " + dir.file("product-out.h5") + " --pattern");
+  const auto result =
+      run_command(python3() + " " + checker() + " check " + dir.file("product-out.h5") + " --pattern");
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const std::string& out = result.out;
   EXPECT_NE(out.find("attribute name 'lines \xc3\xa9 test'"), std::string::npos) << out;
@@ -244,7 +245,7 @@ StitchedReconstruction small_reconstruction() {
   r.probe_size = 4;
   r.probe = pattern(16);
   r.index = {0, 1, 2};
-  r.x_px = {14.5, 10.5, 12.0};  // image columns 4, 0, 1.5
+  r.x_px = {14.5, 10.5, 12.0};   // image columns 4, 0, 1.5
   r.y_px = {-0.25, -3.25, 1.0};  // image rows 3, 0, 4.25
   r.pixel_size_m = 1e-8;
   return r;
@@ -281,7 +282,8 @@ TEST(PtychodusProduct, GeometryHelperCentresTheObjectWherePtychodusMapsThePositi
 TEST(PtychodusProduct, H5pyMapsTheHelpersPositionsOntoTheStitchedPixels) {
   SKIP_WITHOUT_H5PY();
   TempDir dir;
-  write_ptychodus_product(dir.file("product-out.h5"), product_from_reconstruction(small_reconstruction(), {}));
+  write_ptychodus_product(dir.file("product-out.h5"),
+                          product_from_reconstruction(small_reconstruction(), {}));
   const auto result = run_command(python3() + " " + checker() + " check " + dir.file("product-out.h5"));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   // "position K INDEX X_PX Y_PX" from ptychodus' formula in Python.
@@ -333,26 +335,34 @@ TEST(PtychodusProduct, InvalidProductsNameTheField) {
   };
   EXPECT_EQ(with([](Product& p) { p.object.values.pop_back(); }),
             "product.object.values: size = 69; expected L * H * W = 70");
-  EXPECT_EQ(with([](Product& p) { p.probe.values[5] = {1.0f, NAN}; }),
+  EXPECT_EQ(with([](Product& p) {
+              p.probe.values[5] = {1.0f, NAN};
+            }),
             "product.probe.values: element 5 = (1,nan); expected finite values");
   EXPECT_EQ(with([](Product& p) { p.probe.height = 0; }), "product.probe.height: value = 0; expected >= 1");
   EXPECT_NE(with([](Product& p) { p.object.pixel_width_m = 0; }).find("product.object.pixel_width_m"),
             std::string::npos);
-  EXPECT_NE(with([](Product& p) { p.scan.index = {0, 1, 1, 2}; }).find("product.scan.index: index[2] = 1"),
+  EXPECT_NE(with([](Product& p) {
+              p.scan.index = {0, 1, 1, 2};
+            }).find("product.scan.index: index[2] = 1"),
             std::string::npos);
   EXPECT_NE(with([](Product& p) { p.scan.index[0] = -1; }).find("product.scan.index"), std::string::npos);
-  EXPECT_NE(with([](Product& p) { p.scan.y_m.pop_back(); }).find("product.scan.y_m: size = 3"), std::string::npos);
+  EXPECT_NE(with([](Product& p) { p.scan.y_m.pop_back(); }).find("product.scan.y_m: size = 3"),
+            std::string::npos);
   EXPECT_NE(with([](Product& p) { p.scan.x_m[0] = NAN; }).find("product.scan.x_m"), std::string::npos);
   EXPECT_NE(with([](Product& p) { p.metadata.name = std::string("a\0b", 3); }).find("product.metadata.name"),
             std::string::npos);
-  EXPECT_NE(with([](Product& p) { p.metadata.probe_energy_ev = -1; }).find("product.metadata.probe_energy_ev"),
-            std::string::npos);
+  EXPECT_NE(
+      with([](Product& p) { p.metadata.probe_energy_ev = -1; }).find("product.metadata.probe_energy_ev"),
+      std::string::npos);
   EXPECT_NE(with([](Product& p) { p.object.layer_spacing_m.clear(); }).find("product.object.layer_spacing_m"),
             std::string::npos);
   EXPECT_NE(with([](Product& p) { p.probe.opr_weights.pop_back(); }).find("product.probe.opr_weights"),
             std::string::npos);
-  EXPECT_NE(with([](Product& p) { p.loss_values.push_back(1.0); }).find("product.loss_values"), std::string::npos);
-  EXPECT_NE(with([](Product& p) { p.loss_values[0] = INFINITY; }).find("product.loss_values"), std::string::npos);
+  EXPECT_NE(with([](Product& p) { p.loss_values.push_back(1.0); }).find("product.loss_values"),
+            std::string::npos);
+  EXPECT_NE(with([](Product& p) { p.loss_values[0] = INFINITY; }).find("product.loss_values"),
+            std::string::npos);
   EXPECT_NE(with([](Product& p) { p.object.center_x_m = NAN; }).find("product.object.center_x_m"),
             std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.file("bad.h5")));
@@ -374,8 +384,9 @@ TEST(PtychodusProduct, AFailedWriteLeavesTheOldFile) {
   EXPECT_NE(io_error_of([&] { write_ptychodus_product(dir.file("sub.h5"), full_product()); }).find("sub.h5"),
             std::string::npos);
   // A directory that does not exist.
-  EXPECT_NE(io_error_of([&] { write_ptychodus_product(dir.file("no/such/dir/p.h5"), full_product()); })
-                .find("no/such/dir/p.h5"),
+  EXPECT_NE(io_error_of([&] {
+              write_ptychodus_product(dir.file("no/such/dir/p.h5"), full_product());
+            }).find("no/such/dir/p.h5"),
             std::string::npos);
   // Replacing succeeds and is complete.
   Product other = full_product();
@@ -393,7 +404,8 @@ TEST(PtychodusProduct, MissingDatasetsAndAttributesAreNamed) {
     EXPECT_GE(H5Ldelete(file, "probe_position_x_m", H5P_DEFAULT), 0);
     EXPECT_GE(H5Adelete(file, "probe_energy_eV"), 0);
   });
-  EXPECT_NE(message.find(path + ": missing datasets 'probe_position_x_m', 'object'"), std::string::npos) << message;
+  EXPECT_NE(message.find(path + ": missing datasets 'probe_position_x_m', 'object'"), std::string::npos)
+      << message;
   EXPECT_NE(message.find("root attribute 'probe_energy_eV'"), std::string::npos) << message;
 }
 
@@ -414,8 +426,8 @@ TEST(PtychodusProduct, WrongShapesInTheFileAreNamed) {
     const hsize_t n = 2;
     const double y[2] = {0, 0};
     const hid_t space = H5Screate_simple(1, &n, nullptr);
-    const hid_t set = H5Dcreate2(file, "probe_position_y_m", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                 H5P_DEFAULT);
+    const hid_t set =
+        H5Dcreate2(file, "probe_position_y_m", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     EXPECT_GE(H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, y), 0);
     H5Dclose(set);
     H5Sclose(space);
@@ -456,14 +468,16 @@ TEST(PtychodusProduct, TruncatedFileIsAnIoErrorNamingTheFile) {
 TEST(PtychodusProduct, NonHdf5AndMissingFilesAreIoErrors) {
   TempDir dir;
   std::ofstream(dir.file("text.h5")) << "this is not an HDF5 file\n";
-  EXPECT_EQ(io_error_of([&] { read_ptychodus_product(dir.file("text.h5")); }),
-            dir.file("text.h5") + ": not an HDF5 file (no HDF5 signature); expected a ptychodus product file");
+  EXPECT_EQ(
+      io_error_of([&] { read_ptychodus_product(dir.file("text.h5")); }),
+      dir.file("text.h5") + ": not an HDF5 file (no HDF5 signature); expected a ptychodus product file");
   std::ofstream(dir.file("empty.h5")).close();
   EXPECT_NE(io_error_of([&] { read_ptychodus_product(dir.file("empty.h5")); }).find("empty.h5: "),
             std::string::npos);
   EXPECT_EQ(io_error_of([&] { read_ptychodus_product(dir.file("absent.h5")); }),
             dir.file("absent.h5") + ": no such file");
-  EXPECT_NE(io_error_of([&] { read_ptychodus_product(dir.path()); }).find("is a directory"), std::string::npos);
+  EXPECT_NE(io_error_of([&] { read_ptychodus_product(dir.path()); }).find("is a directory"),
+            std::string::npos);
 }
 
 TEST(PtychodusProduct, ForeignHdf5FileListsWhatAProductNeeds) {
@@ -477,10 +491,11 @@ TEST(PtychodusProduct, ForeignHdf5FileListsWhatAProductNeeds) {
   H5Sclose(space);
   H5Fclose(file);
   const std::string message = io_error_of([&] { read_ptychodus_product(path); });
-  EXPECT_NE(message.find(path + ": missing datasets 'probe_position_indexes', 'probe_position_x_m', "
-                                "'probe_position_y_m', 'probe', 'object', 'object_layer_spacing_m' and missing "
-                                "root attributes 'name', 'comments'"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find(path + ": missing datasets 'probe_position_indexes', 'probe_position_x_m', "
+                          "'probe_position_y_m', 'probe', 'object', 'object_layer_spacing_m' and missing "
+                          "root attributes 'name', 'comments'"),
+      std::string::npos)
       << message;
   EXPECT_NE(message.find("expected a ptychodus product file"), std::string::npos) << message;
 }

@@ -14,12 +14,18 @@ using testing::expected_array;
 
 TEST(TensorConvert, MapsEveryDTypeAndKeepsValues) {
   const std::vector<std::pair<DType, torch::ScalarType>> table = {
-      {DType::kBool, torch::kBool},          {DType::kInt8, torch::kChar},
-      {DType::kInt16, torch::kShort},        {DType::kInt32, torch::kInt},
-      {DType::kInt64, torch::kLong},         {DType::kUInt8, torch::kByte},
-      {DType::kUInt16, torch::kInt},         {DType::kUInt32, torch::kLong},
-      {DType::kFloat32, torch::kFloat},      {DType::kFloat64, torch::kDouble},
-      {DType::kComplex64, torch::kComplexFloat}, {DType::kComplex128, torch::kComplexDouble}};
+      {DType::kBool, torch::kBool},
+      {DType::kInt8, torch::kChar},
+      {DType::kInt16, torch::kShort},
+      {DType::kInt32, torch::kInt},
+      {DType::kInt64, torch::kLong},
+      {DType::kUInt8, torch::kByte},
+      {DType::kUInt16, torch::kInt},
+      {DType::kUInt32, torch::kLong},
+      {DType::kFloat32, torch::kFloat},
+      {DType::kFloat64, torch::kDouble},
+      {DType::kComplex64, torch::kComplexFloat},
+      {DType::kComplex128, torch::kComplexDouble}};
   for (const auto& [dtype, type] : table) {
     SCOPED_TRACE(to_string(dtype));
     const NpyArray a = expected_array(dtype, {2, 3, 4});
@@ -35,10 +41,9 @@ TEST(TensorConvert, MapsEveryDTypeAndKeepsValues) {
       const NpyArray want = a.dtype() == DType::kComplex64 ? a : a;
       for (std::int64_t i = 0; i < a.numel(); ++i) {
         const auto z = back[i].item<c10::complex<double>>();
-        const std::complex<double> w =
-            dtype == DType::kComplex64
-                ? std::complex<double>(want.data_as<std::complex<float>>()[i])
-                : want.data_as<std::complex<double>>()[i];
+        const std::complex<double> w = dtype == DType::kComplex64
+                                           ? std::complex<double>(want.data_as<std::complex<float>>()[i])
+                                           : want.data_as<std::complex<double>>()[i];
         EXPECT_EQ(z.real(), w.real());
         EXPECT_EQ(z.imag(), w.imag());
       }

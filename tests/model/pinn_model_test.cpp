@@ -20,7 +20,9 @@ PinnOptions small_options(int gridsize, bool object_big = true) {
   return PinnOptions::from(c, 50.0);
 }
 
-torch::Tensor probe64() { return physics::normalize_probe(physics::default_probe(64, torch::kComplexFloat), 4.0); }
+torch::Tensor probe64() {
+  return physics::normalize_probe(physics::default_probe(64, torch::kComplexFloat), 4.0);
+}
 
 // Random amplitudes and zero-mean relative offsets for a batch of b groups of c members.
 std::pair<torch::Tensor, torch::Tensor> random_batch(int64_t b, int64_t c, uint64_t seed) {
@@ -50,7 +52,8 @@ TEST(PinnModel, MergeDenominatorComesFromTheConfig) {
   const auto source = a->named_parameters();
   for (auto& item : b->named_parameters()) item.value().copy_(source[item.key()]);
   const auto [patterns, coords] = random_batch(2, 4, 5);
-  EXPECT_FALSE(torch::allclose(a->forward(patterns, coords).amplitude, b->forward(patterns, coords).amplitude));
+  EXPECT_FALSE(
+      torch::allclose(a->forward(patterns, coords).amplitude, b->forward(patterns, coords).amplitude));
 }
 
 TEST(PinnModel, ShapesAtGridsize1And2) {
@@ -95,7 +98,8 @@ TEST(PinnModel, ScaleAndProbeAreParametersOnlyWhenTrainable) {
 }
 
 TEST(PinnModel, RejectsAProbeOfTheWrongSizeAndBadInputShapes) {
-  EXPECT_THROW(PinnModel(small_options(1), torch::ones({32, 32}, torch::kComplexFloat)), std::invalid_argument);
+  EXPECT_THROW(PinnModel(small_options(1), torch::ones({32, 32}, torch::kComplexFloat)),
+               std::invalid_argument);
   PinnModel m(small_options(2), probe64());
   const auto [x, r] = random_batch(2, 1, 3);
   EXPECT_THROW(m->forward(x, r), std::invalid_argument);

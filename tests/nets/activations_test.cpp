@@ -14,7 +14,8 @@ TEST(AmplitudeActivation, IsTheNamedFunction) {
   const auto x = inputs();
   EXPECT_TRUE(torch::allclose(amplitude_activation(x, AmpActivation::kSigmoid), 1 / (1 + torch::exp(-x))));
   EXPECT_TRUE(torch::allclose(amplitude_activation(x, AmpActivation::kSwish), x / (1 + torch::exp(-x))));
-  EXPECT_TRUE(torch::allclose(amplitude_activation(x, AmpActivation::kSoftplus), torch::log1p(torch::exp(x))));
+  EXPECT_TRUE(
+      torch::allclose(amplitude_activation(x, AmpActivation::kSoftplus), torch::log1p(torch::exp(x))));
   EXPECT_TRUE(torch::allclose(amplitude_activation(x, AmpActivation::kRelu), x.clamp_min(0)));
 }
 

@@ -27,10 +27,12 @@ TEST(SameConv3x3, PadsOneZeroOnEverySideLikeKerasSame) {
 
 TEST(SameMaxPool2x2, HalvesEvenSidesAndKeepsThePartialLastWindowOfOddSides) {
   const auto even = torch::arange(16, torch::kFloat32).reshape({1, 1, 4, 4});
-  EXPECT_TRUE(torch::equal(same_max_pool2x2(even), torch::tensor({5.f, 7.f, 13.f, 15.f}).reshape({1, 1, 2, 2})));
+  EXPECT_TRUE(
+      torch::equal(same_max_pool2x2(even), torch::tensor({5.f, 7.f, 13.f, 15.f}).reshape({1, 1, 2, 2})));
   // Keras "same" on 3 x 3: output 2 x 2, the bottom/right windows are the max of what exists.
   const auto odd = -torch::arange(9, torch::kFloat32).reshape({1, 1, 3, 3});
-  EXPECT_TRUE(torch::equal(same_max_pool2x2(odd), torch::tensor({0.f, -2.f, -6.f, -8.f}).reshape({1, 1, 2, 2})));
+  EXPECT_TRUE(
+      torch::equal(same_max_pool2x2(odd), torch::tensor({0.f, -2.f, -6.f, -8.f}).reshape({1, 1, 2, 2})));
 }
 
 TEST(UpsampleNearest2x, RepeatsEachPixelTwoByTwo) {

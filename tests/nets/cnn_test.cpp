@@ -37,9 +37,9 @@ struct CountCase {
 
 // The trainable parameter counts of the reference's paper CNN, computed from its layer shapes.
 std::vector<CountCase> spec_table() {
-  return {{options(64, 1), 2331772},        {options(64, 1, true, false), 2252026},
-          {options(64, 2), 2340208},        {options(64, 2, false), 2333500},
-          {options(128, 1), 4661212},       {options(128, 2), 4667056},
+  return {{options(64, 1), 2331772},  {options(64, 1, true, false), 2252026},
+          {options(64, 2), 2340208},  {options(64, 2, false), 2333500},
+          {options(128, 1), 4661212}, {options(128, 2), 4667056},
           {options(256, 1), 12912268}};
 }
 
@@ -47,8 +47,8 @@ TEST(CnnGenerator, HasTheSpecsTrainableParameterCounts) {
   for (const auto& c : spec_table()) {
     CnnGenerator net(c.options);
     EXPECT_EQ(count_trainable_parameters(*net), c.parameters)
-        << "N = " << c.options.N << ", gridsize = " << c.options.gridsize << ", object_big = " << c.options.object_big
-        << ", probe_big = " << c.options.probe_big;
+        << "N = " << c.options.N << ", gridsize = " << c.options.gridsize
+        << ", object_big = " << c.options.object_big << ", probe_big = " << c.options.probe_big;
   }
 }
 
@@ -59,7 +59,8 @@ TEST(CnnGenerator, OutputsAmplitudeAndPhaseOfShapeBCoutNN) {
     const int64_t batch = c.options.N == 64 ? 2 : 1;
     const auto out = net->forward(input(c.options, batch));
     const Sizes expected{batch, c.options.channels_out(), c.options.N, c.options.N};
-    EXPECT_EQ(out.amplitude.sizes(), expected) << "N = " << c.options.N << ", gridsize = " << c.options.gridsize;
+    EXPECT_EQ(out.amplitude.sizes(), expected)
+        << "N = " << c.options.N << ", gridsize = " << c.options.gridsize;
     EXPECT_EQ(out.phase.sizes(), expected);
     EXPECT_EQ(out.amplitude.scalar_type(), torch::kFloat32);
   }
@@ -95,9 +96,15 @@ TEST(CnnGenerator, AmplitudeAndPhaseStayInTheirActivationsRanges) {
         EXPECT_GT(lo, 0.0);
         EXPECT_LT(hi, 1.0);
         break;
-      case AmpActivation::kSwish: EXPECT_GE(lo, -0.2785); break;
-      case AmpActivation::kSoftplus: EXPECT_GT(lo, 0.0); break;
-      case AmpActivation::kRelu: EXPECT_GE(lo, 0.0); break;
+      case AmpActivation::kSwish:
+        EXPECT_GE(lo, -0.2785);
+        break;
+      case AmpActivation::kSoftplus:
+        EXPECT_GT(lo, 0.0);
+        break;
+      case AmpActivation::kRelu:
+        EXPECT_GE(lo, 0.0);
+        break;
     }
     const auto phase = centre_of(out.phase);
     EXPECT_GT(phase.min().item<double>(), -M_PI);
@@ -161,8 +168,9 @@ TEST(CnnGenerator, NamesParametersLikeThePythonPort) {
   const auto names = net->named_parameters();
   for (const std::string key :
        {"encoder.blocks.0.conv1.weight", "encoder.blocks.2.conv2.bias", "decoder_amp.blocks.0.conv1.weight",
-        "decoder_amp.blocks.1.conv2.weight", "decoder_amp.amp.conv1.weight", "decoder_amp.amp.conv_up_block.conv2.bias",
-        "decoder_amp.amp.conv2.weight", "decoder_phase.phase.conv1.bias", "decoder_phase.phase.conv2.weight"}) {
+        "decoder_amp.blocks.1.conv2.weight", "decoder_amp.amp.conv1.weight",
+        "decoder_amp.amp.conv_up_block.conv2.bias", "decoder_amp.amp.conv2.weight",
+        "decoder_phase.phase.conv1.bias", "decoder_phase.phase.conv2.weight"}) {
     EXPECT_TRUE(names.contains(key)) << key;
   }
   // The central-block conv reads all but the 4 ring channels of the 64-channel base.

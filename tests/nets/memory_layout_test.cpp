@@ -47,7 +47,8 @@ torch::OrderedDict<std::string, torch::Tensor> gradients(CnnEncoder& encoder, Cn
   EXPECT_TRUE(out.is_contiguous());
   (out.square().mean() + out.mean()).backward();
   torch::OrderedDict<std::string, torch::Tensor> g;
-  for (auto* m : {static_cast<torch::nn::Module*>(encoder.get()), static_cast<torch::nn::Module*>(decoder.get())}) {
+  for (auto* m :
+       {static_cast<torch::nn::Module*>(encoder.get()), static_cast<torch::nn::Module*>(decoder.get())}) {
     for (const auto& p : m->named_parameters()) {
       g.insert(p.key() + (m == encoder.get() ? " (encoder)" : " (decoder)"), p.value().grad().clone());
       p.value().mutable_grad() = torch::Tensor();

@@ -30,7 +30,7 @@ TEST(PadToAndCropCenter, PadHalfTheDifferenceOnEachSideAndInvertEachOther) {
   EXPECT_EQ(padded[0][0][3][3].item<float>(), 1.0f);  // (10 - 4) / 2 = 3 zeros before
   EXPECT_EQ(padded[0][0][2][3].item<float>(), 0.0f);
   EXPECT_TRUE(torch::equal(crop_center(padded, 4), patch));
-  EXPECT_TRUE(torch::equal(crop_center(patch, 4), patch));  // M = N keeps everything
+  EXPECT_TRUE(torch::equal(crop_center(patch, 4), patch));                      // M = N keeps everything
   EXPECT_EQ(crop_center(pad_to(patch, 9), 4).sum().item<float>(), 2 * 3 * 16);  // odd difference
   EXPECT_THROW(pad_to(patch, 3), std::invalid_argument);
   EXPECT_THROW(crop_center(patch, 5), std::invalid_argument);
@@ -58,7 +58,7 @@ TEST(Merge, OfOnePatchAtZeroOffsetIsThePatchOver1001InTheCentreAnd1000TimesInThe
   EXPECT_TRUE(torch::allclose(window * mcen, patch[0][0] * mcen / 1.001, 1e-12, 1e-12));
   EXPECT_TRUE(torch::allclose(window * ring, patch[0][0] * ring * 1000.0, 1e-9, 1e-9));
   auto outside = canvas.clone();
-  crop_center(outside, n).zero_();  // crop_center is a view
+  crop_center(outside, n).zero_();                     // crop_center is a view
   EXPECT_EQ(outside.abs().max().item<double>(), 0.0);  // nothing outside the N x N patch
 
   const auto co_masked = crop_center(merge(patch, offsets, m, MergeDenominator::kCoMasked), n)[0];

@@ -20,7 +20,8 @@ TEST(CrossDevice, TranslateMergeExtractAndDiffractionOnCudaMatchTheCpu) {
     EXPECT_EQ(gpu.device().type(), torch::kCUDA) << what;
     EXPECT_TRUE(torch::allclose(cpu, gpu.cpu(), 1e-4, 1e-4)) << what;
   };
-  expect_same(translate(patches[0], offsets[0]), translate(patches[0].to(cuda), offsets[0].to(cuda)), "translate");
+  expect_same(translate(patches[0], offsets[0]), translate(patches[0].to(cuda), offsets[0].to(cuda)),
+              "translate");
   for (auto mode : {MergeDenominator::kReference, MergeDenominator::kCoMasked}) {
     const auto canvas = merge(patches, offsets, m, mode);
     const auto canvas_gpu = merge(patches.to(cuda), offsets.to(cuda), m, mode);

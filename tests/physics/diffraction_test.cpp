@@ -30,7 +30,8 @@ TEST(FarFieldAmplitude, PutsTheDcTermAtPixelNOver2) {
 TEST(FarFieldAmplitude, EqualsTheReferenceUnnormalisedFormula) {
   // sqrt(fftshift(|FFT2(ψ)|² / (h·w))), as the reference computes it.
   torch::manual_seed(2);
-  const auto psi = torch::complex(torch::randn({3, 12, 12}, torch::kFloat64), torch::randn({3, 12, 12}, torch::kFloat64));
+  const auto psi =
+      torch::complex(torch::randn({3, 12, 12}, torch::kFloat64), torch::randn({3, 12, 12}, torch::kFloat64));
   const auto raw = torch::fft::fft2(psi).abs().square() / 144.0;
   const auto expected = torch::sqrt(torch::fft::fftshift(raw, std::vector<int64_t>{-2, -1}));
   EXPECT_TRUE(torch::allclose(far_field_amplitude(psi), expected, 1e-12, 1e-12));
@@ -38,7 +39,8 @@ TEST(FarFieldAmplitude, EqualsTheReferenceUnnormalisedFormula) {
 
 TEST(FarFieldIntensity, IsTheSquaredAmplitude) {
   torch::manual_seed(3);
-  const auto psi = torch::complex(torch::randn({2, 8, 8}, torch::kFloat64), torch::randn({2, 8, 8}, torch::kFloat64));
+  const auto psi =
+      torch::complex(torch::randn({2, 8, 8}, torch::kFloat64), torch::randn({2, 8, 8}, torch::kFloat64));
   EXPECT_TRUE(torch::allclose(far_field_intensity(psi), far_field_amplitude(psi).square(), 1e-12, 1e-12));
 }
 

@@ -31,8 +31,13 @@ TEST(GaussianFilter, ReflectsAtTheBorderSoAConstantImageIsUnchanged) {
 }
 
 TEST(GaussianFilter, ABadSigmaOrImageIsRejectedNamingIt) {
-  EXPECT_NE(error_of([] { gaussian_filter(torch::zeros({4, 4}), 0.0); }).find("sigma = 0"), std::string::npos);
-  EXPECT_NE(error_of([] { gaussian_filter(torch::zeros({2, 4, 4}), 1.0); }).find("image = [2, 4, 4]"),
+  EXPECT_NE(error_of([] {
+              gaussian_filter(torch::zeros({4, 4}), 0.0);
+            }).find("sigma = 0"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              gaussian_filter(torch::zeros({2, 4, 4}), 1.0);
+            }).find("image = [2, 4, 4]"),
             std::string::npos);
 }
 

@@ -16,8 +16,10 @@ using TensorFunction = std::function<torch::Tensor(const std::vector<torch::Tens
 
 // Expects |autograd - finite difference| <= atol + rtol * |finite difference| for every element of
 // every input. Inputs must be float64; they are cloned, not modified.
-inline void expect_gradients_match_finite_differences(const TensorFunction& f, const std::vector<torch::Tensor>& inputs,
-                                                      double step = 1e-6, double atol = 1e-6, double rtol = 1e-5) {
+inline void expect_gradients_match_finite_differences(const TensorFunction& f,
+                                                      const std::vector<torch::Tensor>& inputs,
+                                                      double step = 1e-6, double atol = 1e-6,
+                                                      double rtol = 1e-5) {
   torch::manual_seed(1234);
   std::vector<torch::Tensor> leaves;
   for (const auto& input : inputs) {
@@ -49,8 +51,8 @@ inline void expect_gradients_match_finite_differences(const TensorFunction& f, c
       const double autograd = flat_analytic[i].item<double>();
       if (std::abs(autograd - numeric) > atol + rtol * std::abs(numeric)) {
         ++failures;
-        ADD_FAILURE() << "input " << k << " element " << i << ": autograd " << autograd << ", finite difference "
-                      << numeric;
+        ADD_FAILURE() << "input " << k << " element " << i << ": autograd " << autograd
+                      << ", finite difference " << numeric;
       }
     }
   }

@@ -13,7 +13,8 @@ namespace {
 std::pair<double, double> centre_of_mass(const torch::Tensor& weight) {
   const auto index = torch::arange(weight.size(0), torch::kFloat64);
   const double total = weight.sum().item<double>();
-  return {(weight.sum(1) * index).sum().item<double>() / total, (weight.sum(0) * index).sum().item<double>() / total};
+  return {(weight.sum(1) * index).sum().item<double>() / total,
+          (weight.sum(0) * index).sum().item<double>() / total};
 }
 
 TEST(ProbeMask, IsTheStrictDiskOfRadiusNOver4CentredHalfAPixelOff) {
@@ -45,7 +46,8 @@ TEST(DefaultProbe, IsTheReferenceBlurredDiskAtN64) {
 
 TEST(NormalizeProbe, GivesAMeanMaskedAmplitudeOfOneOverProbeScale) {
   for (double scale : {4.0, 10.0}) {
-    const auto probe = normalize_probe(default_probe(64, torch::kComplexDouble) * c10::complex<double>(0.3, 0.4), scale);
+    const auto probe =
+        normalize_probe(default_probe(64, torch::kComplexDouble) * c10::complex<double>(0.3, 0.4), scale);
     const auto masked = probe * probe_mask(64, torch::kFloat64);
     EXPECT_NEAR(masked.abs().mean().item<double>(), 1.0 / scale, 1e-12) << "probe_scale " << scale;
   }

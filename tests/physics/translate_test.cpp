@@ -28,8 +28,8 @@ torch::Tensor four_corner_reference(const torch::Tensor& image, double tx, doubl
       const double sx = x - tx, sy = y - ty;
       const auto x0 = static_cast<int64_t>(std::floor(sx)), y0 = static_cast<int64_t>(std::floor(sy));
       const double wx = sx - x0, wy = sy - y0;
-      out[y][x] = (1 - wx) * (1 - wy) * v(x0, y0) + wx * (1 - wy) * v(x0 + 1, y0) + (1 - wx) * wy * v(x0, y0 + 1) +
-                  wx * wy * v(x0 + 1, y0 + 1);
+      out[y][x] = (1 - wx) * (1 - wy) * v(x0, y0) + wx * (1 - wy) * v(x0 + 1, y0) +
+                  (1 - wx) * wy * v(x0, y0 + 1) + wx * wy * v(x0 + 1, y0 + 1);
     }
   }
   return out;
@@ -72,7 +72,8 @@ TEST(Translate, MatchesTheFourCornerFormulaForFractionalOffsetsOfEitherSign) {
   const auto offsets = torch::tensor({{0.3, -1.7}, {-2.25, 0.6}, {5.5, 1.0}, {-0.01, 3.99}}, torch::kFloat64);
   const auto out = translate(images, offsets);
   for (int64_t b = 0; b < 4; ++b) {
-    const auto expected = four_corner_reference(images[b], offsets[b][0].item<double>(), offsets[b][1].item<double>());
+    const auto expected =
+        four_corner_reference(images[b], offsets[b][0].item<double>(), offsets[b][1].item<double>());
     EXPECT_TRUE(torch::allclose(out[b], expected, 1e-12, 1e-12)) << "image " << b;
   }
 }

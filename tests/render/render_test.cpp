@@ -27,7 +27,8 @@ TEST(Colormap, ViridisEndsAreMatplotlibs) {
   EXPECT_EQ(colour_at(Colormap::kViridis, 1.0), (Rgb{253, 231, 37}));
   EXPECT_EQ(colour_at(Colormap::kViridis, 2.0), colour_at(Colormap::kViridis, 1.0));  // clamped
   for (int i = 0; i < 255; ++i) {  // lightness rises monotonically: that is what makes it readable
-    EXPECT_LT(luminance(colour_at(Colormap::kViridis, i / 255.0)), luminance(colour_at(Colormap::kViridis, (i + 1) / 255.0)) + 1e-3);
+    EXPECT_LT(luminance(colour_at(Colormap::kViridis, i / 255.0)),
+              luminance(colour_at(Colormap::kViridis, (i + 1) / 255.0)) + 1e-3);
   }
 }
 

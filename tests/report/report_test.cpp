@@ -7,7 +7,8 @@ namespace {
 
 TEST(TrainingCurves, DrawsNegativeLossesOnALogAxis) {
   // Poisson NLLs at counts scale are negative: the picture must still show them.
-  std::vector<train::EpochRecord> h = {{1, -5.0, -4.0, 1e-3, 1}, {2, -6.0, -5.5, 1e-3, 1}, {3, -6.5, std::nullopt, 5e-4, 1}};
+  std::vector<train::EpochRecord> h = {
+      {1, -5.0, -4.0, 1e-3, 1}, {2, -6.0, -5.5, 1e-3, 1}, {3, -6.5, std::nullopt, 5e-4, 1}};
   const auto img = training_curves(h);
   EXPECT_GT(img.width(), 300);
   EXPECT_GT(img.height(), 300);

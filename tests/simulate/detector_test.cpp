@@ -78,19 +78,23 @@ TEST(SimulatePatterns, TheSameSeedGivesTheSameCounts) {
   const auto b = simulate_patterns(test_object(), test_probe(), same_position(4), o).amplitude;
   EXPECT_TRUE(torch::equal(a, b));
   o.seed = 7;
-  EXPECT_FALSE(torch::equal(a, simulate_patterns(test_object(), test_probe(), same_position(4), o).amplitude));
+  EXPECT_FALSE(
+      torch::equal(a, simulate_patterns(test_object(), test_probe(), same_position(4), o).amplitude));
 }
 
 TEST(SimulatePatterns, BadInputsAreErrorsNamingTheArgument) {
   DetectorOptions o;
-  EXPECT_NE(error_of([&] { simulate_patterns(test_object().abs(), test_probe(), same_position(1), o); })
-                .find("object"),
+  EXPECT_NE(error_of([&] {
+              simulate_patterns(test_object().abs(), test_probe(), same_position(1), o);
+            }).find("object"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { simulate_patterns(test_object(), test_probe(), ScanPositions{}, o); }).find("positions"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { simulate_patterns(test_object(), test_probe(), ScanPositions{}, o); }).find("positions"),
+      std::string::npos);
   o.nphotons = 0;
-  EXPECT_NE(error_of([&] { simulate_patterns(test_object(), test_probe(), same_position(1), o); }).find("nphotons"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { simulate_patterns(test_object(), test_probe(), same_position(1), o); }).find("nphotons"),
+      std::string::npos);
 }
 
 TEST(SimulatePatterns, BlockwiseDetectionEqualsTheWholeBatch) {
@@ -109,7 +113,8 @@ TEST(SimulatePatterns, BlockwiseDetectionEqualsTheWholeBatch) {
                   detect_amplitudes(exit_waves(test_object(), test_probe(), p, 2, 5), scale, o, 2)});
   EXPECT_TRUE(torch::equal(blocks, whole.amplitude));
   EXPECT_THROW(exit_waves(test_object(), test_probe(), p, 3, 6), std::out_of_range);
-  EXPECT_NE(error_of([] { photon_scale(1e4, 0.0); }).find("mean diffracted intensity = 0"), std::string::npos);
+  EXPECT_NE(error_of([] { photon_scale(1e4, 0.0); }).find("mean diffracted intensity = 0"),
+            std::string::npos);
 }
 
 }  // namespace

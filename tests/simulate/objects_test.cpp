@@ -122,8 +122,7 @@ TEST(MakeObject, SetPhiGivesThePhaseOfTheReferenceTanhFormula) {
   // grf spans about [0, 1], so amplitudes fall on both sides of max/2 and the phase takes both signs.
   const torch::Tensor obj = make_object(ObjectKind::kGrf, 96, 9, opts);
   const torch::Tensor amp = make_object_amplitude(ObjectKind::kGrf, 96, 9);
-  const torch::Tensor expected =
-      kPi * torch::tanh((amp - amp.max() / 2.0) / (3.0 * amp.mean()));
+  const torch::Tensor expected = kPi * torch::tanh((amp - amp.max() / 2.0) / (3.0 * amp.mean()));
   const torch::Tensor phase = torch::angle(obj);
   EXPECT_TRUE(torch::allclose(torch::abs(obj), amp, 1e-5, 1e-6));
   EXPECT_TRUE(torch::allclose(phase, expected, 1e-4, 1e-4));
@@ -138,7 +137,8 @@ TEST(MakeObject, DiagonalsContainFullLengthAxisLinesThatPointsLack) {
   // variance; isotropic points average out in every column.
   const double diagonals =
       column_mean_variance_ratio(high_pass(make_object_amplitude(ObjectKind::kDiagonals, 128, 2)));
-  const double points = column_mean_variance_ratio(high_pass(make_object_amplitude(ObjectKind::kPoints, 128, 2)));
+  const double points =
+      column_mean_variance_ratio(high_pass(make_object_amplitude(ObjectKind::kPoints, 128, 2)));
   EXPECT_GT(diagonals, 0.1);
   EXPECT_LT(points, 0.03);
 }
@@ -170,7 +170,8 @@ TEST(MakeObject, PointsHitOneTenthOfThePixelsAsTheConservedMassShows) {
   for (int64_t size : {int64_t{64}, int64_t{100}}) {
     const double hits = std::floor(0.1 * static_cast<double>(size * size));
     const double expected = 6.0 * hits / static_cast<double>(size * size);
-    const double mean = make_object_amplitude(ObjectKind::kPoints, size, 8).to(torch::kFloat64).mean().item<double>();
+    const double mean =
+        make_object_amplitude(ObjectKind::kPoints, size, 8).to(torch::kFloat64).mean().item<double>();
     EXPECT_NEAR(mean, expected, 1e-5) << size;
   }
   const double peaks = local_maximum_fraction(make_object_amplitude(ObjectKind::kPoints, 128, 6));
@@ -197,7 +198,8 @@ TEST(GaussianRandomField, ThePowerSpectrumFallsWithTheConfiguredExponent) {
     double mx = 0, my = 0;
     for (size_t i = 0; i < lx.size(); ++i) mx += lx[i] / lx.size(), my += ly[i] / ly.size();
     double sxy = 0, sxx = 0;
-    for (size_t i = 0; i < lx.size(); ++i) sxy += (lx[i] - mx) * (ly[i] - my), sxx += (lx[i] - mx) * (lx[i] - mx);
+    for (size_t i = 0; i < lx.size(); ++i)
+      sxy += (lx[i] - mx) * (ly[i] - my), sxx += (lx[i] - mx) * (lx[i] - mx);
     EXPECT_NEAR(sxy / sxx, -power, 0.1) << "power " << power;
   }
 }

@@ -145,7 +145,8 @@ TEST(PositionJitter, InvalidArgumentsAreRejectedNamingTheArgument) {
   ScanPositions p = random_scan(5, 256, 64, 0, 1);
   EXPECT_NE(error_of([&] { add_position_jitter(p, -0.5, 1); }).find("sigma_px = -0.5"), std::string::npos);
   p.y.pop_back();
-  EXPECT_NE(error_of([&] { add_position_jitter(p, 0.5, 1); }).find("positions.y.size() = 4"), std::string::npos);
+  EXPECT_NE(error_of([&] { add_position_jitter(p, 0.5, 1); }).find("positions.y.size() = 4"),
+            std::string::npos);
 }
 
 }  // namespace

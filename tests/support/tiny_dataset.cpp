@@ -39,8 +39,8 @@ void write_tiny_dataset(const std::string& path, const TinyDatasetOptions& o) {
   std::vector<std::int64_t> scan_index(m, 0);
 
   std::vector<std::pair<std::string, io::NpyArray>> members;
-  const std::vector<std::int64_t> dshape = o.legacy_layout ? std::vector<std::int64_t>{n, n, m}
-                                                           : std::vector<std::int64_t>{m, n, n};
+  const std::vector<std::int64_t> dshape =
+      o.legacy_layout ? std::vector<std::int64_t>{n, n, m} : std::vector<std::int64_t>{m, n, n};
   if (o.diffraction_dtype == "float64") {
     std::vector<double> d(diff.begin(), diff.end());
     members.emplace_back(o.diffraction_key, io::NpyArray::from_data<double>(dshape, d.data()));

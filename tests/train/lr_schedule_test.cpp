@@ -44,8 +44,8 @@ TEST(LrSchedule, WarmupCosineRisesThenDecaysToTheFloor) {
 TEST(LrSchedule, PlateauHalvesAfterPatienceEpochsWithoutImprovement) {
   LrSchedule s(with_scheduler(config::Scheduler::kReduceLROnPlateau));
   const double losses[] = {5, 4, 4.5, 4.2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
-  const double expected_after[] = {1e-3, 1e-3, 1e-3, 5e-4, 5e-4, 5e-4, 2.5e-4, 2.5e-4, 1.25e-4,
-                                   1.25e-4, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4};
+  const double expected_after[] = {1e-3,    1e-3,    1e-3, 5e-4, 5e-4, 5e-4, 2.5e-4, 2.5e-4,
+                                   1.25e-4, 1.25e-4, 1e-4, 1e-4, 1e-4, 1e-4, 1e-4};
   for (int e = 0; e < 15; ++e) {
     s.end_epoch(e, losses[e]);
     EXPECT_DOUBLE_EQ(s.learning_rate(e + 1), expected_after[e]) << "after epoch " << e;

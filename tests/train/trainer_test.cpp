@@ -6,8 +6,8 @@
 
 #include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/util/errors.h"
-#include "support/simulated_dataset.h"
 #include "support/run_command.h"
+#include "support/simulated_dataset.h"
 
 namespace ptychopinn::train {
 namespace {
@@ -98,7 +98,8 @@ TEST_F(TrainerTest, TrainingAtLeastHalvesTheExcessValidationNll) {
   const double after = *t.validation_loss();
   EXPECT_GT(before, *optimum);
   EXPECT_GE(after, *optimum - 1e-6 * std::abs(*optimum));
-  EXPECT_LE(after - *optimum, 0.5 * (before - *optimum)) << "before " << before << " after " << after << " optimum " << *optimum;
+  EXPECT_LE(after - *optimum, 0.5 * (before - *optimum))
+      << "before " << before << " after " << after << " optimum " << *optimum;
 }
 
 TEST_F(TrainerTest, SameSeedGivesTheSameWeightsAndAnotherSeedDoesNot) {

@@ -51,9 +51,9 @@ TEST(IterateRun, WritesTheRunFolderOnTheDatasetsObjectGrid) {
   ASSERT_EQ(events.errors.size(), 6u);
   EXPECT_LT(events.errors.back(), events.errors.front());
   EXPECT_LT(events.errors.back(), run.initial_fourier_error);
-  for (const char* name : {layout::kReconstruction, layout::kAmplitudePicture, layout::kPhasePicture,
-                           layout::kProbePicture, layout::kConvergence, layout::kConvergencePicture,
-                           layout::kProduct}) {
+  for (const char* name :
+       {layout::kReconstruction, layout::kAmplitudePicture, layout::kPhasePicture, layout::kProbePicture,
+        layout::kConvergence, layout::kConvergencePicture, layout::kProduct}) {
     EXPECT_TRUE(std::filesystem::exists(dir.file("out/" + std::string(name)))) << name;
   }
   // A simulated dataset has an objectGuess: its grid (origin 0) is the solver's.

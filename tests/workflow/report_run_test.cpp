@@ -24,7 +24,8 @@ TEST(Base64, MatchesRfc4648TestVectors) {
 
 TEST(HtmlReport, EmbedsCurvesAndConfigAndExplainsMissingParts) {
   testing::TempDir dir;
-  std::ofstream(dir.file("history.csv")) << "epoch,train_loss,val_loss,lr,seconds\n1,2.5,2.75,0.001,1\n2,2,2.25,0.001,1\n";
+  std::ofstream(dir.file("history.csv"))
+      << "epoch,train_loss,val_loss,lr,seconds\n1,2.5,2.75,0.001,1\n2,2,2.25,0.001,1\n";
   std::ofstream(dir.file("config.yaml")) << "model:\n  N: 64\n";
   ReportInputs in;
   in.run_dir = dir.path();

@@ -24,13 +24,13 @@ std::string probe_problem(const torch::Tensor& probe, const config::TrainingConf
 std::string manifest_config_problem(const Manifest& manifest, const config::TrainingConfig& config) {
   const std::string model_type = config::to_string(config.model.model_type);
   if (manifest.model_type != model_type) {
-    return "manifest model_type = " + ptychopinn::quoted(manifest.model_type) + "; expected " + ptychopinn::quoted(model_type) +
-           " (the config's model_type)";
+    return "manifest model_type = " + ptychopinn::quoted(manifest.model_type) + "; expected " +
+           ptychopinn::quoted(model_type) + " (the config's model_type)";
   }
   const std::string architecture = config::to_string(config.model.architecture);
   if (manifest.architecture != architecture) {
-    return "manifest architecture = " + ptychopinn::quoted(manifest.architecture) + "; expected " + ptychopinn::quoted(architecture) +
-           " (the config's architecture)";
+    return "manifest architecture = " + ptychopinn::quoted(manifest.architecture) + "; expected " +
+           ptychopinn::quoted(architecture) + " (the config's architecture)";
   }
   return "";
 }
@@ -43,7 +43,8 @@ std::string intensity_scale_problem(double intensity_scale) {
 }
 
 bool is_standard_member(const std::string& name) {
-  for (const char* m : {kManifestMember, kConfigMember, kParamsMember, kProbeMember, kWeightsMember, kHistoryMember}) {
+  for (const char* m :
+       {kManifestMember, kConfigMember, kParamsMember, kProbeMember, kWeightsMember, kHistoryMember}) {
     if (name == m) return true;
   }
   return false;

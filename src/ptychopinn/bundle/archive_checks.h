@@ -2,9 +2,9 @@
 // The consistency rules of a model archive, shared by save_archive (which refuses to write an
 // archive breaking them: std::invalid_argument) and load_archive (which refuses to return one:
 // IoError naming the file). Each returns "" when the rule holds, else what is wrong.
-#include <string>
-
 #include <torch/torch.h>
+
+#include <string>
 
 #include "ptychopinn/bundle/manifest.h"
 #include "ptychopinn/config/training_config.h"

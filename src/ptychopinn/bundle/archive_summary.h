@@ -1,9 +1,8 @@
 #pragma once
 // A model archive described for people and scripts: what `ptychopinn inspect ARCHIVE --json`
 // prints, and what the Python bindings return.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "ptychopinn/bundle/model_archive.h"
 

@@ -7,7 +7,9 @@
 namespace ptychopinn::bundle {
 namespace {
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -21,8 +23,8 @@ bool is_pytorch_member(const std::string& name) {
 std::string telltale_members(const std::vector<std::string>& names) {
   std::vector<std::string> shown;
   for (const auto& n : names) {
-    if (n == "manifest.dill" || ends_with(n, ".keras") || ends_with(n, ".pth") || ends_with(n, "params.dill") ||
-        n == "torch_scaling_metadata.pt") {
+    if (n == "manifest.dill" || ends_with(n, ".keras") || ends_with(n, ".pth") ||
+        ends_with(n, "params.dill") || n == "torch_scaling_metadata.pt") {
       shown.push_back(n);
     }
     if (shown.size() == 4) break;
@@ -37,7 +39,8 @@ bool has_foreign_layout(const std::vector<std::string>& names) {
     if (n == "manifest.json") return false;  // ours, whatever its extra members are called
   }
   for (const auto& n : names) {
-    if (n == "manifest.dill" || starts_with(n, "diffraction_to_obj/") || starts_with(n, "autoencoder/")) return true;
+    if (n == "manifest.dill" || starts_with(n, "diffraction_to_obj/") || starts_with(n, "autoencoder/"))
+      return true;
   }
   return false;
 }
@@ -51,7 +54,8 @@ std::optional<ForeignBackend> identify_foreign_backend(const io::ZipReader& arch
   // A pickle stores its strings verbatim, so the version '2.0-pytorch' (and the 'backend':
   // 'pytorch' entry the reference's documentation asks Torch archives to carry) can be found
   // without unpickling anything.
-  if (archive.contains("manifest.dill") && archive.read("manifest.dill").find("pytorch") != std::string::npos) {
+  if (archive.contains("manifest.dill") &&
+      archive.read("manifest.dill").find("pytorch") != std::string::npos) {
     return ForeignBackend::kPyTorch;
   }
   return ForeignBackend::kTensorFlow;
@@ -67,8 +71,9 @@ void throw_foreign_archive(const io::ZipReader& archive, ForeignBackend backend)
   const bool tf = backend == ForeignBackend::kTensorFlow;
   throw_io_error(archive.path(),
                  std::string("was written by the ") + (tf ? "TensorFlow" : "PyTorch") +
-                     " backend of the Python PtychoPINN (" + (tf ? "ptycho/model_manager.py" : "ptycho_torch") +
-                     "; members " + telltale_members(archive.names()) + "); ptychopinn " + kVersion +
+                     " backend of the Python PtychoPINN (" +
+                     (tf ? "ptycho/model_manager.py" : "ptycho_torch") + "; members " +
+                     telltale_members(archive.names()) + "); ptychopinn " + kVersion +
                      " (LibTorch backend) cannot load it: its model is stored as " +
                      (tf ? "Keras files and Python pickles" : "a PyTorch state_dict and Python pickles") +
                      ". Load it with the Python PtychoPINN, or train a model with `ptychopinn train`.");

@@ -19,7 +19,9 @@ class MemberReader {
  public:
   explicit MemberReader(const io::ZipReader& zip) : zip_(zip) {}
 
-  std::string where(const std::string& member) const { return zip_.path() + ", member " + ptychopinn::quoted(member); }
+  std::string where(const std::string& member) const {
+    return zip_.path() + ", member " + ptychopinn::quoted(member);
+  }
 
   nlohmann::json json(const std::string& member) const {
     const std::string text = zip_.read(member);
@@ -52,11 +54,11 @@ config::TrainingConfig read_config(const MemberReader& members) {
 double read_intensity_scale(const MemberReader& members) {
   const nlohmann::json params = members.json(kParamsMember);
   if (!params.is_object() || !params.contains("intensity_scale") || !params["intensity_scale"].is_number()) {
-    throw_io_error(members.where(kParamsMember),
-                   "intensity_scale = " + (params.is_object() && params.contains("intensity_scale")
-                                               ? params["intensity_scale"].dump()
-                                               : std::string("(missing)")) +
-                       "; expected a number");
+    throw_io_error(members.where(kParamsMember), "intensity_scale = " +
+                                                     (params.is_object() && params.contains("intensity_scale")
+                                                          ? params["intensity_scale"].dump()
+                                                          : std::string("(missing)")) +
+                                                     "; expected a number");
   }
   const double scale = params["intensity_scale"].get<double>();
   const std::string problem = intensity_scale_problem(scale);

@@ -24,7 +24,8 @@ std::string string_field(const nlohmann::json& j, const char* key, const std::st
 
 int64_t integer_field(const nlohmann::json& j, const char* key, const std::string& source) {
   const nlohmann::json& v = field(j, key, source);
-  if (!v.is_number_integer()) throw_io_error(source, std::string(key) + " = " + v.dump() + "; expected an integer");
+  if (!v.is_number_integer())
+    throw_io_error(source, std::string(key) + " = " + v.dump() + "; expected an integer");
   return v.get<int64_t>();
 }
 
@@ -35,8 +36,8 @@ void check_spelling(const std::string& value, const char* key, const std::string
   try {
     parse(value);
   } catch (const std::invalid_argument& e) {
-    throw_io_error(source, std::string(key) + " = " + ptychopinn::quoted(value) + " is not understood by ptychopinn " +
-                               kVersion + " (" + e.what() + ")");
+    throw_io_error(source, std::string(key) + " = " + ptychopinn::quoted(value) +
+                               " is not understood by ptychopinn " + kVersion + " (" + e.what() + ")");
   }
 }
 
@@ -55,7 +56,8 @@ nlohmann::json Manifest::to_json() const {
 }
 
 Manifest Manifest::from_json(const nlohmann::json& j, const std::string& source) {
-  if (!j.is_object()) throw_io_error(source, "holds " + std::string(j.type_name()) + "; expected a JSON object");
+  if (!j.is_object())
+    throw_io_error(source, "holds " + std::string(j.type_name()) + "; expected a JSON object");
   Manifest m;
   m.format = string_field(j, "format", source);
   if (m.format != kFormatName) {

@@ -2,9 +2,8 @@
 // manifest.json, the first member of a model archive: what wrote it and how to read the rest
 // (docs/model-archive.md).
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ptychopinn::bundle {
 

@@ -17,11 +17,11 @@
 // `wts.h5.zip` is the one ptychodus and the Python PtychoPINN look for; the content is ours, and
 // the archives the Python PtychoPINN writes (TensorFlow or PyTorch backend) are recognised and
 // refused with a message saying so.
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/bundle/manifest.h"
 #include "ptychopinn/bundle/module_state.h"

@@ -16,20 +16,29 @@ constexpr std::size_t kMaxNamesListed = 8;
 // NumPy's names, which is what the user sees in weights.npz.
 std::string dtype_name(torch::ScalarType t) {
   switch (t) {
-    case torch::kFloat: return "float32";
-    case torch::kDouble: return "float64";
-    case torch::kComplexFloat: return "complex64";
-    case torch::kComplexDouble: return "complex128";
-    case torch::kLong: return "int64";
-    case torch::kInt: return "int32";
-    case torch::kBool: return "bool";
-    default: return c10::toString(t);
+    case torch::kFloat:
+      return "float32";
+    case torch::kDouble:
+      return "float64";
+    case torch::kComplexFloat:
+      return "complex64";
+    case torch::kComplexDouble:
+      return "complex128";
+    case torch::kLong:
+      return "int64";
+    case torch::kInt:
+      return "int32";
+    case torch::kBool:
+      return "bool";
+    default:
+      return c10::toString(t);
   }
 }
 
 std::string list_names(const std::vector<std::string>& names) {
   std::vector<std::string> shown;
-  for (std::size_t i = 0; i < names.size() && i < kMaxNamesListed; ++i) shown.push_back(ptychopinn::quoted(names[i]));
+  for (std::size_t i = 0; i < names.size() && i < kMaxNamesListed; ++i)
+    shown.push_back(ptychopinn::quoted(names[i]));
   if (names.size() > kMaxNamesListed) shown.push_back("... (" + std::to_string(names.size()) + " in all)");
   return join(shown, ", ");
 }
@@ -57,7 +66,8 @@ void load_state(torch::nn::Module& module, const NamedTensors& weights, const st
   std::map<std::string, const torch::Tensor*> given;
   std::vector<std::string> given_names;
   for (const auto& [name, tensor] : weights) {
-    if (!given.emplace(name, &tensor).second) throw_io_error(source, "weight " + ptychopinn::quoted(name) + " appears twice");
+    if (!given.emplace(name, &tensor).second)
+      throw_io_error(source, "weight " + ptychopinn::quoted(name) + " appears twice");
     given_names.push_back(name);
   }
   const auto targets = module_tensors(module);
@@ -71,12 +81,14 @@ void load_state(torch::nn::Module& module, const NamedTensors& weights, const st
     }
     const torch::Tensor& t = *it->second;
     if (t.sizes() != target.sizes()) {
-      throw_io_error(source, "weight " + ptychopinn::quoted(name) + " has shape " + format_shape(t.sizes().vec()) +
-                                 " in the archive; the model expects " + format_shape(target.sizes().vec()));
+      throw_io_error(source, "weight " + ptychopinn::quoted(name) + " has shape " +
+                                 format_shape(t.sizes().vec()) + " in the archive; the model expects " +
+                                 format_shape(target.sizes().vec()));
     }
     if (t.scalar_type() != target.scalar_type()) {
-      throw_io_error(source, "weight " + ptychopinn::quoted(name) + " has dtype " + dtype_name(t.scalar_type()) +
-                                 " in the archive; the model expects " + dtype_name(target.scalar_type()));
+      throw_io_error(source, "weight " + ptychopinn::quoted(name) + " has dtype " +
+                                 dtype_name(t.scalar_type()) + " in the archive; the model expects " +
+                                 dtype_name(target.scalar_type()));
     }
   }
   std::vector<std::string> unexpected;
@@ -89,12 +101,14 @@ void load_state(torch::nn::Module& module, const NamedTensors& weights, const st
   // Both lists in one message, each suggesting from the other: a renamed tensor shows up in both.
   std::vector<std::string> problems;
   if (!missing.empty()) {
-    problems.push_back(std::to_string(missing.size()) + " weight(s) of the model are missing from the archive: " +
-                       list_names(missing) + did_you_mean(missing.front(), unexpected));
+    problems.push_back(std::to_string(missing.size()) +
+                       " weight(s) of the model are missing from the archive: " + list_names(missing) +
+                       did_you_mean(missing.front(), unexpected));
   }
   if (!unexpected.empty()) {
-    problems.push_back(std::to_string(unexpected.size()) + " weight(s) in the archive are not in the model: " +
-                       list_names(unexpected) + did_you_mean(unexpected.front(), missing));
+    problems.push_back(std::to_string(unexpected.size()) +
+                       " weight(s) in the archive are not in the model: " + list_names(unexpected) +
+                       did_you_mean(unexpected.front(), missing));
   }
   if (!problems.empty()) throw_io_error(source, join(problems, "; "));
   // Everything matches: copy. copy_ into the existing tensors keeps their device and identity.

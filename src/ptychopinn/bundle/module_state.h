@@ -1,11 +1,11 @@
 #pragma once
 // A module's state (parameters and buffers) as an ordered list of named tensors, and back: what the
 // model archive stores as weights.npz.
+#include <torch/torch.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <torch/torch.h>
 
 namespace ptychopinn::bundle {
 

@@ -20,10 +20,11 @@ namespace {
 Manifest completed_manifest(const ModelArchive& archive, const std::string& where) {
   Manifest m = archive.manifest;
   if (m.format != kFormatName || m.format_version != kFormatVersion || m.backend != kBackend) {
-    throw std::invalid_argument(where + ": manifest format/format_version/backend = " + ptychopinn::quoted(m.format) + "/" +
-                                std::to_string(m.format_version) + "/" + ptychopinn::quoted(m.backend) + "; expected '" +
-                                kFormatName + "'/" + std::to_string(kFormatVersion) + "/'" + kBackend +
-                                "' (the only format this program writes)");
+    throw std::invalid_argument(where +
+                                ": manifest format/format_version/backend = " + ptychopinn::quoted(m.format) +
+                                "/" + std::to_string(m.format_version) + "/" + ptychopinn::quoted(m.backend) +
+                                "; expected '" + kFormatName + "'/" + std::to_string(kFormatVersion) + "/'" +
+                                kBackend + "' (the only format this program writes)");
   }
   if (m.software_version.empty()) m.software_version = kVersion;
   if (m.created_utc.empty()) m.created_utc = utc_now_iso8601();
@@ -40,12 +41,13 @@ Manifest completed_manifest(const ModelArchive& archive, const std::string& wher
 
 void check_contents(const ModelArchive& archive, const std::string& where) {
   archive.config.validate();
-  for (const std::string& problem : {intensity_scale_problem(archive.intensity_scale),
-                                     probe_problem(archive.probe, archive.config)}) {
+  for (const std::string& problem :
+       {intensity_scale_problem(archive.intensity_scale), probe_problem(archive.probe, archive.config)}) {
     if (!problem.empty()) throw std::invalid_argument(where + ": " + problem);
   }
   const std::string probe_values = describe_non_finite(archive.probe);
-  if (!probe_values.empty()) throw NumericalError(where + ": probe " + probe_values + "; expected finite values");
+  if (!probe_values.empty())
+    throw NumericalError(where + ": probe " + probe_values + "; expected finite values");
   for (const auto& [name, tensor] : archive.weights) {
     const std::string values = describe_non_finite(tensor);
     if (!values.empty()) {
@@ -82,7 +84,8 @@ void save_archive(const std::filesystem::path& path, const ModelArchive& archive
       {kHistoryMember, archive.history_csv, ZipCompression::kDeflate},
   };
   // Opaque members (a torch::save blob) are archives or binary data already: store them.
-  for (const auto& [name, bytes] : archive.extra_members) members.push_back({name, bytes, ZipCompression::kStore});
+  for (const auto& [name, bytes] : archive.extra_members)
+    members.push_back({name, bytes, ZipCompression::kStore});
   io::write_zip(where, members);
 }
 

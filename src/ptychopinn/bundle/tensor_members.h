@@ -1,9 +1,9 @@
 #pragma once
 // Tensors as archive members: one tensor as an .npy image (probe.npy), named tensors as an .npz
 // image (weights.npz), both readable by NumPy (np.load on the member's bytes).
-#include <string>
-
 #include <torch/torch.h>
+
+#include <string>
 
 #include "ptychopinn/bundle/module_state.h"
 

@@ -22,8 +22,8 @@
 
 #include "ptychopinn/config/enums.h"
 #include "ptychopinn/config/field_table.h"
-#include "ptychopinn/config/settings.h"
 #include "ptychopinn/config/inference_config.h"
+#include "ptychopinn/config/settings.h"
 #include "ptychopinn/config/training_config.h"
 
 namespace ptychopinn::config {
@@ -52,9 +52,11 @@ Profile resolve_profile(const ConfigSources& sources);
 // The effective, validated config. Deprecation warnings are appended to *warnings when given, and
 // where each field's value came from to *origins (settings.h). Throws ConfigError for bad keys and
 // values, ptychopinn::IoError for unreadable or invalid YAML.
-TrainingConfig resolve_training_config(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr,
+TrainingConfig resolve_training_config(const ConfigSources& sources,
+                                       std::vector<std::string>* warnings = nullptr,
                                        Origins* origins = nullptr);
-InferenceConfig resolve_inference_config(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr,
+InferenceConfig resolve_inference_config(const ConfigSources& sources,
+                                         std::vector<std::string>* warnings = nullptr,
                                          Origins* origins = nullptr);
 
 // Whether the user chose key's value (a YAML file, --set or a flag) rather than a profile or the

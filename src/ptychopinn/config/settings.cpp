@@ -128,8 +128,9 @@ ModelConfig model_config_from_settings(const std::vector<Setting>& settings, con
     if (setting.key == "profile") continue;
     const std::string bare = setting.key.rfind("model.", 0) == 0 ? setting.key.substr(6) : setting.key;
     if (find_field(model_fields(), bare) == nullptr) {
-      throw ConfigError(where, bare,
-                        "unknown ModelConfig key " + quoted(bare) + did_you_mean(bare, field_keys(model_fields())));
+      throw ConfigError(
+          where, bare,
+          "unknown ModelConfig key " + quoted(bare) + did_you_mean(bare, field_keys(model_fields())));
     }
     model_settings.push_back({"model." + bare, setting.value, setting.origin});
   }

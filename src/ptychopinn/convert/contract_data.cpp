@@ -42,14 +42,17 @@ void validate(const ContractData& d, const std::string& where) {
     fail(where, "diffraction has shape " + (x.defined() ? c10::str(x.sizes()) : std::string("(none)")),
          "[M, N, N] with M >= 1");
   }
-  if (x.scalar_type() != torch::kFloat32) fail(where, "diffraction is " + std::string(x.dtype().name()), "float32");
+  if (x.scalar_type() != torch::kFloat32)
+    fail(where, "diffraction is " + std::string(x.dtype().name()), "float32");
   const int64_t m = x.size(0), n = x.size(1);
-  if (!torch::isfinite(x).all().item<bool>()) fail(where, "diffraction has NaN or Inf values", "finite amplitudes");
-  if ((x < 0).any().item<bool>()) fail(where, "diffraction has negative values", "amplitudes >= 0 (sqrt of counts)");
+  if (!torch::isfinite(x).all().item<bool>())
+    fail(where, "diffraction has NaN or Inf values", "finite amplitudes");
+  if ((x < 0).any().item<bool>())
+    fail(where, "diffraction has negative values", "amplitudes >= 0 (sqrt of counts)");
   if (static_cast<int64_t>(d.xcoords.size()) != m || static_cast<int64_t>(d.ycoords.size()) != m) {
     fail(where,
-         std::to_string(d.xcoords.size()) + " xcoords and " + std::to_string(d.ycoords.size()) + " ycoords for " +
-             std::to_string(m) + " patterns",
+         std::to_string(d.xcoords.size()) + " xcoords and " + std::to_string(d.ycoords.size()) +
+             " ycoords for " + std::to_string(m) + " patterns",
          "one position per pattern");
   }
   for (int64_t i = 0; i < m; ++i) {
@@ -58,22 +61,28 @@ void validate(const ContractData& d, const std::string& where) {
       fail(where, "position " + std::to_string(i) + " is not finite", "finite positions");
     }
     if (px < n / 2.0 - 1e-6 || py < n / 2.0 - 1e-6) {
-      fail(where, "position " + std::to_string(i) + " (" + std::to_string(px) + ", " + std::to_string(py) + ")",
+      fail(where,
+           "position " + std::to_string(i) + " (" + std::to_string(px) + ", " + std::to_string(py) + ")",
            "patch centres at least N/2 = " + std::to_string(n / 2) + " px from the canvas edge");
     }
   }
   const auto& p = d.probe;
-  if (!p.defined() || p.dim() != 2 || p.size(0) != n || p.size(1) != n || p.scalar_type() != torch::kComplexFloat) {
-    fail(where, "probe is " + (p.defined() ? c10::str(p.sizes()) + " " + std::string(p.dtype().name()) : "(none)"),
+  if (!p.defined() || p.dim() != 2 || p.size(0) != n || p.size(1) != n ||
+      p.scalar_type() != torch::kComplexFloat) {
+    fail(where,
+         "probe is " + (p.defined() ? c10::str(p.sizes()) + " " + std::string(p.dtype().name()) : "(none)"),
          "[" + std::to_string(n) + ", " + std::to_string(n) + "] complex64");
   }
-  if (!torch::isfinite(torch::view_as_real(p)).all().item<bool>()) fail(where, "probe has NaN or Inf", "finite");
+  if (!torch::isfinite(torch::view_as_real(p)).all().item<bool>())
+    fail(where, "probe has NaN or Inf", "finite");
   const auto& o = d.object_guess;
   if (o.defined()) {
     if (o.dim() != 2 || o.scalar_type() != torch::kComplexFloat) {
-      fail(where, "objectGuess is " + c10::str(o.sizes()) + " " + std::string(o.dtype().name()), "[H, W] complex64");
+      fail(where, "objectGuess is " + c10::str(o.sizes()) + " " + std::string(o.dtype().name()),
+           "[H, W] complex64");
     }
-    if (!torch::isfinite(torch::view_as_real(o)).all().item<bool>()) fail(where, "objectGuess has NaN or Inf", "finite");
+    if (!torch::isfinite(torch::view_as_real(o)).all().item<bool>())
+      fail(where, "objectGuess has NaN or Inf", "finite");
   }
   const auto& b = d.bad_pixels;
   if (b.defined() && (b.dim() != 2 || b.size(0) != n || b.size(1) != n || b.scalar_type() != torch::kBool)) {

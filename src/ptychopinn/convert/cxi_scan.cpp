@@ -42,7 +42,8 @@ double positive_scalar(const io::hdf5::Reader& r, const std::string& path, const
   std::vector<hsize_t> dims;
   const auto v = r.numeric_dataset<double>(key, H5T_NATIVE_DOUBLE, &dims);
   if (v.size() != 1) fail(path, key, "has shape " + shape_of(dims), "one number");
-  if (!(v[0] > 0) || !std::isfinite(v[0])) fail(path, key, "is " + std::to_string(v[0]), "a finite number > 0");
+  if (!(v[0] > 0) || !std::isfinite(v[0]))
+    fail(path, key, "is " + std::to_string(v[0]), "a finite number > 0");
   return v[0];
 }
 
@@ -54,7 +55,8 @@ CxiScan read_cxi_scan(const std::string& path) {
   io::hdf5::QuietErrors quiet;
   const io::hdf5::Reader r(path, where, "a CXI file");
   for (const char* key : {kData, kDistance, kPixelX, kPixelY, kTranslation}) {
-    if (!r.has_path(key)) fail(path, key, "is missing", "a CXI file with detector data, geometry and translations");
+    if (!r.has_path(key))
+      fail(path, key, "is missing", "a CXI file with detector data, geometry and translations");
   }
   CxiScan s;
   s.path = path;
@@ -63,20 +65,23 @@ CxiScan read_cxi_scan(const std::string& path) {
   if (dims.size() != 3 || dims[1] != dims[2] || dims[0] < 1) {
     fail(path, kData, "has shape " + shape_of(dims), "(M, H, H) patterns, square, M >= 1");
   }
-  s.counts = torch::from_blob(data.data(), {static_cast<int64_t>(dims[0]), static_cast<int64_t>(dims[1]),
-                                            static_cast<int64_t>(dims[2])},
+  s.counts = torch::from_blob(data.data(),
+                              {static_cast<int64_t>(dims[0]), static_cast<int64_t>(dims[1]),
+                               static_cast<int64_t>(dims[2])},
                               torch::kFloat32)
                  .clone();
-  if (!torch::isfinite(s.counts).all().item<bool>()) fail(path, kData, "has NaN or Inf counts", "finite counts");
+  if (!torch::isfinite(s.counts).all().item<bool>())
+    fail(path, kData, "has NaN or Inf counts", "finite counts");
   if ((s.counts < 0).any().item<bool>()) fail(path, kData, "has negative counts", "photon counts >= 0");
   const int64_t m = s.counts.size(0), h = s.counts.size(1);
 
   if (r.has_path(kMask)) {
     std::vector<hsize_t> mask_dims;
     const auto mask = r.numeric_dataset<double>(kMask, H5T_NATIVE_DOUBLE, &mask_dims);
-    if (mask_dims.size() != 2 || static_cast<int64_t>(mask_dims[0]) != h || static_cast<int64_t>(mask_dims[1]) != h) {
-      fail(path, kMask, "has shape " + shape_of(mask_dims), "the pattern shape [" + std::to_string(h) + ", " +
-                                                               std::to_string(h) + "]");
+    if (mask_dims.size() != 2 || static_cast<int64_t>(mask_dims[0]) != h ||
+        static_cast<int64_t>(mask_dims[1]) != h) {
+      fail(path, kMask, "has shape " + shape_of(mask_dims),
+           "the pattern shape [" + std::to_string(h) + ", " + std::to_string(h) + "]");
     }
     s.bad_pixels = as_tensor(mask, mask_dims) != 0;
   }
@@ -85,7 +90,8 @@ CxiScan read_cxi_scan(const std::string& path) {
   s.pixel_m = positive_scalar(r, path, kPixelX);
   const double pixel_y = positive_scalar(r, path, kPixelY);
   if (std::abs(pixel_y - s.pixel_m) > 1e-6 * s.pixel_m) {
-    fail(path, kPixelY, "is " + std::to_string(pixel_y) + " m but x_pixel_size is " + std::to_string(s.pixel_m),
+    fail(path, kPixelY,
+         "is " + std::to_string(pixel_y) + " m but x_pixel_size is " + std::to_string(s.pixel_m),
          "square detector pixels");
   }
   if (r.has_path(kWavelength)) {
@@ -93,7 +99,8 @@ CxiScan read_cxi_scan(const std::string& path) {
   } else if (r.has_path(kEnergy)) {
     s.wavelength_m = kHc / positive_scalar(r, path, kEnergy);
   } else {
-    fail(path, kWavelength, "is missing (and so is " + std::string(kEnergy) + ")", "the wavelength or the energy");
+    fail(path, kWavelength, "is missing (and so is " + std::string(kEnergy) + ")",
+         "the wavelength or the energy");
   }
 
   std::vector<hsize_t> t_dims;
@@ -103,7 +110,8 @@ CxiScan read_cxi_scan(const std::string& path) {
          "[" + std::to_string(m) + ", 3]: one (x, y, z) per pattern of the data, in metres");
   }
   s.translation_m = as_tensor(std::move(translation), t_dims);
-  if (!torch::isfinite(s.translation_m).all().item<bool>()) fail(path, kTranslation, "has NaN or Inf", "finite");
+  if (!torch::isfinite(s.translation_m).all().item<bool>())
+    fail(path, kTranslation, "has NaN or Inf", "finite");
 
   if (r.has_path(kIllumination)) {
     const auto set = r.open_dataset(kIllumination);
@@ -121,7 +129,8 @@ ContractData contract_from_cxi(const CxiScan& scan, const CxiConvertOptions& opt
   const int64_t full = scan.counts.size(-1);
   const int64_t n = options.crop > 0 ? options.crop : full;
   if (!(options.probe_scale > 0)) {
-    throw std::invalid_argument("convert: probe_scale = " + std::to_string(options.probe_scale) + "; expected > 0");
+    throw std::invalid_argument("convert: probe_scale = " + std::to_string(options.probe_scale) +
+                                "; expected > 0");
   }
   auto counts = scan.counts.clone();
   int64_t bad = 0;
@@ -148,7 +157,8 @@ ContractData contract_from_cxi(const CxiScan& scan, const CxiConvertOptions& opt
     probe = resample_probe(scan.probe, n);
   } else {
     probe = physics::default_probe(n, torch::TensorOptions(torch::kFloat32)).to(torch::kComplexFloat);
-    notes.push_back(scan.path + " has no illumination: the probe is the default disk probe; train with "
+    notes.push_back(scan.path +
+                    " has no illumination: the probe is the default disk probe; train with "
                     "--probe_trainable true, or give the dataset a measured probeGuess");
   }
   d.probe = physics::normalize_probe(probe, options.probe_scale).to(torch::kComplexFloat);

@@ -23,7 +23,7 @@ struct CxiScan {
   double distance_m = 0;        // sample to detector
   double pixel_m = 0;           // detector pixel (x and y must agree)
   double wavelength_m = 0;
-  torch::Tensor probe;          // [H, H] complex64 when the file has an illumination, else undefined
+  torch::Tensor probe;  // [H, H] complex64 when the file has an illumination, else undefined
   std::vector<std::string> notes;
 };
 

@@ -16,8 +16,8 @@ void check_crop(const char* what, const torch::Tensor& t, int64_t n) {
                                 "; expected square images [..., N, N]");
   }
   if (n < 2 || n % 2 != 0 || n > t.size(-1)) {
-    throw std::invalid_argument("convert: crop = " + std::to_string(n) + "; expected an even size from 2 to N = " +
-                                std::to_string(t.size(-1)));
+    throw std::invalid_argument("convert: crop = " + std::to_string(n) +
+                                "; expected an even size from 2 to N = " + std::to_string(t.size(-1)));
   }
 }
 

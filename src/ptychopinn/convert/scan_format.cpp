@@ -28,7 +28,8 @@ const char* to_string(ScanFormat format) {
 
 ScanFormat detect_scan_format(const std::string& path) {
   const std::string expected =
-      "expected a tike NPZ scan (.npz or .npz.bz2), a CXI file, ptychodus files (a folder with diffraction.h5 and "
+      "expected a tike NPZ scan (.npz or .npz.bz2), a CXI file, ptychodus files (a folder with "
+      "diffraction.h5 and "
       "product-in.h5, or the diffraction file) or a contract NPZ";
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return ScanFormat::kPtychodus;
@@ -42,8 +43,10 @@ ScanFormat detect_scan_format(const std::string& path) {
     const io::NpzReader npz(path);
     if (npz.contains("diffraction") || npz.contains("diff3d")) return ScanFormat::kContract;
     if (npz.contains("data") && npz.contains("scan")) return ScanFormat::kTike;
-    throw std::invalid_argument(path + ": an NPZ with neither 'diffraction'/'diff3d' (a contract dataset) nor "
-                                "'data' and 'scan' (a tike scan); " + expected);
+    throw std::invalid_argument(path +
+                                ": an NPZ with neither 'diffraction'/'diff3d' (a contract dataset) nor "
+                                "'data' and 'scan' (a tike scan); " +
+                                expected);
   }
   if (format == io::FileFormat::kHdf5) {
     const io::hdf5::Where where{path};
@@ -51,8 +54,10 @@ ScanFormat detect_scan_format(const std::string& path) {
     const io::hdf5::Reader r(path, where, "an HDF5 scan file");
     if (r.has_link("entry_1")) return ScanFormat::kCxi;
     if (r.has_link("patterns")) return ScanFormat::kPtychodus;
-    throw std::invalid_argument(path + ": an HDF5 file with neither /entry_1 (CXI) nor 'patterns' (ptychodus' "
-                                "diffraction file); " + expected);
+    throw std::invalid_argument(path +
+                                ": an HDF5 file with neither /entry_1 (CXI) nor 'patterns' (ptychodus' "
+                                "diffraction file); " +
+                                expected);
   }
   throw std::invalid_argument(path + ": is " + io::to_string(format) + "; " + expected);
 }

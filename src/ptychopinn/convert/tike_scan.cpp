@@ -31,7 +31,8 @@ torch::Tensor squeeze_leading(const std::string& path, const std::string& key, t
   if (t.dim() < keep) fail(path, key, "has shape " + c10::str(t.sizes()), layout);
   while (t.dim() > keep) {
     if (t.size(0) != 1) {
-      if (!allow_first) fail(path, key, "has shape " + c10::str(t.sizes()), layout + " with leading axes of size 1");
+      if (!allow_first)
+        fail(path, key, "has shape " + c10::str(t.sizes()), layout + " with leading axes of size 1");
       notes.push_back(path + ": '" + key + "' has " + std::to_string(t.size(0)) +
                       " entries on a leading axis (probe modes or views); using the first");
     }
@@ -46,8 +47,9 @@ TikeScan read_tike_scan(const std::string& path) {
   const auto reader = io::open_npz_or_bzip2(path);
   for (const char* key : {"data", "probe", "scan"}) {
     if (!reader.contains(key)) {
-      throw std::invalid_argument(path + ": has no '" + std::string(key) + "'; expected a tike scan (data, probe, scan)" +
-                                  "; its members are " + join(reader.keys()));
+      throw std::invalid_argument(path + ": has no '" + std::string(key) +
+                                  "'; expected a tike scan (data, probe, scan)" + "; its members are " +
+                                  join(reader.keys()));
     }
   }
   TikeScan s;
@@ -55,12 +57,14 @@ TikeScan read_tike_scan(const std::string& path) {
   auto data = io::to_tensor(reader.read("data"));
   if (!data.is_floating_point() && data.scalar_type() != torch::kInt && data.scalar_type() != torch::kLong &&
       data.scalar_type() != torch::kShort && data.scalar_type() != torch::kByte) {
-    fail(path, "data", "has dtype " + std::string(data.dtype().name()), "real photon counts (integer or float)");
+    fail(path, "data", "has dtype " + std::string(data.dtype().name()),
+         "real photon counts (integer or float)");
   }
   data = squeeze_leading(path, "data", data, 3, "(..., M, H, W) counts", false, s.notes).to(torch::kFloat32);
   if (data.size(1) != data.size(2) || data.size(0) < 1) {
-    fail(path, "data", "has patterns of " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)) +
-                           " pixels and " + std::to_string(data.size(0)) + " frames",
+    fail(path, "data",
+         "has patterns of " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)) +
+             " pixels and " + std::to_string(data.size(0)) + " frames",
          "at least one square pattern");
   }
   if (!torch::isfinite(data).all().item<bool>()) fail(path, "data", "has NaN or Inf counts", "finite counts");
@@ -68,13 +72,16 @@ TikeScan read_tike_scan(const std::string& path) {
   s.counts = data.contiguous();
 
   auto probe = io::to_tensor(reader.read("probe"));
-  if (!probe.is_complex()) fail(path, "probe", "has dtype " + std::string(probe.dtype().name()), "complex64 or complex128");
-  probe = squeeze_leading(path, "probe", probe, 2, "(..., H, W) complex", true, s.notes).to(torch::kComplexFloat);
+  if (!probe.is_complex())
+    fail(path, "probe", "has dtype " + std::string(probe.dtype().name()), "complex64 or complex128");
+  probe =
+      squeeze_leading(path, "probe", probe, 2, "(..., H, W) complex", true, s.notes).to(torch::kComplexFloat);
   if (probe.size(0) != data.size(1) || probe.size(1) != data.size(2)) {
     fail(path, "probe", "is " + std::to_string(probe.size(0)) + " x " + std::to_string(probe.size(1)),
          "the pattern size " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)));
   }
-  if (!torch::isfinite(torch::view_as_real(probe)).all().item<bool>()) fail(path, "probe", "has NaN or Inf", "finite");
+  if (!torch::isfinite(torch::view_as_real(probe)).all().item<bool>())
+    fail(path, "probe", "has NaN or Inf", "finite");
   s.probe = probe.contiguous();
 
   auto scan = io::to_tensor(reader.read("scan"));
@@ -86,7 +93,8 @@ TikeScan read_tike_scan(const std::string& path) {
     fail(path, "scan", "has shape " + c10::str(scan.sizes()),
          "[" + std::to_string(data.size(0)) + ", 2]: one (row, column) per pattern of 'data'");
   }
-  if (!torch::isfinite(scan).all().item<bool>()) fail(path, "scan", "has NaN or Inf positions", "finite positions");
+  if (!torch::isfinite(scan).all().item<bool>())
+    fail(path, "scan", "has NaN or Inf positions", "finite positions");
   s.positions_rc = scan.contiguous();
   return s;
 }
@@ -95,11 +103,14 @@ ContractData contract_from_tike(const TikeScan& scan, const TikeConvertOptions& 
   const int64_t full = scan.counts.size(-1);
   const int64_t n = options.crop > 0 ? options.crop : full;
   if (!(options.probe_scale > 0)) {
-    throw std::invalid_argument("convert: probe_scale = " + std::to_string(options.probe_scale) + "; expected > 0");
+    throw std::invalid_argument("convert: probe_scale = " + std::to_string(options.probe_scale) +
+                                "; expected > 0");
   }
-  if (options.subsample_every < 1 || options.subsample_index < 0 || options.subsample_index >= options.subsample_every) {
+  if (options.subsample_every < 1 || options.subsample_index < 0 ||
+      options.subsample_index >= options.subsample_every) {
     throw std::invalid_argument("convert: subsample = " + std::to_string(options.subsample_every) + ":" +
-                                std::to_string(options.subsample_index) + "; expected K:R with K >= 1 and 0 <= R < K");
+                                std::to_string(options.subsample_index) +
+                                "; expected K:R with K >= 1 and 0 <= R < K");
   }
   const auto frames = torch::arange(options.subsample_index, scan.counts.size(0), options.subsample_every);
   if (frames.numel() == 0) {
@@ -119,7 +130,8 @@ ContractData contract_from_tike(const TikeScan& scan, const TikeConvertOptions& 
   const auto y = (rows - rows.min() + n / 2.0).index_select(0, frames).contiguous();
   d.xcoords.assign(x.data_ptr<double>(), x.data_ptr<double>() + x.numel());
   d.ycoords.assign(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
-  d.probe = physics::normalize_probe(resample_probe(scan.probe, n), options.probe_scale).to(torch::kComplexFloat);
+  d.probe =
+      physics::normalize_probe(resample_probe(scan.probe, n), options.probe_scale).to(torch::kComplexFloat);
 
   d.metadata = converted_metadata(
       counts, options.probe_scale,

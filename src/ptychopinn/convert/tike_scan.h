@@ -17,9 +17,9 @@ namespace ptychopinn::convert {
 
 struct TikeScan {
   std::string path;
-  torch::Tensor counts;        // [M, H, H] float32, DC at [0, 0] (as stored)
-  torch::Tensor probe;         // [H, H] complex64
-  torch::Tensor positions_rc;  // [M, 2] float64, (row, column) object pixels
+  torch::Tensor counts;            // [M, H, H] float32, DC at [0, 0] (as stored)
+  torch::Tensor probe;             // [H, H] complex64
+  torch::Tensor positions_rc;      // [M, 2] float64, (row, column) object pixels
   std::vector<std::string> notes;  // what was dropped or assumed, for the user
 };
 

@@ -79,20 +79,34 @@ ArrayStats complex_stats(const io::NpyArray& a) {
 ArrayStats compute_stats(const io::NpyArray& a) {
   using io::DType;
   switch (a.dtype()) {
-    case DType::kBool: return real_stats<bool>(a);
-    case DType::kInt8: return real_stats<std::int8_t>(a);
-    case DType::kInt16: return real_stats<std::int16_t>(a);
-    case DType::kInt32: return real_stats<std::int32_t>(a);
-    case DType::kInt64: return real_stats<std::int64_t>(a);
-    case DType::kUInt8: return real_stats<std::uint8_t>(a);
-    case DType::kUInt16: return real_stats<std::uint16_t>(a);
-    case DType::kUInt32: return real_stats<std::uint32_t>(a);
-    case DType::kUInt64: return real_stats<std::uint64_t>(a);
-    case DType::kFloat32: return real_stats<float>(a);
-    case DType::kFloat64: return real_stats<double>(a);
-    case DType::kComplex64: return complex_stats<float>(a);
-    case DType::kComplex128: return complex_stats<double>(a);
-    case DType::kUnicode: break;
+    case DType::kBool:
+      return real_stats<bool>(a);
+    case DType::kInt8:
+      return real_stats<std::int8_t>(a);
+    case DType::kInt16:
+      return real_stats<std::int16_t>(a);
+    case DType::kInt32:
+      return real_stats<std::int32_t>(a);
+    case DType::kInt64:
+      return real_stats<std::int64_t>(a);
+    case DType::kUInt8:
+      return real_stats<std::uint8_t>(a);
+    case DType::kUInt16:
+      return real_stats<std::uint16_t>(a);
+    case DType::kUInt32:
+      return real_stats<std::uint32_t>(a);
+    case DType::kUInt64:
+      return real_stats<std::uint64_t>(a);
+    case DType::kFloat32:
+      return real_stats<float>(a);
+    case DType::kFloat64:
+      return real_stats<double>(a);
+    case DType::kComplex64:
+      return complex_stats<float>(a);
+    case DType::kComplex128:
+      return complex_stats<double>(a);
+    case DType::kUnicode:
+      break;
   }
   return ArrayStats{};
 }

@@ -8,14 +8,14 @@
 namespace ptychopinn::data {
 
 struct ArrayStats {
-  bool numeric = false;      // false for unicode arrays (nothing else is filled in)
-  bool of_modulus = false;   // complex arrays: statistics of |z|
-  std::int64_t count = 0;    // elements examined (all of them)
+  bool numeric = false;     // false for unicode arrays (nothing else is filled in)
+  bool of_modulus = false;  // complex arrays: statistics of |z|
+  std::int64_t count = 0;   // elements examined (all of them)
   std::int64_t nan_count = 0;
   std::int64_t inf_count = 0;
   std::int64_t negative_count = 0;  // finite values < 0 (real arrays)
   std::int64_t zero_count = 0;
-  double min = 0.0;          // over finite values; 0 when there are none
+  double min = 0.0;  // over finite values; 0 when there are none
   double max = 0.0;
   double mean = 0.0;
   bool all_integral = true;  // every finite value is a whole number

@@ -19,8 +19,9 @@ const std::vector<std::string> kRequired = {"xcoords", "ycoords", "probeGuess"};
 const std::vector<std::string> kOptional = {
     "xcoords_start", "ycoords_start", "scan_index", "objectGuess", "Y", "_metadata", "bad_pixels"};
 // Keys some tools write and every loader ignores.
-const std::vector<std::string> kKnownExtras = {"ground_truth_patches", "_shuffle_applied", "_shuffle_seed",
-                                               "Y_I", "Y_phi", "coords_nominal", "coords_true", "label"};
+const std::vector<std::string> kKnownExtras = {
+    "ground_truth_patches", "_shuffle_applied", "_shuffle_seed", "Y_I", "Y_phi",
+    "coords_nominal",       "coords_true",      "label"};
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -48,8 +49,9 @@ class Checker {
     const bool has_diff = has("diff3d") || has("diffraction");
     report_.is_dataset = has_diff || has("xcoords") || has("ycoords");
     if (!report_.is_dataset) {
-      add(Severity::kInfo, "", "not a dataset: it has neither a diffraction key ('diff3d' or 'diffraction') "
-                               "nor scan coordinates ('xcoords', 'ycoords')");
+      add(Severity::kInfo, "",
+          "not a dataset: it has neither a diffraction key ('diff3d' or 'diffraction') "
+          "nor scan coordinates ('xcoords', 'ycoords')");
       return report_;
     }
     if (!has_diff) report_.missing_required.push_back("diff3d|diffraction");
@@ -83,19 +85,22 @@ class Checker {
   std::int64_t check_vector(const std::string& key, bool must_be_float) {
     const io::NpyHeader h = archive_.header(key);
     if (h.shape.size() != 1) {
-      add(Severity::kError, key, where(key) + " has shape " + format_shape(h.shape) + "; expected [n_images]");
+      add(Severity::kError, key,
+          where(key) + " has shape " + format_shape(h.shape) + "; expected [n_images]");
       return -1;
     }
     if (h.dtype == DType::kUnicode || h.pickled_object || io::is_complex(h.dtype) ||
         (must_be_float && h.dtype == DType::kBool)) {
-      add(Severity::kError, key, where(key) + " has dtype " + io::to_string(h.dtype) +
-                                     "; expected a real number type (float64 preferred)");
+      add(Severity::kError, key,
+          where(key) + " has dtype " + io::to_string(h.dtype) +
+              "; expected a real number type (float64 preferred)");
       return -1;
     }
     const ArrayStats st = compute_stats(archive_.read(key));
     if (st.nan_count || st.inf_count) {
-      add(Severity::kError, key, where(key) + " holds " + std::to_string(st.nan_count) + " NaN and " +
-                                     std::to_string(st.inf_count) + " Inf values; expected finite numbers");
+      add(Severity::kError, key,
+          where(key) + " holds " + std::to_string(st.nan_count) + " NaN and " + std::to_string(st.inf_count) +
+              " Inf values; expected finite numbers");
     }
     return h.shape[0];
   }
@@ -104,30 +109,34 @@ class Checker {
     std::int64_t nx = has("xcoords") ? check_vector("xcoords", true) : -1;
     std::int64_t ny = has("ycoords") ? check_vector("ycoords", true) : -1;
     if (nx >= 0 && ny >= 0 && nx != ny) {
-      add(Severity::kError, "ycoords", report_.path + ": 'xcoords' has " + std::to_string(nx) +
-                                           " entries and 'ycoords' " + std::to_string(ny) + "; expected equal lengths");
+      add(Severity::kError, "ycoords",
+          report_.path + ": 'xcoords' has " + std::to_string(nx) + " entries and 'ycoords' " +
+              std::to_string(ny) + "; expected equal lengths");
     }
     n_coords_ = nx >= 0 ? nx : ny;
     for (const char* k : {"xcoords_start", "ycoords_start"}) {
       if (!has(k)) continue;
       const std::int64_t n = check_vector(k, true);
       if (n >= 0 && n_coords_ >= 0 && n != n_coords_) {
-        add(Severity::kError, k, where(k) + " has " + std::to_string(n) + " entries; expected " +
-                                     std::to_string(n_coords_) + " (the length of 'xcoords')");
+        add(Severity::kError, k,
+            where(k) + " has " + std::to_string(n) + " entries; expected " + std::to_string(n_coords_) +
+                " (the length of 'xcoords')");
       }
     }
     if (has("xcoords_start") != has("ycoords_start")) {
       add(Severity::kError, has("xcoords_start") ? "ycoords_start" : "xcoords_start",
-          report_.path + ": only one of 'xcoords_start' and 'ycoords_start' is present; expected both or neither");
+          report_.path +
+              ": only one of 'xcoords_start' and 'ycoords_start' is present; expected both or neither");
     }
     if (has("scan_index")) {
       const io::NpyHeader h = archive_.header("scan_index");
       if (h.shape.size() != 1 || !io::is_integer(h.dtype)) {
-        add(Severity::kError, "scan_index", where("scan_index") + " is " + shape_and_dtype(h) +
-                                                "; expected [n_images] of an integer type");
+        add(Severity::kError, "scan_index",
+            where("scan_index") + " is " + shape_and_dtype(h) + "; expected [n_images] of an integer type");
       } else if (n_coords_ >= 0 && h.shape[0] != n_coords_) {
-        add(Severity::kError, "scan_index", where("scan_index") + " has " + std::to_string(h.shape[0]) +
-                                                " entries; expected " + std::to_string(n_coords_));
+        add(Severity::kError, "scan_index",
+            where("scan_index") + " has " + std::to_string(h.shape[0]) + " entries; expected " +
+                std::to_string(n_coords_));
       }
     }
   }
@@ -137,14 +146,15 @@ class Checker {
     if (has("diff3d") && has("diffraction")) {
       const io::NpyHeader a = archive_.header("diff3d"), b = archive_.header("diffraction");
       const io::NpyArray va = archive_.read("diff3d"), vb = archive_.read("diffraction");
-      const bool same = a.shape == b.shape && a.dtype == b.dtype && va.nbytes() == vb.nbytes() &&
-                        std::equal(static_cast<const char*>(va.data()),
-                                   static_cast<const char*>(va.data()) + va.nbytes(),
-                                   static_cast<const char*>(vb.data()));
+      const bool same =
+          a.shape == b.shape && a.dtype == b.dtype && va.nbytes() == vb.nbytes() &&
+          std::equal(static_cast<const char*>(va.data()), static_cast<const char*>(va.data()) + va.nbytes(),
+                     static_cast<const char*>(vb.data()));
       if (!same) {
-        add(Severity::kError, "diffraction", report_.path +
-                                                 ": both 'diff3d' and 'diffraction' are present and they differ; "
-                                                 "expected one diffraction key (or two identical ones)");
+        add(Severity::kError, "diffraction",
+            report_.path +
+                ": both 'diff3d' and 'diffraction' are present and they differ; "
+                "expected one diffraction key (or two identical ones)");
       } else {
         add(Severity::kInfo, "diffraction", "'diff3d' and 'diffraction' are identical; 'diff3d' is used");
       }
@@ -161,8 +171,9 @@ class Checker {
     std::vector<std::int64_t> s = h.shape;
     if (s.size() == 4 && s[3] == 1) s.pop_back();  // (M, N, N, 1)
     if (s.size() != 3) {
-      add(Severity::kError, key, where(key) + " has shape " + format_shape(h.shape) +
-                                     "; expected [n_images, N, N] (or the legacy [N, N, n_images])");
+      add(Severity::kError, key,
+          where(key) + " has shape " + format_shape(h.shape) +
+              "; expected [n_images, N, N] (or the legacy [N, N, n_images])");
       return;
     }
     std::int64_t m = s[0], r = s[1], c = s[2];
@@ -174,18 +185,22 @@ class Checker {
       add(Severity::kInfo, key, "legacy layout [N, N, n_images]: transposed on load");
     }
     if (n_coords_ >= 0 && m != n_coords_) {
-      add(Severity::kError, key, where(key) + " has shape " + format_shape(h.shape) + "; expected " +
-                                     std::to_string(n_coords_) + " patterns (the length of 'xcoords')");
+      add(Severity::kError, key,
+          where(key) + " has shape " + format_shape(h.shape) + "; expected " + std::to_string(n_coords_) +
+              " patterns (the length of 'xcoords')");
     }
     if (r != c) {
-      add(Severity::kError, key, where(key) + " holds non-square patterns " + std::to_string(r) + "x" +
-                                     std::to_string(c) + "; expected N x N");
+      add(Severity::kError, key,
+          where(key) + " holds non-square patterns " + std::to_string(r) + "x" + std::to_string(c) +
+              "; expected N x N");
     }
     report_.n_images = m;
     report_.pattern_size = r;
-    if (h.dtype == DType::kUnicode || h.pickled_object || io::is_complex(h.dtype) || h.dtype == DType::kBool) {
-      add(Severity::kError, key, where(key) + " has dtype " + io::to_string(h.dtype) +
-                                     "; expected float32 amplitudes (float64 and unsigned integers are converted)");
+    if (h.dtype == DType::kUnicode || h.pickled_object || io::is_complex(h.dtype) ||
+        h.dtype == DType::kBool) {
+      add(Severity::kError, key,
+          where(key) + " has dtype " + io::to_string(h.dtype) +
+              "; expected float32 amplitudes (float64 and unsigned integers are converted)");
       return;
     }
     check_amplitude(key, h, compute_stats(archive_.read(key)));
@@ -193,13 +208,14 @@ class Checker {
 
   void check_amplitude(const std::string& key, const io::NpyHeader& h, const ArrayStats& st) {
     if (st.nan_count || st.inf_count) {
-      add(Severity::kError, key, where(key) + " holds " + std::to_string(st.nan_count) + " NaN and " +
-                                     std::to_string(st.inf_count) + " Inf values; expected finite amplitudes");
+      add(Severity::kError, key,
+          where(key) + " holds " + std::to_string(st.nan_count) + " NaN and " + std::to_string(st.inf_count) +
+              " Inf values; expected finite amplitudes");
     }
     if (st.negative_count) {
-      add(Severity::kError, key, where(key) + " holds " + std::to_string(st.negative_count) +
-                                     " negative values (min " + std::to_string(st.min) +
-                                     "); expected amplitudes >= 0");
+      add(Severity::kError, key,
+          where(key) + " holds " + std::to_string(st.negative_count) + " negative values (min " +
+              std::to_string(st.min) + "); expected amplitudes >= 0");
     }
     AmplitudeCheck& a = report_.amplitude;
     a.checked = true;
@@ -208,8 +224,10 @@ class Checker {
     a.mean = st.mean;
     a.max_over_mean = st.mean > 0 ? st.max / st.mean : 0;
     a.all_integral = st.all_integral && st.count > st.nan_count + st.inf_count;
-    if (io::is_integer(h.dtype)) a.reasons.push_back("integer dtype " + io::to_string(h.dtype) + " (counts?)");
-    else if (a.all_integral && st.max > 1) a.reasons.push_back("every value is a whole number (counts?)");
+    if (io::is_integer(h.dtype))
+      a.reasons.push_back("integer dtype " + io::to_string(h.dtype) + " (counts?)");
+    else if (a.all_integral && st.max > 1)
+      a.reasons.push_back("every value is a whole number (counts?)");
     // The reference warns from a peak-to-mean ratio of 100, but the
     // far-field amplitudes of a compact probe at high dose reach 150-200 (the demo's own simulated
     // data); their intensities sit near the square of that. 1000 separates the two.
@@ -230,27 +248,32 @@ class Checker {
     if (!has("probeGuess")) return;
     const io::NpyHeader h = archive_.header("probeGuess");
     std::vector<std::int64_t> s = h.shape;
-    if (s.size() == 3 && s[0] == 1) s.erase(s.begin());
-    else if (s.size() == 3 && s[2] == 1) s.pop_back();
+    if (s.size() == 3 && s[0] == 1)
+      s.erase(s.begin());
+    else if (s.size() == 3 && s[2] == 1)
+      s.pop_back();
     if (s.size() != 2 || s[0] != s[1]) {
-      add(Severity::kError, "probeGuess", where("probeGuess") + " has shape " + format_shape(h.shape) +
-                                              "; expected [N, N] (or [1, N, N] / [N, N, 1])");
+      add(Severity::kError, "probeGuess",
+          where("probeGuess") + " has shape " + format_shape(h.shape) +
+              "; expected [N, N] (or [1, N, N] / [N, N, 1])");
       return;
     }
     if (report_.pattern_size > 0 && s[0] != report_.pattern_size) {
-      add(Severity::kError, "probeGuess", where("probeGuess") + " is " + std::to_string(s[0]) + "x" +
-                                              std::to_string(s[1]) + "; expected the pattern size " +
-                                              std::to_string(report_.pattern_size) + "x" +
-                                              std::to_string(report_.pattern_size));
+      add(Severity::kError, "probeGuess",
+          where("probeGuess") + " is " + std::to_string(s[0]) + "x" + std::to_string(s[1]) +
+              "; expected the pattern size " + std::to_string(report_.pattern_size) + "x" +
+              std::to_string(report_.pattern_size));
     }
     if (!io::is_complex(h.dtype)) {
-      add(Severity::kWarning, "probeGuess", where("probeGuess") + " has dtype " + io::to_string(h.dtype) +
-                                                "; expected complex64 (a real probe is taken as zero phase)");
+      add(Severity::kWarning, "probeGuess",
+          where("probeGuess") + " has dtype " + io::to_string(h.dtype) +
+              "; expected complex64 (a real probe is taken as zero phase)");
     }
     if (h.dtype != DType::kUnicode && !h.pickled_object) {
       const ArrayStats st = compute_stats(archive_.read("probeGuess"));
       if (st.nan_count || st.inf_count)
-        add(Severity::kError, "probeGuess", where("probeGuess") + " holds NaN or Inf values; expected finite");
+        add(Severity::kError, "probeGuess",
+            where("probeGuess") + " holds NaN or Inf values; expected finite");
       else if (st.max == 0)
         add(Severity::kError, "probeGuess", where("probeGuess") + " is zero everywhere; expected a probe");
     }
@@ -262,11 +285,11 @@ class Checker {
       if (h.pickled_object) {
         add(Severity::kInfo, "objectGuess", "'objectGuess' is a pickled object (None?); treated as absent");
       } else if (h.shape.size() != 2) {
-        add(Severity::kError, "objectGuess", where("objectGuess") + " has shape " + format_shape(h.shape) +
-                                                 "; expected a 2-D [H, W] object");
+        add(Severity::kError, "objectGuess",
+            where("objectGuess") + " has shape " + format_shape(h.shape) + "; expected a 2-D [H, W] object");
       } else if (!io::is_complex(h.dtype)) {
-        add(Severity::kWarning, "objectGuess", where("objectGuess") + " has dtype " + io::to_string(h.dtype) +
-                                                   "; expected complex64");
+        add(Severity::kWarning, "objectGuess",
+            where("objectGuess") + " has dtype " + io::to_string(h.dtype) + "; expected complex64");
       }
     }
     if (has("bad_pixels")) {
@@ -290,10 +313,12 @@ class Checker {
       if (s.size() == 4 && s[3] == 1) s.pop_back();
       const std::int64_t n = report_.pattern_size;
       if (s.size() != 3 || (n > 0 && (s[1] != n || s[2] != n))) {
-        add(Severity::kError, "Y", where("Y") + " has shape " + format_shape(h.shape) + "; expected [n_images, N, N]");
+        add(Severity::kError, "Y",
+            where("Y") + " has shape " + format_shape(h.shape) + "; expected [n_images, N, N]");
       } else if (report_.n_images > 0 && s[0] != report_.n_images) {
-        add(Severity::kWarning, "Y", where("Y") + " has " + std::to_string(s[0]) + " patches for " +
-                                         std::to_string(report_.n_images) + " patterns; it will be ignored");
+        add(Severity::kWarning, "Y",
+            where("Y") + " has " + std::to_string(s[0]) + " patches for " + std::to_string(report_.n_images) +
+                " patterns; it will be ignored");
       }
     }
   }
@@ -308,8 +333,9 @@ class Checker {
       return;
     }
     if (m.dtype() != DType::kUnicode || m.numel() != 1) {
-      add(Severity::kWarning, "_metadata", where("_metadata") + " is " + m.descr() + " " +
-                                               format_shape(m.shape()) + "; expected a JSON string; ignored");
+      add(Severity::kWarning, "_metadata",
+          where("_metadata") + " is " + m.descr() + " " + format_shape(m.shape()) +
+              "; expected a JSON string; ignored");
       return;
     }
     const auto j = nlohmann::json::parse(m.string_value(), nullptr, /*allow_exceptions=*/false);
@@ -328,9 +354,12 @@ class Checker {
 
 std::string to_string(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "?";
 }

@@ -4,10 +4,9 @@
 // and whether the diffraction looks like amplitude (sqrt of counts, as the contract says) or like
 // intensity. `ptychopinn inspect` prints it; the dataset loader reuses it.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ptychopinn/io/npz.h"
 
@@ -36,11 +35,11 @@ struct AmplitudeCheck {
 
 struct ContractReport {
   std::string path;
-  bool is_dataset = false;         // has a diffraction key or scan coordinates
-  std::string diffraction_key;     // "diff3d" or "diffraction" ("" when absent)
-  bool legacy_layout = false;      // diffraction stored (N, N, M)
-  std::int64_t n_images = 0;       // M, number of scan positions
-  std::int64_t pattern_size = 0;   // N
+  bool is_dataset = false;                    // has a diffraction key or scan coordinates
+  std::string diffraction_key;                // "diff3d" or "diffraction" ("" when absent)
+  bool legacy_layout = false;                 // diffraction stored (N, N, M)
+  std::int64_t n_images = 0;                  // M, number of scan positions
+  std::int64_t pattern_size = 0;              // N
   std::vector<std::string> present_keys;      // contract keys found
   std::vector<std::string> missing_required;  // required contract keys absent
   std::vector<std::string> missing_optional;  // optional contract keys absent

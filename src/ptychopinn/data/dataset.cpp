@@ -35,7 +35,8 @@ io::NpyArray canonical_patterns(const io::NpyArray& raw, bool legacy_layout) {
   if (s.size() == 4) s.pop_back();  // (M, N, N, 1)
   if (raw.dtype() == DType::kFloat32 && !legacy_layout) {
     if (raw.shape().size() == 3) return raw;
-    return io::NpyArray::wrap(DType::kFloat32, s, sizeof(float), raw.data(), std::make_shared<io::NpyArray>(raw),
+    return io::NpyArray::wrap(DType::kFloat32, s, sizeof(float), raw.data(),
+                              std::make_shared<io::NpyArray>(raw),
                               /*writable=*/false, raw.is_mapped());
   }
   torch::Tensor t = io::to_tensor(raw).to(torch::kFloat).reshape(s);
@@ -52,7 +53,8 @@ std::vector<double> take(const std::vector<double>& v, const std::vector<std::in
 std::vector<std::int64_t> subsample_indices(std::int64_t m, const DatasetOptions& o) {
   std::vector<std::int64_t> idx;
   if (o.n_subsample && *o.n_subsample < 0) {
-    throw std::invalid_argument("n_subsample = " + std::to_string(*o.n_subsample) + "; expected >= 0 or null");
+    throw std::invalid_argument("n_subsample = " + std::to_string(*o.n_subsample) +
+                                "; expected >= 0 or null");
   }
   if (o.n_subsample && *o.n_subsample < m) {
     Random rng(o.subsample_seed);
@@ -89,8 +91,9 @@ void Dataset::copy_pattern(std::int64_t i, float* dst) const {
   }
   const std::size_t bytes = static_cast<std::size_t>(n_ * n_) * sizeof(float);
   // memcpy, not a typed load: a mapped member of a NumPy-written archive may be misaligned.
-  std::memcpy(dst, static_cast<const char*>(patterns_.data()) + static_cast<std::size_t>(sample_indices_[i]) * bytes,
-              bytes);
+  std::memcpy(
+      dst, static_cast<const char*>(patterns_.data()) + static_cast<std::size_t>(sample_indices_[i]) * bytes,
+      bytes);
 }
 
 double Dataset::pattern_energy(std::int64_t i) const {
@@ -105,8 +108,9 @@ void Dataset::copy_patch(std::int64_t i, std::complex<float>* dst) const {
   if (!patches_) throw std::invalid_argument(path_ + ": no ground-truth patches 'Y' in this dataset");
   if (i < 0 || i >= size()) throw std::out_of_range(path_ + ": patch index = " + std::to_string(i));
   const std::size_t bytes = static_cast<std::size_t>(n_ * n_) * sizeof(std::complex<float>);
-  std::memcpy(dst, static_cast<const char*>(patches_->data()) + static_cast<std::size_t>(sample_indices_[i]) * bytes,
-              bytes);
+  std::memcpy(
+      dst, static_cast<const char*>(patches_->data()) + static_cast<std::size_t>(sample_indices_[i]) * bytes,
+      bytes);
 }
 
 Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
@@ -119,7 +123,8 @@ Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options
   contract_options.strict = options.strict;
   const ContractReport report = check_dataset_contract(archive, contract_options);
   if (!report.is_dataset) {
-    throw std::invalid_argument(path + ": not a dataset: expected a diffraction key ('diff3d' or 'diffraction') "
+    throw std::invalid_argument(path +
+                                ": not a dataset: expected a diffraction key ('diff3d' or 'diffraction') "
                                 "and scan coordinates ('xcoords', 'ycoords'); found keys " +
                                 join(archive.keys(), ", "));
   }
@@ -131,8 +136,9 @@ Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options
   }
   if (!errors.empty()) {
     std::string msg = errors.front();
-    if (errors.size() > 1) msg += " (and " + std::to_string(errors.size() - 1) + " more: " +
-                                  join(std::vector<std::string>(errors.begin() + 1, errors.end()), "; ") + ")";
+    if (errors.size() > 1)
+      msg += " (and " + std::to_string(errors.size() - 1) +
+             " more: " + join(std::vector<std::string>(errors.begin() + 1, errors.end()), "; ") + ")";
     throw std::invalid_argument(msg);
   }
 

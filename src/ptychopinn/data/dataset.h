@@ -7,14 +7,14 @@
 // file mapping on demand (copy_pattern), so opening a dataset larger than memory costs nothing.
 // Other dtypes (float64, uint16, ...) and the legacy [N, N, M] layout are converted to float32
 // [M, N, N] in memory once.
+#include <torch/torch.h>
+
 #include <complex>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "ptychopinn/io/npy_array.h"
 #include "ptychopinn/io/npz.h"
@@ -88,7 +88,7 @@ class Dataset {
   std::string diffraction_key_;
   std::int64_t n_ = 0;
   std::int64_t file_size_ = 0;
-  io::NpyArray patterns_;                // float32 [M_file, N, N], C order (maybe mapped, misaligned)
+  io::NpyArray patterns_;  // float32 [M_file, N, N], C order (maybe mapped, misaligned)
   bool patterns_mapped_ = false;
   std::optional<io::NpyArray> patches_;  // complex64 [M_file, N, N]
   std::vector<double> x_, y_, x_start_, y_start_;

@@ -41,17 +41,18 @@ DatasetSummary summarize(const Dataset& d) {
 }
 
 nlohmann::json DatasetSummary::to_json() const {
-  nlohmann::json j = {{"n_positions", n_positions},
-                      {"N", pattern_size},
-                      {"probe_shape", probe_shape},
-                      {"object_shape", object_shape.empty() ? nlohmann::json(nullptr) : nlohmann::json(object_shape)},
-                      {"has_ground_truth_patches", has_patches},
-                      {"x_range", {x_min, x_max}},
-                      {"y_range", {y_min, y_max}},
-                      {"amplitude", {{"min", amplitude_min}, {"max", amplitude_max}, {"mean", amplitude_mean}}},
-                      {"mean_pattern_energy", mean_pattern_energy},
-                      {"nphotons_metadata", nphotons ? nlohmann::json(*nphotons) : nlohmann::json(nullptr)},
-                      {"patterns_memory_mapped", patterns_mapped}};
+  nlohmann::json j = {
+      {"n_positions", n_positions},
+      {"N", pattern_size},
+      {"probe_shape", probe_shape},
+      {"object_shape", object_shape.empty() ? nlohmann::json(nullptr) : nlohmann::json(object_shape)},
+      {"has_ground_truth_patches", has_patches},
+      {"x_range", {x_min, x_max}},
+      {"y_range", {y_min, y_max}},
+      {"amplitude", {{"min", amplitude_min}, {"max", amplitude_max}, {"mean", amplitude_mean}}},
+      {"mean_pattern_energy", mean_pattern_energy},
+      {"nphotons_metadata", nphotons ? nlohmann::json(*nphotons) : nlohmann::json(nullptr)},
+      {"patterns_memory_mapped", patterns_mapped}};
   return j;
 }
 

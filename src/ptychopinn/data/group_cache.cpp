@@ -150,8 +150,8 @@ void write_cache(const std::string& path, const std::string& hash, const GroupTa
   const std::uint64_t seed = options.seed;
   const std::int64_t n_points = table.n_rows;
   io::NpzWriter writer(path, /*compress=*/false);
-  writer.add("all_groups", io::NpyArray::from_data<std::int64_t>({table.n_rows, table.group_size},
-                                                                  table.indices.data()));
+  writer.add("all_groups",
+             io::NpyArray::from_data<std::int64_t>({table.n_rows, table.group_size}, table.indices.data()));
   writer.add("groups_hash", io::NpyArray::scalar_string(hash));
   writer.add("format_version", io::NpyArray::from_data<std::int64_t>({}, &version));
   writer.add("gridsize", io::NpyArray::from_data<std::int64_t>({}, &gridsize));
@@ -162,7 +162,8 @@ void write_cache(const std::string& path, const std::string& hash, const GroupTa
 }
 
 std::string describe(const ProbeResult& probe, const std::string& path) {
-  if (probe.probe == Probe::kStale) return "group cache " + path + " is stale (" + probe.detail + "); rebuilding it";
+  if (probe.probe == Probe::kStale)
+    return "group cache " + path + " is stale (" + probe.detail + "); rebuilding it";
   return "group cache " + path + " is unreadable (" + probe.detail + "); rebuilding it";
 }
 
@@ -170,11 +171,16 @@ std::string describe(const ProbeResult& probe, const std::string& path) {
 
 std::string to_string(GroupCacheStatus status) {
   switch (status) {
-    case GroupCacheStatus::kCreated: return "created";
-    case GroupCacheStatus::kReused: return "reused";
-    case GroupCacheStatus::kRebuilt: return "rebuilt";
-    case GroupCacheStatus::kDisabled: return "disabled";
-    case GroupCacheStatus::kUnwritable: return "unwritable";
+    case GroupCacheStatus::kCreated:
+      return "created";
+    case GroupCacheStatus::kReused:
+      return "reused";
+    case GroupCacheStatus::kRebuilt:
+      return "rebuilt";
+    case GroupCacheStatus::kDisabled:
+      return "disabled";
+    case GroupCacheStatus::kUnwritable:
+      return "unwritable";
   }
   return "unknown";
 }
@@ -200,7 +206,8 @@ std::string default_group_cache_dir() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   if (xdg != nullptr && xdg[0] == '/') return (fs::path(xdg) / "ptychopinn" / "groups").string();
   const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] != '\0') return (fs::path(home) / ".cache" / "ptychopinn" / "groups").string();
+  if (home != nullptr && home[0] != '\0')
+    return (fs::path(home) / ".cache" / "ptychopinn" / "groups").string();
   return "";
 }
 
@@ -212,8 +219,11 @@ std::string group_cache_hash(const std::vector<double>& x, const std::vector<dou
   XXH3_128bits_update(state.get(), kHashDomain, std::strlen(kHashDomain));
   // Integers as 8 bytes each in memory order (little endian on every platform we build for),
   // then the coordinate bytes, each array preceded by its length so x|y boundaries are unambiguous.
-  const std::int64_t header[] = {kGroupCacheFormatVersion, options.gridsize, options.neighbor_count,
-                                 static_cast<std::int64_t>(options.seed), static_cast<std::int64_t>(x.size()),
+  const std::int64_t header[] = {kGroupCacheFormatVersion,
+                                 options.gridsize,
+                                 options.neighbor_count,
+                                 static_cast<std::int64_t>(options.seed),
+                                 static_cast<std::int64_t>(x.size()),
                                  static_cast<std::int64_t>(y.size())};
   XXH3_128bits_update(state.get(), header, sizeof header);
   XXH3_128bits_update(state.get(), x.data(), x.size() * sizeof(double));
@@ -259,7 +269,8 @@ GroupCacheResult load_or_form_groups(const std::string& dataset_path, const std:
     form_once();
     try {
       write_cache(primary, hash, result.table, options);
-      result.status = found.probe == Probe::kMissing ? GroupCacheStatus::kCreated : GroupCacheStatus::kRebuilt;
+      result.status =
+          found.probe == Probe::kMissing ? GroupCacheStatus::kCreated : GroupCacheStatus::kRebuilt;
       result.path = primary;
       return result;
     } catch (const IoError& e) {  // e.g. the disk filled up after the probe: try the fallback
@@ -267,7 +278,8 @@ GroupCacheResult load_or_form_groups(const std::string& dataset_path, const std:
     }
   }
 
-  const std::string fallback_dir = cache.fallback_dir.empty() ? default_group_cache_dir() : cache.fallback_dir;
+  const std::string fallback_dir =
+      cache.fallback_dir.empty() ? default_group_cache_dir() : cache.fallback_dir;
   if (fallback_dir.empty()) {
     form_once();
     result.status = GroupCacheStatus::kUnwritable;

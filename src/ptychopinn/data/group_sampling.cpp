@@ -19,7 +19,8 @@ std::int64_t combinations_count(std::int64_t n, std::int64_t k) {
   k = std::min(k, n - k);
   unsigned __int128 r = 1;
   for (std::int64_t i = 1; i <= k; ++i) {
-    r = r * static_cast<unsigned __int128>(n - k + i) / static_cast<unsigned __int128>(i);  // exact at each step
+    r = r * static_cast<unsigned __int128>(n - k + i) /
+        static_cast<unsigned __int128>(i);  // exact at each step
     if (r >= kCap) return kCap;
   }
   return static_cast<std::int64_t>(r);
@@ -35,19 +36,22 @@ bool append_combinations(const std::vector<std::int64_t>& cand, int c, std::int6
   std::iota(pos.begin(), pos.end(), 0);
   while (true) {
     if (pool_rows >= limit) return false;
-    for (int j = 0; j < c; ++j) pool.push_back(cand[static_cast<std::size_t>(pos[static_cast<std::size_t>(j)])]);
+    for (int j = 0; j < c; ++j)
+      pool.push_back(cand[static_cast<std::size_t>(pos[static_cast<std::size_t>(j)])]);
     ++pool_rows;
     // Next combination: the rightmost position that can still move right, then reset those after it.
     int j = c - 1;
     while (j >= 0 && pos[static_cast<std::size_t>(j)] == n - c + j) --j;
     if (j < 0) return true;
     ++pos[static_cast<std::size_t>(j)];
-    for (int t = j + 1; t < c; ++t) pos[static_cast<std::size_t>(t)] = pos[static_cast<std::size_t>(t - 1)] + 1;
+    for (int t = j + 1; t < c; ++t)
+      pos[static_cast<std::size_t>(t)] = pos[static_cast<std::size_t>(t - 1)] + 1;
   }
 }
 
-SampledGroups oversample(const std::vector<double>& x, const std::vector<double>& y, const GroupingOptions& grouping,
-                         const SamplingOptions& sampling, int c, std::int64_t n_groups) {
+SampledGroups oversample(const std::vector<double>& x, const std::vector<double>& y,
+                         const GroupingOptions& grouping, const SamplingOptions& sampling, int c,
+                         std::int64_t n_groups) {
   const auto m = static_cast<std::int64_t>(x.size());
   const int k_eff = sampling.neighbor_pool_size.value_or(grouping.neighbor_count);
   Random rng(sampling.seed);
@@ -75,13 +79,15 @@ SampledGroups oversample(const std::vector<double>& x, const std::vector<double>
   if (pool_rows == 0) {
     // Unreachable after the checks above (M >= C and K_eff >= C give every seed a combination);
     // kept as an error rather than an assertion because it depends on the data.
-    throw std::invalid_argument("sample_groups: oversampling pool = 0 combinations; expected at least one (M = " +
-                                std::to_string(m) + ", C = " + std::to_string(c) + ")");
+    throw std::invalid_argument(
+        "sample_groups: oversampling pool = 0 combinations; expected at least one (M = " + std::to_string(m) +
+        ", C = " + std::to_string(c) + ")");
   }
   std::vector<std::int64_t> pick;
   if (n_groups > pool_rows) {
     pick.resize(static_cast<std::size_t>(n_groups));
-    for (auto& p : pick) p = static_cast<std::int64_t>(rng.uniform_below(static_cast<std::uint64_t>(pool_rows)));
+    for (auto& p : pick)
+      p = static_cast<std::int64_t>(rng.uniform_below(static_cast<std::uint64_t>(pool_rows)));
   } else {
     pick = rng.choose(pool_rows, n_groups);
   }
@@ -107,8 +113,9 @@ SampledGroups sample_groups(const GroupTable& all, const std::vector<double>& x,
   if (all.n_rows != m || all.group_size != c ||
       all.indices.size() != static_cast<std::size_t>(m) * static_cast<std::size_t>(c)) {
     throw std::invalid_argument("sample_groups: group table = [" + std::to_string(all.n_rows) + ", " +
-                                std::to_string(all.group_size) + "] with " + std::to_string(all.indices.size()) +
-                                " indices; expected [M, C] = [" + std::to_string(m) + ", " + std::to_string(c) +
+                                std::to_string(all.group_size) + "] with " +
+                                std::to_string(all.indices.size()) + " indices; expected [M, C] = [" +
+                                std::to_string(m) + ", " + std::to_string(c) +
                                 "] (the table form_groups makes for these coordinates and gridsize)");
   }
   if (sampling.n_groups && *sampling.n_groups < 1) {
@@ -116,8 +123,9 @@ SampledGroups sample_groups(const GroupTable& all, const std::vector<double>& x,
                                 "; expected n_groups >= 1 (or unset for every group)");
   }
   if (sampling.enable_oversampling && sampling.neighbor_pool_size && *sampling.neighbor_pool_size < c) {
-    throw std::invalid_argument("sample_groups: neighbor_pool_size = " + std::to_string(*sampling.neighbor_pool_size) +
-                                "; expected neighbor_pool_size >= C = gridsize^2 = " + std::to_string(c));
+    throw std::invalid_argument(
+        "sample_groups: neighbor_pool_size = " + std::to_string(*sampling.neighbor_pool_size) +
+        "; expected neighbor_pool_size >= C = gridsize^2 = " + std::to_string(c));
   }
   std::int64_t n = sampling.n_groups.value_or(m);
   if (n > m) {
@@ -125,7 +133,8 @@ SampledGroups sample_groups(const GroupTable& all, const std::vector<double>& x,
       n = m;  // the reference caps single-pattern requests at M
     } else if (!sampling.enable_oversampling) {
       throw std::invalid_argument(
-          "sample_groups: n_groups = " + std::to_string(n) + "; expected n_groups <= M = " + std::to_string(m) +
+          "sample_groups: n_groups = " + std::to_string(n) +
+          "; expected n_groups <= M = " + std::to_string(m) +
           " scan points (one group per scan point with C = gridsize^2 = " + std::to_string(c) +
           "); set enable_oversampling to draw more groups by K choose C oversampling (OVERSAMPLING-001)");
     } else {

@@ -9,8 +9,8 @@
 
 namespace ptychopinn::data {
 
-void group_coordinates(const std::vector<double>& x, const std::vector<double>& y, const std::int64_t* members,
-                       int c, double* centre, double* relative) {
+void group_coordinates(const std::vector<double>& x, const std::vector<double>& y,
+                       const std::int64_t* members, int c, double* centre, double* relative) {
   double sx = 0, sy = 0;
   for (int k = 0; k < c; ++k) {
     sx += x[static_cast<std::size_t>(members[k])];
@@ -24,7 +24,8 @@ void group_coordinates(const std::vector<double>& x, const std::vector<double>& 
   }
 }
 
-GroupedData::GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable groups, const GroupedDataOptions& options)
+GroupedData::GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable groups,
+                         const GroupedDataOptions& options)
     : dataset_(std::move(dataset)), groups_(std::move(groups)) {
   const std::string where = dataset_->path();
   if (groups_.n_rows <= 0) throw std::invalid_argument(where + ": no groups to train or reconstruct on");
@@ -53,7 +54,8 @@ GroupedData::GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable grou
   normalization_ = static_cast<float>(std::sqrt(half * half / mean_energy));
   if (options.intensity_scale) {
     if (!(*options.intensity_scale > 0)) {
-      throw std::invalid_argument("intensity_scale = " + std::to_string(*options.intensity_scale) + "; expected > 0");
+      throw std::invalid_argument("intensity_scale = " + std::to_string(*options.intensity_scale) +
+                                  "; expected > 0");
     }
     intensity_scale_ = *options.intensity_scale;
   } else {
@@ -82,7 +84,8 @@ Batch GroupedData::batch(const std::vector<std::int64_t>& group_ids, const torch
   const std::int64_t n = pattern_size();
   for (std::int64_t g : group_ids) {
     if (g < 0 || g >= size()) {
-      throw std::out_of_range("group id = " + std::to_string(g) + "; expected 0 <= id < " + std::to_string(size()));
+      throw std::out_of_range("group id = " + std::to_string(g) + "; expected 0 <= id < " +
+                              std::to_string(size()));
     }
   }
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
@@ -103,12 +106,14 @@ Batch GroupedData::batch(const std::vector<std::int64_t>& group_ids, const torch
   double* off = out.coords_offsets.data_ptr<double>();
   double* srel = out.coords_start_relative.data_ptr<double>();
   double* soff = out.coords_start_offsets.data_ptr<double>();
-  auto* truth = gt ? reinterpret_cast<std::complex<float>*>(out.ground_truth.data_ptr<c10::complex<float>>()) : nullptr;
+  auto* truth =
+      gt ? reinterpret_cast<std::complex<float>*>(out.ground_truth.data_ptr<c10::complex<float>>()) : nullptr;
   const auto& object = dataset_->object();
   const bool from_patches = dataset_->has_patches();
   torch::Tensor obj = (!from_patches && object) ? object->contiguous() : torch::Tensor();
-  const auto* obj_data = obj.defined() ? reinterpret_cast<const std::complex<float>*>(obj.data_ptr<c10::complex<float>>())
-                                       : nullptr;
+  const auto* obj_data =
+      obj.defined() ? reinterpret_cast<const std::complex<float>*>(obj.data_ptr<c10::complex<float>>())
+                    : nullptr;
   const float scale = normalization_;
   const std::size_t nn = static_cast<std::size_t>(n * n);
 
@@ -141,8 +146,9 @@ Batch GroupedData::batch(const std::vector<std::int64_t>& group_ids, const torch
     }
   });
   if (device != torch::kCPU) {
-    for (torch::Tensor* t : {&out.patterns, &out.coords_relative, &out.coords_offsets, &out.coords_start_relative,
-                             &out.coords_start_offsets, &out.indices, &out.group_ids, &out.ground_truth}) {
+    for (torch::Tensor* t :
+         {&out.patterns, &out.coords_relative, &out.coords_offsets, &out.coords_start_relative,
+          &out.coords_start_offsets, &out.indices, &out.group_ids, &out.ground_truth}) {
       if (t->defined()) *t = t->to(device);
     }
   }
@@ -152,7 +158,8 @@ Batch GroupedData::batch(const std::vector<std::int64_t>& group_ids, const torch
 BatchSampler::BatchSampler(std::int64_t n_groups, std::int64_t batch_size, bool shuffle, std::uint64_t seed)
     : n_groups_(n_groups), batch_size_(batch_size), shuffle_(shuffle), seed_(seed) {
   if (n_groups < 0) throw std::invalid_argument("n_groups = " + std::to_string(n_groups) + "; expected >= 0");
-  if (batch_size < 1) throw std::invalid_argument("batch_size = " + std::to_string(batch_size) + "; expected >= 1");
+  if (batch_size < 1)
+    throw std::invalid_argument("batch_size = " + std::to_string(batch_size) + "; expected >= 1");
 }
 
 std::int64_t BatchSampler::batches_per_epoch() const { return (n_groups_ + batch_size_ - 1) / batch_size_; }

@@ -13,12 +13,12 @@
 //                                                (undefined when the dataset has no object or Y)
 // A batch is gathered from the (possibly memory-mapped) pattern array when asked for, so the
 // resident memory does not grow with n_groups x C copies of the patterns.
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/data/dataset.h"
 #include "ptychopinn/data/grouping.h"
@@ -47,7 +47,8 @@ class GroupedData {
  public:
   // groups: rows of C dataset indices (0 <= index < dataset->size()). Throws invalid_argument for
   // an empty table, an index out of range, or diffraction whose energy is zero.
-  GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable groups, const GroupedDataOptions& options = {});
+  GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable groups,
+              const GroupedDataOptions& options = {});
 
   const Dataset& dataset() const { return *dataset_; }
   const GroupTable& groups() const { return groups_; }
@@ -80,8 +81,8 @@ class GroupedData {
 // Group centre and relative offsets of one group: centre = mean of the member positions,
 // relative_c = -(position_c - centre) (the reference's sign). x, y: positions of the dataset;
 // members: C indices. Writes centre[2] and relative[C * 2], [x, y] order.
-void group_coordinates(const std::vector<double>& x, const std::vector<double>& y, const std::int64_t* members,
-                       int c, double* centre, double* relative);
+void group_coordinates(const std::vector<double>& x, const std::vector<double>& y,
+                       const std::int64_t* members, int c, double* centre, double* relative);
 
 // The order in which an epoch visits the groups, as batches of group ids: a seeded permutation
 // per epoch (the same seed and epoch give the same batches) or the natural order; the last

@@ -4,14 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <thread>
 #include <limits>
 #include <memory>
+#include <nanoflann.hpp>
 #include <random>
 #include <stdexcept>
 #include <string>
-
-#include <nanoflann.hpp>
+#include <thread>
 
 #include "ptychopinn/data/random.h"
 #include "ptychopinn/util/errors.h"
@@ -53,8 +52,8 @@ struct PointCloud {
   }
 };
 
-using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, PointCloud, double, std::uint32_t>,
-                                                 PointCloud, 2, std::uint32_t>;
+using Tree = nanoflann::KDTreeSingleIndexAdaptor<
+    nanoflann::L2_Simple_Adaptor<double, PointCloud, double, std::uint32_t>, PointCloud, 2, std::uint32_t>;
 
 // A k-nearest result set that orders ties by (original) index. nanoflann's own KNNResultSet
 // keeps whichever tied point the traversal met first, which depends on the tree's layout; on a
@@ -65,7 +64,8 @@ using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<do
 // caller's point indices (see NeighborIndex::Impl).
 class TieOrderedResultSet {
  public:
-  TieOrderedResultSet(std::size_t capacity, const std::uint32_t* original, std::uint32_t* indices, double* dists)
+  TieOrderedResultSet(std::size_t capacity, const std::uint32_t* original, std::uint32_t* indices,
+                      double* dists)
       : original_(original), indices_(indices), dists_(dists), capacity_(capacity) {}
 
   std::size_t size() const { return count_; }
@@ -133,7 +133,7 @@ void GroupingOptions::validate() const {
 // almost sequentially. On 10^6 random points this made queries about 3x faster than scattered
 // accesses. The tree is unchanged: node bounds refer to positions, which keep their meaning.
 struct NeighborIndex::Impl {
-  PointCloud cloud;                    // [M, 2], in tree order
+  PointCloud cloud;                     // [M, 2], in tree order
   std::vector<std::uint32_t> original;  // [M] caller's index of the point stored at each position
   std::vector<std::uint32_t> position;  // [M] inverse of `original`
   std::unique_ptr<Tree> tree;
@@ -176,7 +176,9 @@ NeighborIndex::~NeighborIndex() = default;
 NeighborIndex::NeighborIndex(NeighborIndex&&) noexcept = default;
 NeighborIndex& NeighborIndex::operator=(NeighborIndex&&) noexcept = default;
 
-std::int64_t NeighborIndex::size() const { return static_cast<std::int64_t>(impl_->cloud.kdtree_get_point_count()); }
+std::int64_t NeighborIndex::size() const {
+  return static_cast<std::int64_t>(impl_->cloud.kdtree_get_point_count());
+}
 
 std::size_t NeighborIndex::nearest(std::int64_t point, std::size_t k, std::int64_t* out) const {
   if (point < 0 || point >= size()) {
@@ -201,7 +203,8 @@ std::size_t NeighborIndex::nearest(std::int64_t point, std::size_t k, std::int64
     dist = dist_heap.data();
   }
   TieOrderedResultSet result(k, impl_->original.data(), idx, dist);
-  const double* query = impl_->cloud.xy.data() + 2 * std::size_t{impl_->position[static_cast<std::size_t>(point)]};
+  const double* query =
+      impl_->cloud.xy.data() + 2 * std::size_t{impl_->position[static_cast<std::size_t>(point)]};
   impl_->tree->findNeighbors(result, query, nanoflann::SearchParams());
   const std::size_t n = result.size();
   for (std::size_t i = 0; i < n; ++i) out[i] = idx[i];
@@ -268,7 +271,8 @@ GroupTable form_groups(const std::vector<double>& x, const std::vector<double>& 
         // Without replacement, in random order: the first C steps of a Fisher-Yates shuffle, the
         // same draw as Random::choose(n_cand, C) mapped through cand.
         for (int j = 0; j < c; ++j) {
-          const auto r = static_cast<std::size_t>(j) + rng.uniform_below(n_cand - static_cast<std::uint64_t>(j));
+          const auto r =
+              static_cast<std::size_t>(j) + rng.uniform_below(n_cand - static_cast<std::uint64_t>(j));
           std::swap(cand[static_cast<std::size_t>(j)], cand[r]);
           row[j] = cand[static_cast<std::size_t>(j)];
         }
@@ -281,8 +285,9 @@ GroupTable form_groups(const std::vector<double>& x, const std::vector<double>& 
 
   // Below a few thousand points a thread costs more than it saves.
   constexpr std::int64_t kMinRowsPerThread = 4096;
-  const std::int64_t wanted = options.n_threads > 0 ? options.n_threads
-                                                    : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
+  const std::int64_t wanted = options.n_threads > 0
+                                  ? options.n_threads
+                                  : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
   const std::int64_t n_threads = std::max<std::int64_t>(1, std::min(wanted, m / kMinRowsPerThread));
   if (n_threads == 1) {
     form_rows(0, m);

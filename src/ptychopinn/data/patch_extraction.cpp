@@ -4,8 +4,8 @@
 
 namespace ptychopinn::data {
 
-void extract_patch(const std::complex<float>* object, std::int64_t height, std::int64_t width, double x, double y,
-                   std::int64_t n, std::complex<float>* out) {
+void extract_patch(const std::complex<float>* object, std::int64_t height, std::int64_t width, double x,
+                   double y, std::int64_t n, std::complex<float>* out) {
   const double top = y - static_cast<double>(n / 2);
   const double left = x - static_cast<double>(n / 2);
   const double r0f = std::floor(top), c0f = std::floor(left);

@@ -11,7 +11,7 @@ namespace ptychopinn::data {
 // corner outside the object contributing zero. This is the reference's get_image_patches for
 // gridsize 1 (pad by N/2, translate by -(x, y), crop), and at gridsize > 1 the window centred on
 // the member's own position rather than the reference's mirrored one (2 * centroid - position).
-void extract_patch(const std::complex<float>* object, std::int64_t height, std::int64_t width, double x, double y,
-                   std::int64_t n, std::complex<float>* out);
+void extract_patch(const std::complex<float>* object, std::int64_t height, std::int64_t width, double x,
+                   double y, std::int64_t n, std::complex<float>* out);
 
 }  // namespace ptychopinn::data

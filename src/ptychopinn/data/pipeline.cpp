@@ -55,7 +55,8 @@ PreparedData prepare_data(const DataSource& source, const PipelineOptions& optio
   out.cache_status = cached.status;
   out.cache_path = cached.path;
   out.messages.insert(out.messages.end(), cached.messages.begin(), cached.messages.end());
-  SampledGroups sampled = sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, options.sampling);
+  SampledGroups sampled =
+      sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, options.sampling);
   GroupedDataOptions grouped = options.grouped;
   if (options.nphotons_from_metadata && dataset->metadata_nphotons()) {
     grouped.nphotons = *dataset->metadata_nphotons();

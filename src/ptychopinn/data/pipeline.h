@@ -65,7 +65,9 @@ PreparedData prepare_data(const std::string& path, const PipelineOptions& option
 // user did not set it, in which case a dataset's _metadata nphotons takes precedence over the
 // profile's. Inference never oversamples and samples sequentially when n_groups is given, so that
 // a reconstruction covers the scan in order.
-PipelineOptions pipeline_options(const config::TrainingConfig& config, const config::Origins* origins = nullptr);
-PipelineOptions pipeline_options(const config::InferenceConfig& config, const config::Origins* origins = nullptr);
+PipelineOptions pipeline_options(const config::TrainingConfig& config,
+                                 const config::Origins* origins = nullptr);
+PipelineOptions pipeline_options(const config::InferenceConfig& config,
+                                 const config::Origins* origins = nullptr);
 
 }  // namespace ptychopinn::data

@@ -92,7 +92,8 @@ std::uint64_t uniform_below(Engine& engine, std::uint64_t n) {
 template <class Engine>
 std::vector<std::int64_t> choose(Engine& engine, std::int64_t n, std::int64_t k) {
   if (k < 0 || k > n) {
-    throw std::invalid_argument("choose: k = " + std::to_string(k) + "; expected 0 <= k <= n = " + std::to_string(n));
+    throw std::invalid_argument("choose: k = " + std::to_string(k) +
+                                "; expected 0 <= k <= n = " + std::to_string(n));
   }
   std::vector<std::int64_t> v(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = i;

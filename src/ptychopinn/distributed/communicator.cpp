@@ -1,11 +1,10 @@
 #include "ptychopinn/distributed/communicator.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
-
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 namespace ptychopinn::distributed {
 
@@ -17,8 +16,9 @@ struct Communicator::Impl {
 namespace {
 
 [[noreturn]] void fail(const DistEnv& env, const std::string& what, const std::exception& e) {
-  throw CommunicationError("rank " + std::to_string(env.rank) + " of " + std::to_string(env.world_size) + ": " + what +
-                           " failed (another rank died, hung past the timeout, or cannot be reached): " + e.what());
+  throw CommunicationError(
+      "rank " + std::to_string(env.rank) + " of " + std::to_string(env.world_size) + ": " + what +
+      " failed (another rank died, hung past the timeout, or cannot be reached): " + e.what());
 }
 
 }  // namespace
@@ -46,7 +46,8 @@ Communicator::Communicator(const DistEnv& env, std::chrono::milliseconds timeout
     } else {
       group_options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     }
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank, env.world_size, group_options);
+    impl_->group =
+        c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank, env.world_size, group_options);
   } catch (const std::exception& e) {
     fail(env, "joining the job at " + env.master_addr + ":" + std::to_string(env.master_port), e);
   }
@@ -89,7 +90,8 @@ void Communicator::all_reduce_sum(const std::vector<torch::Tensor>& tensors, std
     fail(env_, "all-reduce of gradients", e);
   }
   stats_.gradient_reductions += 1;
-  stats_.gradient_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stats_.gradient_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 void Communicator::all_reduce_sum(std::vector<double>& values) {

@@ -21,8 +21,9 @@ int integer(const char* name, const std::string& text, int low, int high) {
     used = 0;
   }
   if (used != text.size() || value < low || value > high) {
-    throw std::invalid_argument(std::string("environment variable ") + name + " = '" + text + "'; expected an integer in " +
-                                std::to_string(low) + " .. " + std::to_string(high));
+    throw std::invalid_argument(std::string("environment variable ") + name + " = '" + text +
+                                "'; expected an integer in " + std::to_string(low) + " .. " +
+                                std::to_string(high));
   }
   return static_cast<int>(value);
 }
@@ -35,10 +36,13 @@ std::optional<DistEnv> dist_env_from_environment() {
   DistEnv env;
   env.world_size = integer("WORLD_SIZE", *world, 1, 1 << 20);
   const auto rank = variable("RANK");
-  if (!rank) throw std::invalid_argument("environment variable RANK is not set; expected it with WORLD_SIZE (torchrun sets both)");
+  if (!rank)
+    throw std::invalid_argument(
+        "environment variable RANK is not set; expected it with WORLD_SIZE (torchrun sets both)");
   env.rank = integer("RANK", *rank, 0, env.world_size - 1);
   env.local_rank = env.rank;
-  if (const auto local = variable("LOCAL_RANK")) env.local_rank = integer("LOCAL_RANK", *local, 0, env.world_size - 1);
+  if (const auto local = variable("LOCAL_RANK"))
+    env.local_rank = integer("LOCAL_RANK", *local, 0, env.world_size - 1);
   if (const auto addr = variable("MASTER_ADDR")) env.master_addr = *addr;
   if (const auto port = variable("MASTER_PORT")) env.master_port = integer("MASTER_PORT", *port, 1, 65535);
   return env;

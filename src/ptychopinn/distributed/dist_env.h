@@ -7,11 +7,11 @@
 namespace ptychopinn::distributed {
 
 struct DistEnv {
-  int rank = 0;                          // 0 .. world_size - 1
-  int world_size = 1;                    // >= 1
-  int local_rank = 0;                    // rank on this node (GPU index for NCCL)
-  std::string master_addr = "127.0.0.1"; // where rank 0's TCPStore listens
-  int master_port = 29500;               // 1 .. 65535
+  int rank = 0;                           // 0 .. world_size - 1
+  int world_size = 1;                     // >= 1
+  int local_rank = 0;                     // rank on this node (GPU index for NCCL)
+  std::string master_addr = "127.0.0.1";  // where rank 0's TCPStore listens
+  int master_port = 29500;                // 1 .. 65535
 };
 
 // The job this process belongs to: nullopt when WORLD_SIZE is unset (a single-process run).

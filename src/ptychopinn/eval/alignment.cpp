@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kWhere = "eval::align_for_evaluation";
 
 void require_overlap(const PixelWindow& window, const std::string& what) {
-  if (window.empty()) detail::fail(kWhere, "reconstruction", what, "an overlap with the ground truth to compare");
+  if (window.empty())
+    detail::fail(kWhere, "reconstruction", what, "an overlap with the ground truth to compare");
 }
 
 // The window of the ground truth under the reconstruction, the matching window of the
@@ -23,14 +24,15 @@ struct Placement {
   ImageShift remainder;
 };
 
-Placement place_at_origin(const ImageOrigin& origin, const PixelWindow& region, int64_t height, int64_t width) {
+Placement place_at_origin(const ImageOrigin& origin, const PixelWindow& region, int64_t height,
+                          int64_t width) {
   const auto column = static_cast<int64_t>(std::llround(origin.x_px));
   const auto row = static_cast<int64_t>(std::llround(origin.y_px));
   const PixelWindow footprint{row, column, height, width};
   Placement p;
   p.ground_truth = intersect(footprint, region);
-  require_overlap(p.ground_truth, "placed at " + footprint.to_string() + " of the ground truth, which leaves " +
-                                      region.to_string());
+  require_overlap(p.ground_truth, "placed at " + footprint.to_string() +
+                                      " of the ground truth, which leaves " + region.to_string());
   p.reconstruction = {p.ground_truth.row0 - row, p.ground_truth.col0 - column, p.ground_truth.height,
                       p.ground_truth.width};
   // Reconstruction pixel c lies at ground-truth x = column + c + (x_px - column): its content has
@@ -58,8 +60,10 @@ void AlignmentOptions::validate() const {
     detail::fail(kOptions, "origin", "(" + c10::str(origin->x_px) + ", " + c10::str(origin->y_px) + ")",
                  "finite (x_px, y_px)");
   }
-  if (!(max_shift_px > 0)) detail::fail(kOptions, "max_shift_px", c10::str(max_shift_px), "> 0 (or infinity)");
-  if (scanned && scanned->empty()) detail::fail(kOptions, "scanned", scanned->to_string(), "a non-empty window");
+  if (!(max_shift_px > 0))
+    detail::fail(kOptions, "max_shift_px", c10::str(max_shift_px), "> 0 (or infinity)");
+  if (scanned && scanned->empty())
+    detail::fail(kOptions, "scanned", scanned->to_string(), "a non-empty window");
 }
 
 AlignedImages align_for_evaluation(const torch::Tensor& reconstruction, const torch::Tensor& ground_truth,

@@ -21,11 +21,13 @@ torch::Tensor slope(const torch::Tensor& centred, const torch::Tensor& values) {
 
 std::string to_string(PhaseAlignment alignment) {
   switch (alignment) {
-    case PhaseAlignment::kPlane: return "plane";
-    case PhaseAlignment::kMean: return "mean";
+    case PhaseAlignment::kPlane:
+      return "plane";
+    case PhaseAlignment::kMean:
+      return "mean";
   }
-  throw std::invalid_argument("eval::to_string: PhaseAlignment = " + std::to_string(static_cast<int>(alignment)) +
-                              "; expected a declared value");
+  throw std::invalid_argument("eval::to_string: PhaseAlignment = " +
+                              std::to_string(static_cast<int>(alignment)) + "; expected a declared value");
 }
 
 PhaseAlignment parse_phase_alignment(const std::string& text) {
@@ -34,8 +36,8 @@ PhaseAlignment parse_phase_alignment(const std::string& text) {
     if (text == to_string(alignment)) return alignment;
     names.push_back(to_string(alignment));
   }
-  throw std::invalid_argument("phase alignment: '" + text + "' is not valid; expected one of 'plane', 'mean'" +
-                              did_you_mean(text, names));
+  throw std::invalid_argument("phase alignment: '" + text +
+                              "' is not valid; expected one of 'plane', 'mean'" + did_you_mean(text, names));
 }
 
 torch::Tensor remove_phase_plane(const torch::Tensor& phase) {

@@ -14,7 +14,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 // Everything but SSIM and MS-SSIM, whose inputs differ between the channels.
-ChannelMetrics pixel_and_frc_metrics(const torch::Tensor& target, const torch::Tensor& prediction, double frc_sigma) {
+ChannelMetrics pixel_and_frc_metrics(const torch::Tensor& target, const torch::Tensor& prediction,
+                                     double frc_sigma) {
   ChannelMetrics m;
   m.mae = mae(target, prediction);
   m.mse = mse(target, prediction);
@@ -36,7 +37,8 @@ void EvaluationOptions::validate() const {
   constexpr const char* kWhere = "eval::EvaluationOptions";
   alignment.validate();
   if (trim_px < 0) detail::fail(kWhere, "trim_px", std::to_string(trim_px), ">= 0");
-  if (!std::isfinite(frc_sigma) || frc_sigma < 0) detail::fail(kWhere, "frc_sigma", c10::str(frc_sigma), ">= 0, finite");
+  if (!std::isfinite(frc_sigma) || frc_sigma < 0)
+    detail::fail(kWhere, "frc_sigma", c10::str(frc_sigma), ">= 0, finite");
   if (!std::isfinite(ms_ssim_sigma) || ms_ssim_sigma < 0) {
     detail::fail(kWhere, "ms_ssim_sigma", c10::str(ms_ssim_sigma), ">= 0, finite");
   }

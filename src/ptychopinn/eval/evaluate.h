@@ -1,10 +1,10 @@
 #pragma once
 // Evaluation of a reconstruction against the ground-truth object: alignment, the reference's
 // conventions, and the metrics of amplitude and phase. docs/evaluation.md defines every number.
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "ptychopinn/eval/alignment.h"

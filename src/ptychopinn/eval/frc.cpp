@@ -29,7 +29,8 @@ torch::Tensor ring_sums(const torch::Tensor& values, const torch::Tensor& rings,
 
 }  // namespace
 
-std::vector<double> frc_curve(const torch::Tensor& target, const torch::Tensor& prediction, double smoothing_sigma) {
+std::vector<double> frc_curve(const torch::Tensor& target, const torch::Tensor& prediction,
+                              double smoothing_sigma) {
   constexpr const char* kWhere = "eval::frc_curve";
   detail::require_image_pair(kWhere, target, prediction);
   if (!std::isfinite(smoothing_sigma) || smoothing_sigma < 0) {
@@ -46,7 +47,8 @@ std::vector<double> frc_curve(const torch::Tensor& target, const torch::Tensor& 
 
   // Ring index round(|k|) from the fftshift centre n / 2; sqrt(integer) never lands on a .5 tie.
   const auto k = torch::arange(n, torch::kDouble) - static_cast<double>(n / 2);
-  const auto rings = torch::round(torch::sqrt(k.unsqueeze(1).square() + k.unsqueeze(0).square())).to(torch::kLong).flatten();
+  const auto rings =
+      torch::round(torch::sqrt(k.unsqueeze(1).square() + k.unsqueeze(0).square())).to(torch::kLong).flatten();
   const int64_t n_rings = rings.max().item<int64_t>() + 1;
   const auto cross = ring_sums(f1 * torch::conj(f2), rings, n_rings);
   const auto power1 = ring_sums(f1.abs().square(), rings, n_rings);
@@ -60,7 +62,8 @@ std::vector<double> frc_curve(const torch::Tensor& target, const torch::Tensor& 
 }
 
 double frc_crossing(const std::vector<double>& curve, double threshold) {
-  if (curve.empty()) throw std::invalid_argument("eval::frc_crossing: curve = []; expected at least one ring");
+  if (curve.empty())
+    throw std::invalid_argument("eval::frc_crossing: curve = []; expected at least one ring");
   for (std::size_t i = 0; i < curve.size(); ++i) {
     if (!(curve[i] < threshold)) continue;  // NaN is not below, as in NumPy
     if (i == 0) return 0.0;

@@ -26,7 +26,8 @@ inline void require_complex_image(const char* where, const char* field, const to
 }
 
 // Requires two real images of one shape.
-inline void require_image_pair(const char* where, const torch::Tensor& target, const torch::Tensor& prediction) {
+inline void require_image_pair(const char* where, const torch::Tensor& target,
+                               const torch::Tensor& prediction) {
   require_real_image(where, "target", target);
   require_real_image(where, "prediction", prediction);
   if (target.sizes() != prediction.sizes()) {

@@ -83,14 +83,17 @@ std::optional<ImageShift> refine_shift(const torch::Tensor& reference, const tor
   const int64_t rows = reference.size(0);
   const int64_t cols = reference.size(1);
   const auto margin =
-      static_cast<int64_t>(std::ceil(std::max(std::abs(start.dy_px), std::abs(start.dx_px)))) + kInteriorMargin;
+      static_cast<int64_t>(std::ceil(std::max(std::abs(start.dy_px), std::abs(start.dx_px)))) +
+      kInteriorMargin;
   if (rows - 2 * margin < kMinInteriorSide || cols - 2 * margin < kMinInteriorSide) return std::nullopt;
   auto interior = [&](const torch::Tensor& image) {
     return image.narrow(0, margin, rows - 2 * margin).narrow(1, margin, cols - 2 * margin).flatten();
   };
   const auto spectrum = torch::fft::fft2(mirror_extend(moving));
-  const auto ky = torch::fft::fftfreq(2 * rows, torch::kDouble).unsqueeze(1) * c10::complex<double>(0, kTwoPi);
-  const auto kx = torch::fft::fftfreq(2 * cols, torch::kDouble).unsqueeze(0) * c10::complex<double>(0, kTwoPi);
+  const auto ky =
+      torch::fft::fftfreq(2 * rows, torch::kDouble).unsqueeze(1) * c10::complex<double>(0, kTwoPi);
+  const auto kx =
+      torch::fft::fftfreq(2 * cols, torch::kDouble).unsqueeze(0) * c10::complex<double>(0, kTwoPi);
   auto back = [&](const torch::Tensor& s) {
     return interior(torch::real(torch::fft::ifft2(s)).narrow(0, 0, rows).narrow(1, 0, cols));
   };
@@ -110,7 +113,8 @@ std::optional<ImageShift> refine_shift(const torch::Tensor& reference, const tor
       offset = (target.mean() - gain * m.mean()).item<double>();
     }
     // d(shifted)/d(shift) = -gradient, since shifted(x) = moving(x - shift).
-    const auto jacobian = torch::stack({-gain * back(shifted * ky), -gain * back(shifted * kx), m, torch::ones_like(m)}, 1);
+    const auto jacobian =
+        torch::stack({-gain * back(shifted * ky), -gain * back(shifted * kx), m, torch::ones_like(m)}, 1);
     const auto residual = target - gain * m - offset;
     const auto normal = jacobian.t().matmul(jacobian).contiguous();
     const auto rhs = jacobian.t().matmul(residual).contiguous();
@@ -123,7 +127,8 @@ std::optional<ImageShift> refine_shift(const torch::Tensor& reference, const tor
     s.dx_px += step[1];
     gain += step[2];
     offset += step[3];
-    if (!std::isfinite(s.dy_px) || !std::isfinite(s.dx_px) || std::abs(s.dy_px - start.dy_px) > kMaxRefinementPx ||
+    if (!std::isfinite(s.dy_px) || !std::isfinite(s.dx_px) ||
+        std::abs(s.dy_px - start.dy_px) > kMaxRefinementPx ||
         std::abs(s.dx_px - start.dx_px) > kMaxRefinementPx) {
       return std::nullopt;
     }

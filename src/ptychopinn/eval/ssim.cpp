@@ -36,7 +36,9 @@ torch::Tensor uniform_filter(const torch::Tensor& image) {
   constexpr int64_t pad = kWindow / 2;
   const auto padded = image.index_select(0, reflect_indices(image.size(0), pad))
                           .index_select(1, reflect_indices(image.size(1), pad));
-  return torch::avg_pool2d(padded.unsqueeze(0).unsqueeze(0), {kWindow, kWindow}, {1, 1}).squeeze(0).squeeze(0);
+  return torch::avg_pool2d(padded.unsqueeze(0).unsqueeze(0), {kWindow, kWindow}, {1, 1})
+      .squeeze(0)
+      .squeeze(0);
 }
 
 void require_ssim_inputs(const char* where, const torch::Tensor& target, const torch::Tensor& prediction) {
@@ -62,7 +64,10 @@ double ssim_of_checked(const torch::Tensor& x, const torch::Tensor& y, double da
   const auto map = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
   // skimage averages only where the window lies inside the image.
   constexpr int64_t border = (kWindow - 1) / 2;
-  return map.narrow(0, border, map.size(0) - 2 * border).narrow(1, border, map.size(1) - 2 * border).mean().item<double>();
+  return map.narrow(0, border, map.size(0) - 2 * border)
+      .narrow(1, border, map.size(1) - 2 * border)
+      .mean()
+      .item<double>();
 }
 
 double value_range(const torch::Tensor& image) { return (image.max() - image.min()).item<double>(); }

@@ -25,9 +25,11 @@ torch::Tensor predict_group_objects(model::PinnModelImpl& model, const data::Bat
   return physics::crop_center(canvas, o.net.N).contiguous();
 }
 
-Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData& groups, const ReconstructOptions& options) {
+Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData& groups,
+                           const ReconstructOptions& options) {
   if (options.batch_size < 1) {
-    throw std::invalid_argument("reconstruct: batch_size = " + std::to_string(options.batch_size) + "; expected >= 1");
+    throw std::invalid_argument("reconstruct: batch_size = " + std::to_string(options.batch_size) +
+                                "; expected >= 1");
   }
   const int64_t g = groups.size();
   const int64_t n = groups.pattern_size();
@@ -37,8 +39,10 @@ Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData&
     throw std::invalid_argument("reconstruct: stitch_crop = " + std::to_string(result.stitch_crop) +
                                 "; expected 1 ... N = " + std::to_string(n));
   }
-  result.centres = torch::from_blob(const_cast<double*>(groups.coords_offsets().data()), {g, 2}, torch::kFloat64).clone();
-  const StitchGrid grid = options.grid ? *options.grid : reference_stitch_grid(result.centres, result.stitch_crop);
+  result.centres =
+      torch::from_blob(const_cast<double*>(groups.coords_offsets().data()), {g, 2}, torch::kFloat64).clone();
+  const StitchGrid grid =
+      options.grid ? *options.grid : reference_stitch_grid(result.centres, result.stitch_crop);
   StitchAccumulator accumulator(grid, result.stitch_crop, options.device);
   std::vector<torch::Tensor> kept;
   model.eval();

@@ -2,10 +2,10 @@
 // Reconstruction of a scan: every group of the scan through the trained generator
 // (and, for gridsize > 1 with object_big, through the overlap merge), one N x N object per group
 // centred on the group centre, stitched in batches so memory is bounded by the batch size.
+#include <torch/torch.h>
+
 #include <functional>
 #include <optional>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/data/grouped_data.h"
 #include "ptychopinn/infer/stitch.h"
@@ -41,6 +41,7 @@ torch::Tensor predict_group_objects(model::PinnModelImpl& model, const data::Bat
 // The default stitch crop for patch size N: 20 at N = 64 (the reference's), proportionally else.
 int64_t default_stitch_crop(int64_t n);
 
-Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData& groups, const ReconstructOptions& options);
+Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData& groups,
+                           const ReconstructOptions& options);
 
 }  // namespace ptychopinn::infer

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "ptychopinn/tensor/checks.h"
 #include "ptychopinn/physics/translate.h"
+#include "ptychopinn/tensor/checks.h"
 
 namespace ptychopinn::infer {
 
@@ -19,7 +19,8 @@ constexpr double kCoverageFloor = 1e-9;
 void require_positions(const char* where, const char* field, const torch::Tensor& positions) {
   checks::require_dim(where, field, positions, 2, "[n, 2] ([x, y] per patch)");
   checks::require_real_floating(where, field, positions);
-  if (positions.size(1) != 2) checks::fail(where, field, checks::describe(positions), "[n, 2] ([x, y] per patch)");
+  if (positions.size(1) != 2)
+    checks::fail(where, field, checks::describe(positions), "[n, 2] ([x, y] per patch)");
   if (positions.numel() > 0 && !torch::isfinite(positions).all().item<bool>()) {
     checks::fail(where, field, "a tensor with non-finite entries", "finite positions");
   }
@@ -63,7 +64,8 @@ StitchGrid reference_stitch_grid(const torch::Tensor& positions_px, int64_t crop
   constexpr const char* kWhere = "infer::reference_stitch_grid";
   require_positions(kWhere, "positions_px", positions_px);
   require_crop_size(kWhere, crop_size);
-  if (positions_px.size(0) == 0) checks::fail(kWhere, "positions_px", checks::describe(positions_px), "n >= 1");
+  if (positions_px.size(0) == 0)
+    checks::fail(kWhere, "positions_px", checks::describe(positions_px), "n >= 1");
   const auto p = positions_px.to(torch::kCPU, torch::kDouble);
   const auto mean = p.mean(0);
   const double max_offset = (p - mean).abs().max().item<double>();
@@ -92,7 +94,8 @@ void StitchAccumulator::add(const torch::Tensor& patches, const torch::Tensor& p
   constexpr const char* kWhere = "infer::StitchAccumulator::add";
   checks::require_dim(kWhere, "patches", patches, 3, "[B, N, N]");
   checks::require_floating_or_complex(kWhere, "patches", patches);
-  if (patches.size(1) != patches.size(2)) checks::fail(kWhere, "patches", checks::describe(patches), "[B, N, N]");
+  if (patches.size(1) != patches.size(2))
+    checks::fail(kWhere, "patches", checks::describe(patches), "[B, N, N]");
   if (patches.size(1) < crop_size_) {
     checks::fail(kWhere, "patches", checks::describe(patches),
                  "N >= the stitch crop size M = " + std::to_string(crop_size_));
@@ -122,8 +125,10 @@ void StitchAccumulator::add_chunk(const torch::Tensor& crops, const torch::Tenso
   const int64_t b = crops.size(0);
   const int64_t m = crop_size_;
   // Canvas (column, row) where crop pixel [0, 0] lands: the position in pixels minus M/2.
-  const auto column = (positions.select(1, 0) - grid_.x_origin) / grid_.pixel_width - static_cast<double>(m / 2);
-  const auto row = (positions.select(1, 1) - grid_.y_origin) / grid_.pixel_height - static_cast<double>(m / 2);
+  const auto column =
+      (positions.select(1, 0) - grid_.x_origin) / grid_.pixel_width - static_cast<double>(m / 2);
+  const auto row =
+      (positions.select(1, 1) - grid_.y_origin) / grid_.pixel_height - static_cast<double>(m / 2);
   const auto target = torch::stack({column, row}, 1);  // [b, 2] = [x, y]
   // Split into an integer placement and a fraction in [0, 1): translating by the fraction only
   // needs one extra zero row and column, where a full-canvas translation (the reference) would
@@ -152,9 +157,11 @@ void StitchAccumulator::add_chunk(const torch::Tensor& crops, const torch::Tenso
 
 StitchedImage StitchAccumulator::result() const {
   const auto denominator = coverage_ + kCoverageFloor;
-  const auto object = torch::complex(numerator_.select(1, 0) / denominator, numerator_.select(1, 1) / denominator);
+  const auto object =
+      torch::complex(numerator_.select(1, 0) / denominator, numerator_.select(1, 1) / denominator);
   StitchedImage out;
-  out.object = object.view({grid_.height, grid_.width}).to(complex128_ ? torch::kComplexDouble : torch::kComplexFloat);
+  out.object =
+      object.view({grid_.height, grid_.width}).to(complex128_ ? torch::kComplexDouble : torch::kComplexFloat);
   out.coverage = coverage_.view({grid_.height, grid_.width}).clone();
   out.grid = grid_;
   return out;
@@ -168,8 +175,8 @@ StitchedImage reassemble_position(const torch::Tensor& patches, const torch::Ten
   return accumulator.result();
 }
 
-StitchedImage stitch_into_grid(const torch::Tensor& patches, const torch::Tensor& positions, const StitchGrid& grid,
-                               int64_t crop_size) {
+StitchedImage stitch_into_grid(const torch::Tensor& patches, const torch::Tensor& positions,
+                               const StitchGrid& grid, int64_t crop_size) {
   checks::require_defined("infer::stitch_into_grid", "patches", patches);
   StitchAccumulator accumulator(grid, crop_size, patches.device());
   accumulator.add(patches, positions);

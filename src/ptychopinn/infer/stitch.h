@@ -49,13 +49,15 @@ StitchGrid stitch_grid_from_center(double center_x, double center_y, double pixe
 //   positions_px: [n, 2] float32/float64, [x, y] in object pixels, n >= 1, finite; any device
 //   crop_size:    M >= 1
 // Throws std::invalid_argument on a wrong shape or dtype, n = 0, non-finite positions or M < 1.
-StitchGrid reference_stitch_grid(const torch::Tensor& positions_px, int64_t crop_size = kDefaultStitchCropSize);
+StitchGrid reference_stitch_grid(const torch::Tensor& positions_px,
+                                 int64_t crop_size = kDefaultStitchCropSize);
 
 // A stitched image on its grid.
 struct StitchedImage {
   torch::Tensor object;    // [height, width] complex64 (complex128 when complex128 patches were added)
   torch::Tensor coverage;  // [height, width] float64: Σ of the shifted ones, 0 where no patch reached
-  StitchGrid grid;         // where the image lies (x_origin/y_origin are x_origin_px/y_origin_px for pixel positions)
+  StitchGrid
+      grid;  // where the image lies (x_origin/y_origin are x_origin_px/y_origin_px for pixel positions)
 };
 
 // Shift-and-sum of patches onto a fixed grid, as the reference's reassemble_position:

@@ -4,7 +4,8 @@
 
 namespace ptychopinn::infer {
 
-TrainedModel model_from_archive(bundle::ModelArchive archive, const std::string& source, const torch::Device& device) {
+TrainedModel model_from_archive(bundle::ModelArchive archive, const std::string& source,
+                                const torch::Device& device) {
   TrainedModel t;
   t.intensity_scale = archive.intensity_scale;
   auto options = model::PinnOptions::from(archive.config, archive.intensity_scale);

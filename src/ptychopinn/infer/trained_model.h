@@ -1,9 +1,9 @@
 #pragma once
 // A trained model rebuilt from its archive alone (docs/model-archive.md): the configuration, the
 // probe, the intensity scale and the weights, on the requested device, in evaluation mode.
-#include <filesystem>
-
 #include <torch/torch.h>
+
+#include <filesystem>
 
 #include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/model/pinn_model.h"
@@ -13,7 +13,7 @@ namespace ptychopinn::infer {
 struct TrainedModel {
   bundle::ModelArchive archive;  // as loaded (the weights are also in the model)
   model::PinnModel model{nullptr};
-  double intensity_scale = 0;    // the scale the model was trained with (params.json)
+  double intensity_scale = 0;  // the scale the model was trained with (params.json)
 };
 
 // path: a model archive (wts.h5.zip, or a checkpoint) or the output directory of a training run.

@@ -63,8 +63,7 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
     if (errno != EEXIST) {
       const int err = errno;
       temp_path_.clear();
-      throw_io_error(final_path_, "cannot create a file in directory " + dir + ": " +
-                                      std::strerror(err));
+      throw_io_error(final_path_, "cannot create a file in directory " + dir + ": " + std::strerror(err));
     }
   }
   temp_path_.clear();
@@ -110,8 +109,7 @@ void AtomicFile::commit() {
     fsync_path(temp_path_, false, final_path_);
   }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    throw_io_error(final_path_, "cannot rename " + temp_path_ + " into place: " +
-                                    std::strerror(errno));
+    throw_io_error(final_path_, "cannot rename " + temp_path_ + " into place: " + std::strerror(errno));
   }
   committed_ = true;
   fsync_path(directory_of(final_path_), true, final_path_);

@@ -38,7 +38,8 @@ struct DecompressStream {
 
 }  // namespace
 
-std::shared_ptr<const std::vector<unsigned char>> read_bzip2_file(const std::string& path, std::size_t max_bytes) {
+std::shared_ptr<const std::vector<unsigned char>> read_bzip2_file(const std::string& path,
+                                                                  std::size_t max_bytes) {
   std::vector<unsigned char> in = read_whole_file(path);
   require_file_format(path, in.data(), in.size(), FileFormat::kBzip2);
   auto out = std::make_shared<std::vector<unsigned char>>();
@@ -47,7 +48,8 @@ std::shared_ptr<const std::vector<unsigned char>> read_bzip2_file(const std::str
   while (consumed < in.size()) {
     // Each loop decompresses one stream; bytes after the last stream must start another one.
     if (consumed > 0 && sniff_file_format(in.data() + consumed, in.size() - consumed) != FileFormat::kBzip2) {
-      throw IoError(path + ": " + std::to_string(in.size() - consumed) + " bytes of trailing garbage after the bzip2 data");
+      throw IoError(path + ": " + std::to_string(in.size() - consumed) +
+                    " bytes of trailing garbage after the bzip2 data");
     }
     DecompressStream d;
     d.s.next_in = reinterpret_cast<char*>(in.data() + consumed);
@@ -55,7 +57,8 @@ std::shared_ptr<const std::vector<unsigned char>> read_bzip2_file(const std::str
     for (;;) {
       if (produced == out->size()) {
         if (out->size() >= max_bytes) {
-          throw IoError(path + ": decompresses to more than " + std::to_string(max_bytes) + " bytes; refusing");
+          throw IoError(path + ": decompresses to more than " + std::to_string(max_bytes) +
+                        " bytes; refusing");
         }
         out->resize(std::min(max_bytes, out->size() * 2));
       }
@@ -90,7 +93,8 @@ NpzReader open_npz_or_bzip2(const std::string& path) {
   std::ifstream probe(path, std::ios::binary);
   unsigned char head[8] = {};
   probe.read(reinterpret_cast<char*>(head), sizeof head);
-  if (!probe.bad() && sniff_file_format(head, static_cast<std::size_t>(probe.gcount())) == FileFormat::kBzip2) {
+  if (!probe.bad() &&
+      sniff_file_format(head, static_cast<std::size_t>(probe.gcount())) == FileFormat::kBzip2) {
     auto bytes = read_bzip2_file(path);
     const void* data = bytes->data();
     const std::size_t size = bytes->size();

@@ -14,7 +14,8 @@ namespace ptychopinn::io {
 // unreadable file, a file that is not bzip2 ("is zip, not bzip2"), corrupt data, a truncated stream,
 // or output beyond `max_bytes`.
 std::shared_ptr<const std::vector<unsigned char>> read_bzip2_file(const std::string& path,
-                                                                  std::size_t max_bytes = std::size_t{16} << 30);
+                                                                  std::size_t max_bytes = std::size_t{16}
+                                                                                          << 30);
 
 // An NpzReader over `path`, decompressing it into memory first when it is bzip2 (a .npz.bz2);
 // otherwise NpzReader(path) (which maps the file).

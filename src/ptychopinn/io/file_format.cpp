@@ -60,26 +60,28 @@ FileFormat parse_file_format(const std::string& name) {
     if (name == n) return f;
     names.emplace_back(n);
   }
-  throw std::invalid_argument("file format = " + quoted(name) + "; expected one of " +
-                              join(names, ", ") + did_you_mean(name, names));
+  throw std::invalid_argument("file format = " + quoted(name) + "; expected one of " + join(names, ", ") +
+                              did_you_mean(name, names));
 }
 
 FileFormat sniff_file_format(const void* bytes, std::size_t size) {
   const auto* b = static_cast<const unsigned char*>(bytes);
   if (size == 0 || b == nullptr) return FileFormat::kEmpty;
   if (starts_with(b, size, "\x93NUMPY", 6)) return FileFormat::kNpy;
-  if (starts_with(b, size, "PK\x03\x04", 4) || starts_with(b, size, "PK\x05\x06", 4))
-    return FileFormat::kZip;
+  if (starts_with(b, size, "PK\x03\x04", 4) || starts_with(b, size, "PK\x05\x06", 4)) return FileFormat::kZip;
   if (starts_with(b, size, "BZh", 3)) return FileFormat::kBzip2;
   if (starts_with(b, size, "\x1f\x8b", 2)) return FileFormat::kGzip;
-  if (starts_with(b, size, "\xfd" "7zXZ\x00", 6)) return FileFormat::kXz;
+  if (starts_with(b, size,
+                  "\xfd"
+                  "7zXZ\x00",
+                  6))
+    return FileFormat::kXz;
   if (starts_with(b, size, "\x28\xb5\x2f\xfd", 4)) return FileFormat::kZstd;
   if (starts_with(b, size, "\x89HDF\r\n\x1a\n", 8)) return FileFormat::kHdf5;
   return FileFormat::kUnknown;
 }
 
-void require_file_format(const std::string& path, const void* bytes, std::size_t size,
-                         FileFormat expected) {
+void require_file_format(const std::string& path, const void* bytes, std::size_t size, FileFormat expected) {
   const FileFormat found = sniff_file_format(bytes, size);
   if (found == expected) return;
   const std::string want = expected == FileFormat::kZip   ? "an .npz (zip) archive"

@@ -29,7 +29,6 @@ FileFormat sniff_file_format(const void* bytes, std::size_t size);
 // Throws IoError naming `path` unless the bytes start like `expected`. The message says what the file
 // is instead and, for a compressed stream, how to undo it:
 //   "data.npz: is bzip2-compressed; decompress it first (bunzip2 data.npz)".
-void require_file_format(const std::string& path, const void* bytes, std::size_t size,
-                         FileFormat expected);
+void require_file_format(const std::string& path, const void* bytes, std::size_t size, FileFormat expected);
 
 }  // namespace ptychopinn::io

@@ -93,7 +93,7 @@ struct Where {
 // The compound {r, i} of two floats that h5py maps to numpy complex: `part` is the type of one part
 // (a file type to write, a native type to read); names default to h5py's.
 inline Handle complex_type(const Where& where, hid_t part, const std::string& real_name = "r",
-                    const std::string& imag_name = "i") {
+                           const std::string& imag_name = "i") {
   const size_t part_size = H5Tget_size(part);
   Handle type = where.check(H5Tcreate(H5T_COMPOUND, 2 * part_size), H5Tclose, "cannot make a complex type");
   where.check(H5Tinsert(type.get(), real_name.c_str(), 0, part), "cannot make a complex type");
@@ -153,7 +153,8 @@ class Reader {
     Handle file_type = where_.check(H5Aget_type(attribute.get()), H5Tclose, "cannot read " + what);
     Handle space = where_.check(H5Aget_space(attribute.get()), H5Sclose, "cannot read " + what);
     if (H5Tget_class(file_type.get()) != H5T_STRING) where_.fail(what + " is not a string");
-    if (H5Sget_simple_extent_npoints(space.get()) != 1) where_.fail(what + " holds several values; expected one string");
+    if (H5Sget_simple_extent_npoints(space.get()) != 1)
+      where_.fail(what + " holds several values; expected one string");
     Handle memory_type = where_.check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot read " + what);
     where_.check(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type.get())), "cannot read " + what);
     if (H5Tis_variable_str(file_type.get()) > 0) {
@@ -201,7 +202,8 @@ class Reader {
     std::vector<hsize_t> dims;
     const std::vector<double> values = double_attribute(owner, label, name, &dims);
     if (values.size() != 1) {
-      where_.fail(label + " attribute '" + name + "' has shape " + shape_string(dims) + "; expected one number");
+      where_.fail(label + " attribute '" + name + "' has shape " + shape_string(dims) +
+                  "; expected one number");
     }
     return values[0];
   }
@@ -230,21 +232,24 @@ class Reader {
     std::vector<hsize_t> dims;
     std::vector<T> values = numeric_dataset<T>(name, memory_type, &dims);
     if (dims.size() != 1) {
-      where_.fail(std::string("dataset '") + name + "' has shape " + shape_string(dims) + "; expected one dimension");
+      where_.fail(std::string("dataset '") + name + "' has shape " + shape_string(dims) +
+                  "; expected one dimension");
     }
     return values;
   }
 
   // A complex (compound of two floats, any precision, any member names) or real float dataset as
   // complex64, with its dimensions.
-  std::vector<std::complex<float>> complex_dataset(hid_t set, const char* name, std::vector<hsize_t>* dims) const {
+  std::vector<std::complex<float>> complex_dataset(hid_t set, const char* name,
+                                                   std::vector<hsize_t>* dims) const {
     const std::string what = std::string("dataset '") + name + "'";
     Handle file_type = where_.check(H5Dget_type(set), H5Tclose, "cannot read " + what);
     const H5T_class_t type_class = H5Tget_class(file_type.get());
     if (type_class == H5T_FLOAT) {
       std::vector<float> real = allocate<float>(dataset_count(set, file_type.get(), what, dims), what);
       if (!real.empty()) {
-        where_.check(H5Dread(set, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, real.data()), "cannot read " + what);
+        where_.check(H5Dread(set, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, real.data()),
+                     "cannot read " + what);
       }
       return std::vector<std::complex<float>>(real.begin(), real.end());
     }
@@ -301,7 +306,8 @@ class Reader {
   // The dataset's dimensions and element count. Without filters (what every product writer does) the
   // file stores every byte of the data, so a shape claiming more bytes than are stored is corruption
   // and is refused before anything is allocated; a filtered (compressed) dataset cannot be bounded so.
-  size_t dataset_count(hid_t set, hid_t file_type, const std::string& what, std::vector<hsize_t>* dims) const {
+  size_t dataset_count(hid_t set, hid_t file_type, const std::string& what,
+                       std::vector<hsize_t>* dims) const {
     Handle space = where_.check(H5Dget_space(set), H5Sclose, "cannot read " + what);
     *dims = extent(space.get(), what);
     Handle create = where_.check(H5Dget_create_plist(set), H5Pclose, "cannot read " + what);
@@ -319,7 +325,8 @@ class Reader {
     const hsize_t limit = static_cast<hsize_t>(std::numeric_limits<std::ptrdiff_t>::max()) / 16;
     hsize_t n = 1;
     for (hsize_t d : dims) {
-      if (d != 0 && n > limit / d) where_.fail(what + " has shape " + shape_string(dims) + ", too large to read");
+      if (d != 0 && n > limit / d)
+        where_.fail(what + " has shape " + shape_string(dims) + ", too large to read");
       n *= d;
     }
     if (n > stored_bytes / element_size) {

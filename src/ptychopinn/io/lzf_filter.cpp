@@ -47,7 +47,8 @@ std::size_t filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_valu
   if (!(flags & H5Z_FLAG_REVERSE)) {
     void* out = H5allocate_memory(nbytes, false);
     if (out == nullptr) return 0;
-    const unsigned written = lzf_compress(*buf, static_cast<unsigned>(nbytes), out, static_cast<unsigned>(nbytes));
+    const unsigned written =
+        lzf_compress(*buf, static_cast<unsigned>(nbytes), out, static_cast<unsigned>(nbytes));
     if (written == 0) {
       H5free_memory(out);
       return 0;
@@ -65,9 +66,9 @@ std::size_t filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_valu
     void* out = H5allocate_memory(capacity, false);
     if (out == nullptr) return 0;
     errno = 0;
-    const unsigned size =
-        lzf_decompress(*buf, static_cast<unsigned>(nbytes), out, static_cast<unsigned>(std::min<std::size_t>(
-                                                                     capacity, std::numeric_limits<unsigned>::max())));
+    const unsigned size = lzf_decompress(
+        *buf, static_cast<unsigned>(nbytes), out,
+        static_cast<unsigned>(std::min<std::size_t>(capacity, std::numeric_limits<unsigned>::max())));
     if (size != 0) {
       H5free_memory(*buf);
       *buf = out;

@@ -95,8 +95,7 @@ NpyArray parse_npy(const void* bytes, std::size_t size, const std::string& where
   // Aliased even when misaligned (NumPy's savez puts members at any offset): copying would defeat
   // mapping a dataset larger than RAM. NpyArray::data_as refuses misaligned data; aligned() copies.
   if (owner && native && c_layout && bools_ok) {
-    return NpyArray::wrap(h.dtype, h.shape, h.itemsize, nbytes > 0 ? data : nullptr,
-                          std::move(owner), false);
+    return NpyArray::wrap(h.dtype, h.shape, h.itemsize, nbytes > 0 ? data : nullptr, std::move(owner), false);
   }
   NpyArray out = NpyArray::zeros(h.dtype, h.shape, h.itemsize);
   auto* dst = static_cast<std::uint8_t*>(out.mutable_data());

@@ -44,10 +44,10 @@ NpyHeader parse_npy_header(const void* bytes, std::size_t size, const std::strin
 // Parses a whole .npy image of `size` bytes. When `owner` is given (it keeps `bytes` alive) and the
 // data is already native endian, C order (or 1-d-like) and, for bool, only 0/1, the result aliases
 // `bytes` instead of copying, even when the data is misaligned for its type (see NpyArray on
-// alignment); mutable_data() on it copies first, so `bytes` are never written. Otherwise the data is copied, byte-swapped and transposed into C order.
-// Bytes after the data are ignored (NumPy ignores them too).
-// Throws IoError("<where>: ...") on anything malformed, including data shorter than the shape needs
-// and pickles other than a string in a 0-d object array.
+// alignment); mutable_data() on it copies first, so `bytes` are never written. Otherwise the data is copied,
+// byte-swapped and transposed into C order. Bytes after the data are ignored (NumPy ignores them too). Throws
+// IoError("<where>: ...") on anything malformed, including data shorter than the shape needs and pickles
+// other than a string in a 0-d object array.
 NpyArray parse_npy(const void* bytes, std::size_t size, const std::string& where,
                    std::shared_ptr<void> owner = nullptr);
 

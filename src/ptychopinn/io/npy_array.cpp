@@ -43,8 +43,7 @@ std::size_t resolve_itemsize(DType dtype, std::size_t itemsize) {
   }
   if (itemsize != 0 && itemsize != dtype_size(dtype)) {
     throw std::invalid_argument("NpyArray: itemsize = " + std::to_string(itemsize) + " for " +
-                                to_string(dtype) + "; expected 0 or " +
-                                std::to_string(dtype_size(dtype)));
+                                to_string(dtype) + "; expected 0 or " + std::to_string(dtype_size(dtype)));
   }
   return dtype_size(dtype);
 }
@@ -59,8 +58,8 @@ double load_as_double(const std::uint8_t* p, std::int64_t i) {
 
 }  // namespace
 
-bool checked_nbytes(const std::vector<std::int64_t>& shape, std::size_t itemsize,
-                    std::int64_t* numel, std::size_t* nbytes) {
+bool checked_nbytes(const std::vector<std::int64_t>& shape, std::size_t itemsize, std::int64_t* numel,
+                    std::size_t* nbytes) {
   std::int64_t n = 1;
   bool zero = false;
   for (std::int64_t d : shape) {
@@ -105,15 +104,13 @@ NpyArray NpyArray::zeros(DType dtype, std::vector<std::int64_t> shape, std::size
   return a;
 }
 
-NpyArray NpyArray::from_bytes(DType dtype, const std::vector<std::int64_t>& shape,
-                              const void* data) {
+NpyArray NpyArray::from_bytes(DType dtype, const std::vector<std::int64_t>& shape, const void* data) {
   NpyArray a = zeros(dtype, shape);
   if (a.nbytes() > 0) std::memcpy(a.data_, data, a.nbytes());
   return a;
 }
 
-NpyArray NpyArray::from_strings(const std::vector<std::string>& utf8,
-                                std::vector<std::int64_t> shape) {
+NpyArray NpyArray::from_strings(const std::vector<std::string>& utf8, std::vector<std::int64_t> shape) {
   std::vector<std::u32string> units;
   units.reserve(utf8.size());
   std::size_t max_chars = 1;
@@ -130,8 +127,8 @@ NpyArray NpyArray::from_strings(const std::vector<std::string>& utf8,
   }
   NpyArray a = zeros(DType::kUnicode, std::move(shape), 4 * max_chars);
   if (static_cast<std::size_t>(a.numel_) != utf8.size()) {
-    throw std::invalid_argument("NpyArray::from_strings: shape = " + format_shape(a.shape_) +
-                                " holds " + std::to_string(a.numel_) + " elements; expected " +
+    throw std::invalid_argument("NpyArray::from_strings: shape = " + format_shape(a.shape_) + " holds " +
+                                std::to_string(a.numel_) + " elements; expected " +
                                 std::to_string(utf8.size()) + " (one per string)");
   }
   for (std::size_t i = 0; i < units.size(); ++i) {
@@ -142,9 +139,8 @@ NpyArray NpyArray::from_strings(const std::vector<std::string>& utf8,
 
 NpyArray NpyArray::scalar_string(const std::string& utf8) { return from_strings({utf8}, {}); }
 
-NpyArray NpyArray::wrap(DType dtype, std::vector<std::int64_t> shape, std::size_t itemsize,
-                        const void* data, std::shared_ptr<void> owner, bool writable,
-                        bool aliased) {
+NpyArray NpyArray::wrap(DType dtype, std::vector<std::int64_t> shape, std::size_t itemsize, const void* data,
+                        std::shared_ptr<void> owner, bool writable, bool aliased) {
   NpyArray a;
   a.dtype_ = dtype;
   a.itemsize_ = resolve_itemsize(dtype, itemsize);
@@ -197,8 +193,7 @@ NpyArray NpyArray::aligned() const { return is_aligned() ? *this : clone(); }
 
 std::vector<std::string> NpyArray::strings() const {
   if (dtype_ != DType::kUnicode) {
-    throw std::invalid_argument("NpyArray::strings: dtype = " + to_string(dtype_) +
-                                "; expected unicode");
+    throw std::invalid_argument("NpyArray::strings: dtype = " + to_string(dtype_) + "; expected unicode");
   }
   std::vector<std::string> out;
   out.reserve(static_cast<std::size_t>(numel_));
@@ -257,16 +252,36 @@ std::vector<double> NpyArray::to_double_vector() const {
     case DType::kBool:
       load = [](const std::uint8_t* p, std::int64_t i) { return p[i] != 0 ? 1.0 : 0.0; };
       break;
-    case DType::kInt8: load = load_as_double<std::int8_t>; break;
-    case DType::kInt16: load = load_as_double<std::int16_t>; break;
-    case DType::kInt32: load = load_as_double<std::int32_t>; break;
-    case DType::kInt64: load = load_as_double<std::int64_t>; break;
-    case DType::kUInt8: load = load_as_double<std::uint8_t>; break;
-    case DType::kUInt16: load = load_as_double<std::uint16_t>; break;
-    case DType::kUInt32: load = load_as_double<std::uint32_t>; break;
-    case DType::kUInt64: load = load_as_double<std::uint64_t>; break;
-    case DType::kFloat32: load = load_as_double<float>; break;
-    case DType::kFloat64: load = load_as_double<double>; break;
+    case DType::kInt8:
+      load = load_as_double<std::int8_t>;
+      break;
+    case DType::kInt16:
+      load = load_as_double<std::int16_t>;
+      break;
+    case DType::kInt32:
+      load = load_as_double<std::int32_t>;
+      break;
+    case DType::kInt64:
+      load = load_as_double<std::int64_t>;
+      break;
+    case DType::kUInt8:
+      load = load_as_double<std::uint8_t>;
+      break;
+    case DType::kUInt16:
+      load = load_as_double<std::uint16_t>;
+      break;
+    case DType::kUInt32:
+      load = load_as_double<std::uint32_t>;
+      break;
+    case DType::kUInt64:
+      load = load_as_double<std::uint64_t>;
+      break;
+    case DType::kFloat32:
+      load = load_as_double<float>;
+      break;
+    case DType::kFloat64:
+      load = load_as_double<double>;
+      break;
     default:
       throw std::invalid_argument("NpyArray::to_double_vector: dtype = " + to_string(dtype_) +
                                   "; expected a real dtype (bool, integer or floating)");

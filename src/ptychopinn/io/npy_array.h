@@ -65,9 +65,8 @@ class NpyArray {
   // aliased: what is_mapped() reports; pass false when the bytes were allocated for this array alone
   // (a decompressed member's buffer), true when they belong to something else (a mapping, a tensor).
   // Throws std::invalid_argument as zeros() does, or when data is null and the array is not empty.
-  static NpyArray wrap(DType dtype, std::vector<std::int64_t> shape, std::size_t itemsize,
-                       const void* data, std::shared_ptr<void> owner, bool writable,
-                       bool aliased = true);
+  static NpyArray wrap(DType dtype, std::vector<std::int64_t> shape, std::size_t itemsize, const void* data,
+                       std::shared_ptr<void> owner, bool writable, bool aliased = true);
 
   DType dtype() const { return dtype_; }
   // Bytes per element (dtype_size, or 4 * max characters for unicode).
@@ -141,21 +140,60 @@ class NpyArray {
 // Number of elements of `shape` and the bytes they take at `itemsize` each; false when a dimension
 // is negative or the product overflows std::int64_t or std::size_t. Used by every parser on sizes
 // read from files.
-bool checked_nbytes(const std::vector<std::int64_t>& shape, std::size_t itemsize,
-                    std::int64_t* numel, std::size_t* nbytes);
+bool checked_nbytes(const std::vector<std::int64_t>& shape, std::size_t itemsize, std::int64_t* numel,
+                    std::size_t* nbytes);
 
-template <> struct DTypeOf<bool> { static constexpr DType value = DType::kBool; };
-template <> struct DTypeOf<std::int8_t> { static constexpr DType value = DType::kInt8; };
-template <> struct DTypeOf<std::int16_t> { static constexpr DType value = DType::kInt16; };
-template <> struct DTypeOf<std::int32_t> { static constexpr DType value = DType::kInt32; };
-template <> struct DTypeOf<std::int64_t> { static constexpr DType value = DType::kInt64; };
-template <> struct DTypeOf<std::uint8_t> { static constexpr DType value = DType::kUInt8; };
-template <> struct DTypeOf<std::uint16_t> { static constexpr DType value = DType::kUInt16; };
-template <> struct DTypeOf<std::uint32_t> { static constexpr DType value = DType::kUInt32; };
-template <> struct DTypeOf<std::uint64_t> { static constexpr DType value = DType::kUInt64; };
-template <> struct DTypeOf<float> { static constexpr DType value = DType::kFloat32; };
-template <> struct DTypeOf<double> { static constexpr DType value = DType::kFloat64; };
-template <> struct DTypeOf<std::complex<float>> { static constexpr DType value = DType::kComplex64; };
-template <> struct DTypeOf<std::complex<double>> { static constexpr DType value = DType::kComplex128; };
+template <>
+struct DTypeOf<bool> {
+  static constexpr DType value = DType::kBool;
+};
+template <>
+struct DTypeOf<std::int8_t> {
+  static constexpr DType value = DType::kInt8;
+};
+template <>
+struct DTypeOf<std::int16_t> {
+  static constexpr DType value = DType::kInt16;
+};
+template <>
+struct DTypeOf<std::int32_t> {
+  static constexpr DType value = DType::kInt32;
+};
+template <>
+struct DTypeOf<std::int64_t> {
+  static constexpr DType value = DType::kInt64;
+};
+template <>
+struct DTypeOf<std::uint8_t> {
+  static constexpr DType value = DType::kUInt8;
+};
+template <>
+struct DTypeOf<std::uint16_t> {
+  static constexpr DType value = DType::kUInt16;
+};
+template <>
+struct DTypeOf<std::uint32_t> {
+  static constexpr DType value = DType::kUInt32;
+};
+template <>
+struct DTypeOf<std::uint64_t> {
+  static constexpr DType value = DType::kUInt64;
+};
+template <>
+struct DTypeOf<float> {
+  static constexpr DType value = DType::kFloat32;
+};
+template <>
+struct DTypeOf<double> {
+  static constexpr DType value = DType::kFloat64;
+};
+template <>
+struct DTypeOf<std::complex<float>> {
+  static constexpr DType value = DType::kComplex64;
+};
+template <>
+struct DTypeOf<std::complex<double>> {
+  static constexpr DType value = DType::kComplex128;
+};
 
 }  // namespace ptychopinn::io

@@ -20,12 +20,12 @@ constexpr int kMaxDepth = 8;
 struct Literal {
   enum class Kind { kString, kInt, kBool, kNone, kTuple, kList, kDict };
   Kind kind = Kind::kNone;
-  std::string text;              // kString
-  std::int64_t integer = 0;      // kInt
-  bool int_overflow = false;     // kInt beyond int64
-  bool boolean = false;          // kBool
-  std::vector<Literal> items;    // kTuple, kList
-  std::string source;            // the literal as written, for messages
+  std::string text;            // kString
+  std::int64_t integer = 0;    // kInt
+  bool int_overflow = false;   // kInt beyond int64
+  bool boolean = false;        // kBool
+  std::vector<Literal> items;  // kTuple, kList
+  std::string source;          // the literal as written, for messages
 };
 
 class LiteralParser {
@@ -230,9 +230,10 @@ NpyHeader parse_npy_header(const void* bytes, std::size_t size, const std::strin
   const auto* b = static_cast<const unsigned char*>(bytes);
   if (size == 0 || b == nullptr) throw_io_error(where, "is empty (0 bytes); expected an .npy file");
   if (size < kMagicSize || std::memcmp(b, kMagic, kMagicSize) != 0) {
-    throw_io_error(where, "magic = " + quoted(std::string(reinterpret_cast<const char*>(b),
-                                                          std::min<std::size_t>(size, 6))) +
-                              "; expected '\\x93NUMPY' (an .npy file)");
+    throw_io_error(
+        where,
+        "magic = " + quoted(std::string(reinterpret_cast<const char*>(b), std::min<std::size_t>(size, 6))) +
+            "; expected '\\x93NUMPY' (an .npy file)");
   }
   if (size < 8) throw_io_error(where, "truncated after the magic (" + std::to_string(size) + " bytes)");
   NpyHeader h;
@@ -267,14 +268,14 @@ NpyHeader parse_npy_header(const void* bytes, std::size_t size, const std::strin
                            : key == "shape"         ? &shape
                                                     : nullptr;
     if (slot == nullptr) {
-      throw_io_error(where, "header key = " + quoted(key) +
-                                "; expected only 'descr', 'fortran_order' and 'shape'");
+      throw_io_error(where,
+                     "header key = " + quoted(key) + "; expected only 'descr', 'fortran_order' and 'shape'");
     }
     if (*slot != nullptr) throw_io_error(where, "header key " + quoted(key) + " appears twice");
     *slot = &value;
   }
-  for (const auto& [name, slot] : {std::pair{"descr", descr}, std::pair{"fortran_order", fortran},
-                                   std::pair{"shape", shape}}) {
+  for (const auto& [name, slot] :
+       {std::pair{"descr", descr}, std::pair{"fortran_order", fortran}, std::pair{"shape", shape}}) {
     if (slot == nullptr) throw_io_error(where, std::string("header has no '") + name + "' key");
   }
   if (descr->kind == Literal::Kind::kList) {
@@ -295,8 +296,8 @@ NpyHeader parse_npy_header(const void* bytes, std::size_t size, const std::strin
       throw_io_error(where, "header shape = " + shape->source + "; expected a tuple of integers");
     }
     if (d.int_overflow || d.integer < 0) {
-      throw_io_error(where, "header shape = " + shape->source +
-                                "; expected non-negative dimensions that fit in int64");
+      throw_io_error(
+          where, "header shape = " + shape->source + "; expected non-negative dimensions that fit in int64");
     }
     h.shape.push_back(d.integer);
   }
@@ -321,7 +322,8 @@ std::string encode_npy_header(const NpyArray& array, std::size_t file_offset) {
   for (std::size_t i = 0; i < array.shape().size(); ++i) {
     dict += std::to_string(array.shape()[i]);
     // A 1-tuple needs its trailing comma: (5,) and not (5).
-    if (array.shape().size() == 1 || i + 1 < array.shape().size()) dict += i + 1 < array.shape().size() ? ", " : ",";
+    if (array.shape().size() == 1 || i + 1 < array.shape().size())
+      dict += i + 1 < array.shape().size() ? ", " : ",";
   }
   dict += "), }";
   constexpr std::size_t kAlign = 64;

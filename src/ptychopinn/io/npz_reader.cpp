@@ -105,12 +105,12 @@ struct NpzReader::Impl {
       const ZipEntry& e = entries[i];
       zip_stat_t st;
       zip_stat_init(&st);
-      if (zip_stat_index(archive, i, ZIP_FL_ENC_RAW, &st) != 0 || st.name == nullptr ||
-          e.name != st.name || !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) ||
-          st.size != e.uncompressed_size || st.comp_size != e.compressed_size ||
-          st.comp_method != e.method) {
-        throw_io_error(member_where(e), "libzip's directory entry disagrees with the central "
-                                        "directory (name, sizes or method); the archive is corrupt");
+      if (zip_stat_index(archive, i, ZIP_FL_ENC_RAW, &st) != 0 || st.name == nullptr || e.name != st.name ||
+          !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) || st.size != e.uncompressed_size ||
+          st.comp_size != e.compressed_size || st.comp_method != e.method) {
+        throw_io_error(member_where(e),
+                       "libzip's directory entry disagrees with the central "
+                       "directory (name, sizes or method); the archive is corrupt");
       }
     }
   }
@@ -121,10 +121,10 @@ struct NpzReader::Impl {
     }
     std::vector<std::string> quoted_keys;
     for (const auto& k : keys) quoted_keys.push_back(quoted(k));
-    throw std::out_of_range(path + ": key = " + quoted(key) + "; expected one of " +
-                            (keys.empty() ? std::string("(none: the archive is empty)")
-                                          : join(quoted_keys, ", ")) +
-                            did_you_mean(key, keys));
+    throw std::out_of_range(
+        path + ": key = " + quoted(key) + "; expected one of " +
+        (keys.empty() ? std::string("(none: the archive is empty)") : join(quoted_keys, ", ")) +
+        did_you_mean(key, keys));
   }
 
   void check_supported(const ZipEntry& e) const {
@@ -134,12 +134,10 @@ struct NpzReader::Impl {
                                           "; expected 0 (stored) or 8 (deflate)");
     }
     if (e.method == kStored && e.compressed_size != e.uncompressed_size) {
-      throw_io_error(member_where(e), "stored member sizes = " + std::to_string(e.compressed_size) +
-                                          " and " + std::to_string(e.uncompressed_size) +
-                                          "; expected equal sizes");
+      throw_io_error(member_where(e), "stored member sizes = " + std::to_string(e.compressed_size) + " and " +
+                                          std::to_string(e.uncompressed_size) + "; expected equal sizes");
     }
-    if (e.method == kDeflated &&
-        e.uncompressed_size / kMaxDeflateRatio > e.compressed_size + 1) {
+    if (e.method == kDeflated && e.uncompressed_size / kMaxDeflateRatio > e.compressed_size + 1) {
       throw_io_error(member_where(e), "uncompressed size = " + std::to_string(e.uncompressed_size) +
                                           " from " + std::to_string(e.compressed_size) +
                                           " compressed bytes; expected at most 1032:1 (deflate's limit)");
@@ -156,8 +154,7 @@ struct NpzReader::Impl {
     std::lock_guard<std::mutex> lock(mutex);
     zip_file_t* file = zip_fopen_index(archive, index, 0);
     if (file == nullptr) {
-      throw_io_error(member_where(e), "cannot be opened by libzip: " +
-                                          std::string(zip_strerror(archive)));
+      throw_io_error(member_where(e), "cannot be opened by libzip: " + std::string(zip_strerror(archive)));
     }
     std::uint64_t done = 0;
     std::string failure;
@@ -178,8 +175,8 @@ struct NpzReader::Impl {
     zip_fclose(file);
     if (!failure.empty()) throw_io_error(member_where(e), "cannot be decompressed: " + failure);
     if (done < want) {
-      throw_io_error(member_where(e), "decompressed to " + std::to_string(done) +
-                                          " bytes; expected " + std::to_string(want) + " (corrupt)");
+      throw_io_error(member_where(e), "decompressed to " + std::to_string(done) + " bytes; expected " +
+                                          std::to_string(want) + " (corrupt)");
     }
     *got = static_cast<std::size_t>(done);
     return buffer;
@@ -196,8 +193,7 @@ NpzReader::NpzReader(const std::string& path) : impl_(std::make_unique<Impl>()) 
   impl_->open();
 }
 
-NpzReader::NpzReader(std::shared_ptr<const void> owner, const void* bytes, std::size_t size,
-                     std::string name)
+NpzReader::NpzReader(std::shared_ptr<const void> owner, const void* bytes, std::size_t size, std::string name)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(name);
   impl_->bytes = static_cast<const std::uint8_t*>(bytes);
@@ -215,7 +211,8 @@ NpzReader NpzReader::from_arrays(std::string name, std::vector<std::pair<std::st
   for (auto& [key, array] : members) {
     if (key.empty()) throw std::invalid_argument(reader.impl_->path + ": key = ''; expected a name");
     for (const auto& k : reader.impl_->keys) {
-      if (k == key) throw std::invalid_argument(reader.impl_->path + ": key = " + quoted(key) + " given twice");
+      if (k == key)
+        throw std::invalid_argument(reader.impl_->path + ": key = " + quoted(key) + " given twice");
     }
     reader.impl_->keys.push_back(key);
     reader.impl_->arrays.push_back(std::move(array));
@@ -258,8 +255,7 @@ NpyHeader NpzReader::header(const std::string& key) const {
   impl_->check_supported(e);
   const std::string where = impl_->member_where(e);
   if (e.method == kStored) {
-    return parse_npy_header(impl_->bytes + e.data_offset, static_cast<std::size_t>(e.compressed_size),
-                            where);
+    return parse_npy_header(impl_->bytes + e.data_offset, static_cast<std::size_t>(e.compressed_size), where);
   }
   // The 12-byte prefix holds the header length; then decompress just enough for the header.
   std::size_t got = 0;
@@ -285,8 +281,8 @@ NpyArray NpzReader::read(const std::string& key) const {
   impl_->check_supported(e);
   const std::string where = impl_->member_where(e);
   if (e.method == kStored) {
-    NpyArray a = parse_npy(impl_->bytes + e.data_offset, static_cast<std::size_t>(e.compressed_size),
-                           where, std::const_pointer_cast<void>(impl_->owner));
+    NpyArray a = parse_npy(impl_->bytes + e.data_offset, static_cast<std::size_t>(e.compressed_size), where,
+                           std::const_pointer_cast<void>(impl_->owner));
     // The mapping is private: writes are copy-on-write and may go straight into it.
     if (a.is_mapped() && impl_->writable) {
       return NpyArray::wrap(a.dtype(), a.shape(), a.itemsize(), a.data(),

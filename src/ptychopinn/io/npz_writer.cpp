@@ -93,7 +93,7 @@ struct NpzWriter::Impl {
   std::unique_ptr<AtomicFile> file;
   bool compress = false;
   zip_t* archive = nullptr;
-  std::list<Member> members;  // std::list: fragments must not move once handed to libzip
+  std::list<Member> members;      // std::list: fragments must not move once handed to libzip
   std::uint64_t next_offset = 0;  // where the next stored member's local header will start
   bool closed = false;
 
@@ -101,8 +101,8 @@ struct NpzWriter::Impl {
   struct Stream {
     std::string key;
     std::FILE* spool = nullptr;
-    std::uint64_t size = 0;      // .npy header + data bytes expected
-    std::uint64_t written = 0;   // bytes in the spool so far
+    std::uint64_t size = 0;     // .npy header + data bytes expected
+    std::uint64_t written = 0;  // bytes in the spool so far
   } stream;
 
   ~Impl() {
@@ -115,7 +115,8 @@ struct NpzWriter::Impl {
   void check_can_add(const char* what, const std::string& key) const {
     if (closed) throw std::logic_error(std::string("NpzWriter::") + what + " after close()");
     if (stream.spool != nullptr) {
-      throw std::logic_error(std::string("NpzWriter::") + what + ": member " + ptychopinn::quoted(stream.key) +
+      throw std::logic_error(std::string("NpzWriter::") + what + ": member " +
+                             ptychopinn::quoted(stream.key) +
                              " is still being streamed; call end_member() first");
     }
     check_key(key);
@@ -216,30 +217,35 @@ void NpzWriter::begin_member(const std::string& key, DType dtype, const std::vec
   Impl::Stream& st = impl_->stream;
   st = {key, spool, header.size() + view.nbytes(), 0};
   if (std::fwrite(header.data(), 1, header.size(), spool) != header.size()) {
-    throw_io_error(impl_->path(), "member " + ptychopinn::quoted(key + ".npy") + ": cannot write the spool file: " +
-                                      std::generic_category().message(errno));
+    throw_io_error(impl_->path(),
+                   "member " + ptychopinn::quoted(key + ".npy") +
+                       ": cannot write the spool file: " + std::generic_category().message(errno));
   }
   st.written = header.size();
 }
 
 void NpzWriter::append(const void* bytes, std::size_t size) {
   Impl::Stream& st = impl_->stream;
-  if (st.spool == nullptr) throw std::logic_error("NpzWriter::append: no member is being streamed (begin_member)");
+  if (st.spool == nullptr)
+    throw std::logic_error("NpzWriter::append: no member is being streamed (begin_member)");
   if (size > st.size - st.written) {
     throw std::invalid_argument("NpzWriter::append: member " + ptychopinn::quoted(st.key) + ": " +
-                                std::to_string(st.written + size) + " bytes in all (with the .npy header); expected " +
-                                std::to_string(st.size) + " as its shape and dtype say");
+                                std::to_string(st.written + size) +
+                                " bytes in all (with the .npy header); expected " + std::to_string(st.size) +
+                                " as its shape and dtype say");
   }
   if (size > 0 && std::fwrite(bytes, 1, size, st.spool) != size) {
-    throw_io_error(impl_->path(), "member " + ptychopinn::quoted(st.key + ".npy") + ": cannot write the spool file: " +
-                                      std::generic_category().message(errno));
+    throw_io_error(impl_->path(),
+                   "member " + ptychopinn::quoted(st.key + ".npy") +
+                       ": cannot write the spool file: " + std::generic_category().message(errno));
   }
   st.written += size;
 }
 
 void NpzWriter::end_member() {
   Impl::Stream& st = impl_->stream;
-  if (st.spool == nullptr) throw std::logic_error("NpzWriter::end_member: no member is being streamed (begin_member)");
+  if (st.spool == nullptr)
+    throw std::logic_error("NpzWriter::end_member: no member is being streamed (begin_member)");
   if (st.written != st.size) {
     throw std::invalid_argument("NpzWriter::end_member: member " + ptychopinn::quoted(st.key) + " has " +
                                 std::to_string(st.written) + " bytes (with the .npy header); expected " +
@@ -253,8 +259,7 @@ void NpzWriter::end_member() {
   }
   zip_error_t error;
   zip_error_init(&error);
-  zip_source_t* source =
-      zip_source_filep_create(st.spool, 0, static_cast<zip_int64_t>(st.size), &error);
+  zip_source_t* source = zip_source_filep_create(st.spool, 0, static_cast<zip_int64_t>(st.size), &error);
   if (source == nullptr) {
     const std::string text = zip_error_strerror(&error);
     zip_error_fini(&error);

@@ -20,9 +20,9 @@ namespace {
 struct Node {
   enum class Kind { kNone, kBool, kInt, kStr, kBytes, kTuple, kList, kGlobal, kReduce, kBuild };
   Kind kind = Kind::kNone;
-  std::string text;         // kStr, kBytes; kGlobal: "module.name"
-  std::int64_t integer = 0; // kInt, kBool
-  std::vector<int> items;   // kTuple, kList; kReduce: {callable, args}; kBuild: {object, state}
+  std::string text;          // kStr, kBytes; kGlobal: "module.name"
+  std::int64_t integer = 0;  // kInt, kBool
+  std::vector<int> items;    // kTuple, kList; kReduce: {callable, args}; kBuild: {object, state}
 };
 
 class Unpickler {
@@ -53,7 +53,7 @@ class Unpickler {
         case 'N':
           push(make(Node::Kind::kNone));
           break;
-        case 0x88:  // NEWTRUE
+        case 0x88:    // NEWTRUE
         case 0x89: {  // NEWFALSE
           const int n = make(Node::Kind::kBool);
           nodes_[n].integer = op == 0x88;
@@ -256,9 +256,9 @@ class Unpickler {
   }
   void push_global(const std::string& module, const std::string& name) {
     const std::string full = module + "." + name;
-    static const char* const kAllowed[] = {
-        "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
-        "numpy.ndarray", "numpy.dtype", "_codecs.encode"};
+    static const char* const kAllowed[] = {"numpy.core.multiarray._reconstruct",
+                                           "numpy._core.multiarray._reconstruct", "numpy.ndarray",
+                                           "numpy.dtype", "_codecs.encode"};
     for (const char* allowed : kAllowed) {
       if (full == allowed) {
         const int n = make(Node::Kind::kGlobal);
@@ -275,7 +275,8 @@ class Unpickler {
   }
   void memo_get(std::uint64_t index, std::size_t at) {
     const auto it = memo_.find(index);
-    if (it == memo_.end()) fail("memo get of unset slot " + std::to_string(index) + " at byte " + std::to_string(at));
+    if (it == memo_.end())
+      fail("memo get of unset slot " + std::to_string(index) + " at byte " + std::to_string(at));
     push(it->second);
   }
 
@@ -322,7 +323,8 @@ class Unpickler {
     const auto& s = node(state).items;
     if (node(s[1]).kind != Node::Kind::kTuple) fail("ndarray shape is not a tuple");
     if (!node(s[1]).items.empty()) {
-      fail("array shape has " + std::to_string(node(s[1]).items.size()) + " dimensions; expected a 0-d array");
+      fail("array shape has " + std::to_string(node(s[1]).items.size()) +
+           " dimensions; expected a 0-d array");
     }
     if (!is_object_dtype(s[2])) fail("array dtype is not object ('O8')");
     if (node(s[4]).kind != Node::Kind::kList || node(s[4]).items.size() != 1) {

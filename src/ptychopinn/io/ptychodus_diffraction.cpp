@@ -38,14 +38,15 @@ Handle bool_type(const Where& where) {
 void write_lzf_dataset(const Where& where, hid_t file, const char* name, hid_t file_type, hid_t memory_type,
                        const std::vector<hsize_t>& dims, hsize_t rows_per_chunk, const void* data) {
   const std::string what = std::string("cannot write dataset '") + name + "'";
-  Handle space = where.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, what);
+  Handle space =
+      where.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, what);
   Handle create = where.check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what);
   std::vector<hsize_t> chunk = dims;
   chunk[0] = std::max<hsize_t>(1, std::min(dims[0], rows_per_chunk));
   where.check(H5Pset_chunk(create.get(), static_cast<int>(chunk.size()), chunk.data()), what);
   where.check(H5Pset_filter(create.get(), kLzfFilterId, H5Z_FLAG_OPTIONAL, 0, nullptr), what);
-  Handle set = where.check(H5Dcreate2(file, name, file_type, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
-                           H5Dclose, what);
+  Handle set = where.check(
+      H5Dcreate2(file, name, file_type, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT), H5Dclose, what);
   where.check(H5Dwrite(set.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
 }
 
@@ -75,8 +76,10 @@ std::vector<std::uint8_t> read_mask(const hdf5::Reader& r, const Where& where, s
     std::transform(values.begin(), values.end(), mask.begin(), [](double v) { return v != 0 ? 1 : 0; });
     return mask;
   }
-  Handle native = where.check(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, "cannot read " + what);
-  if (H5Tget_size(native.get()) != 1) where.fail(what + " is an enum of more than one byte; expected h5py's bool");
+  Handle native =
+      where.check(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND), H5Tclose, "cannot read " + what);
+  if (H5Tget_size(native.get()) != 1)
+    where.fail(what + " is an enum of more than one byte; expected h5py's bool");
   Handle space = where.check(H5Dget_space(set.get()), H5Sclose, "cannot read " + what);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) where.fail("cannot read the shape of " + what);
@@ -84,10 +87,12 @@ std::vector<std::uint8_t> read_mask(const hdf5::Reader& r, const Where& where, s
   if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims->data(), nullptr);
   hsize_t n = 1;
   for (hsize_t d : *dims) n *= d;
-  if (n > (hsize_t{1} << 32)) where.fail(what + " has shape " + shape_string(*dims) + ", too large for a mask");
+  if (n > (hsize_t{1} << 32))
+    where.fail(what + " has shape " + shape_string(*dims) + ", too large for a mask");
   std::vector<std::uint8_t> mask(static_cast<size_t>(n));
   if (n > 0) {
-    where.check(H5Dread(set.get(), native.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, mask.data()), "cannot read " + what);
+    where.check(H5Dread(set.get(), native.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, mask.data()),
+                "cannot read " + what);
   }
   for (auto& m : mask) m = m != 0 ? 1 : 0;
   return mask;
@@ -95,8 +100,9 @@ std::vector<std::uint8_t> read_mask(const hdf5::Reader& r, const Where& where, s
 
 AssembledDiffraction read(const hdf5::Reader& r, const Where& where, std::vector<std::string>* notes) {
   if (!r.has_link(kPatterns)) {
-    where.fail("no dataset 'patterns'; expected a ptychodus assembled diffraction file (patterns [N, H, W], "
-               "indexes [N], bad_pixels [H, W])");
+    where.fail(
+        "no dataset 'patterns'; expected a ptychodus assembled diffraction file (patterns [N, H, W], "
+        "indexes [N], bad_pixels [H, W])");
   }
   AssembledDiffraction d;
   {
@@ -106,7 +112,8 @@ AssembledDiffraction read(const hdf5::Reader& r, const Where& where, std::vector
   }
   std::vector<hsize_t> dims;
   d.patterns = r.numeric_dataset<float>(kPatterns, H5T_NATIVE_FLOAT, &dims);
-  if (dims.size() != 3) where.fail("dataset 'patterns' has shape " + shape_string(dims) + "; expected [N, H, W]");
+  if (dims.size() != 3)
+    where.fail("dataset 'patterns' has shape " + shape_string(dims) + "; expected [N, H, W]");
   d.count = static_cast<std::int64_t>(dims[0]);
   d.height = static_cast<std::int64_t>(dims[1]);
   d.width = static_cast<std::int64_t>(dims[2]);
@@ -114,8 +121,8 @@ AssembledDiffraction read(const hdf5::Reader& r, const Where& where, std::vector
   if (r.has_link(kIndexes)) {
     d.indexes = r.vector_dataset<std::int64_t>(kIndexes, H5T_NATIVE_INT64);
     if (static_cast<std::int64_t>(d.indexes.size()) != d.count) {
-      where.fail("dataset 'indexes' has " + std::to_string(d.indexes.size()) + " values; expected one per pattern (" +
-                 std::to_string(d.count) + ")");
+      where.fail("dataset 'indexes' has " + std::to_string(d.indexes.size()) +
+                 " values; expected one per pattern (" + std::to_string(d.count) + ")");
     }
   } else {
     for (std::int64_t i = 0; i < d.count; ++i) d.indexes.push_back(i);
@@ -126,8 +133,8 @@ AssembledDiffraction read(const hdf5::Reader& r, const Where& where, std::vector
     std::vector<hsize_t> mask_dims;
     d.bad_pixels = read_mask(r, where, &mask_dims);
     if (mask_dims != std::vector<hsize_t>{dims[1], dims[2]}) {
-      where.fail("dataset 'bad_pixels' has shape " + shape_string(mask_dims) + "; expected the patterns' [H, W] = " +
-                 shape_string({dims[1], dims[2]}));
+      where.fail("dataset 'bad_pixels' has shape " + shape_string(mask_dims) +
+                 "; expected the patterns' [H, W] = " + shape_string({dims[1], dims[2]}));
     }
   } else {
     d.bad_pixels.assign(static_cast<size_t>(d.height * d.width), 0);
@@ -143,19 +150,19 @@ void AssembledDiffraction::validate() const {
     throw std::invalid_argument("diffraction." + field + ": " + message);
   };
   if (count < 1 || height < 1 || width < 1) {
-    fail("patterns", "shape [" + std::to_string(count) + ", " + std::to_string(height) + ", " + std::to_string(width) +
-                         "]; expected every dimension >= 1");
+    fail("patterns", "shape [" + std::to_string(count) + ", " + std::to_string(height) + ", " +
+                         std::to_string(width) + "]; expected every dimension >= 1");
   }
   const auto pixels = static_cast<size_t>(height * width);
   if (patterns.size() != static_cast<size_t>(count) * pixels) {
-    fail("patterns", "size = " + std::to_string(patterns.size()) + "; expected N * H * W = " +
-                         std::to_string(static_cast<size_t>(count) * pixels));
+    fail("patterns", "size = " + std::to_string(patterns.size()) +
+                         "; expected N * H * W = " + std::to_string(static_cast<size_t>(count) * pixels));
   }
   for (size_t i = 0; i < patterns.size(); ++i) {
     if (!std::isfinite(patterns[i]) || patterns[i] < 0) {
-      fail("patterns", "pattern " + std::to_string(i / pixels) + ", row " + std::to_string(i % pixels / width) +
-                           ", column " + std::to_string(i % width) + " = " + std::to_string(patterns[i]) +
-                           "; expected a finite count >= 0");
+      fail("patterns", "pattern " + std::to_string(i / pixels) + ", row " +
+                           std::to_string(i % pixels / width) + ", column " + std::to_string(i % width) +
+                           " = " + std::to_string(patterns[i]) + "; expected a finite count >= 0");
     }
   }
   if (indexes.size() != static_cast<size_t>(count)) {
@@ -164,10 +171,12 @@ void AssembledDiffraction::validate() const {
   std::unordered_set<std::int64_t> seen;
   for (std::int64_t index : indexes) {
     if (index < 0) fail("indexes", "value " + std::to_string(index) + "; expected >= 0");
-    if (!seen.insert(index).second) fail("indexes", "value " + std::to_string(index) + " repeats; expected unique");
+    if (!seen.insert(index).second)
+      fail("indexes", "value " + std::to_string(index) + " repeats; expected unique");
   }
   if (bad_pixels.size() != pixels) {
-    fail("bad_pixels", "size = " + std::to_string(bad_pixels.size()) + "; expected H * W = " + std::to_string(pixels));
+    fail("bad_pixels",
+         "size = " + std::to_string(bad_pixels.size()) + "; expected H * W = " + std::to_string(pixels));
   }
 }
 
@@ -179,8 +188,8 @@ void write_assembled_diffraction(const std::string& path, const AssembledDiffrac
   file.close_descriptor();
   {
     hdf5::QuietErrors quiet;
-    Handle h5 = where.check(H5Fcreate(file.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                            "cannot create the HDF5 file");
+    Handle h5 = where.check(H5Fcreate(file.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                            H5Fclose, "cannot create the HDF5 file");
     const auto n = static_cast<hsize_t>(data.count), h = static_cast<hsize_t>(data.height),
                w = static_cast<hsize_t>(data.width);
     write_lzf_dataset(where, h5.get(), kPatterns, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {n, h, w},

@@ -15,13 +15,13 @@
 namespace ptychopinn::io {
 
 struct AssembledDiffraction {
-  std::int64_t count = 0;                 // N
-  std::int64_t height = 0;                // H
-  std::int64_t width = 0;                 // W
-  std::vector<float> patterns;            // [N, H, W] row-major, counts as float32
-  std::vector<std::int64_t> indexes;      // [N]
-  std::vector<std::uint8_t> bad_pixels;   // [H, W] row-major, 1 = bad
-  std::string stored_type;                // on read: the file's pattern type ("uint16", "float32", ...)
+  std::int64_t count = 0;                // N
+  std::int64_t height = 0;               // H
+  std::int64_t width = 0;                // W
+  std::vector<float> patterns;           // [N, H, W] row-major, counts as float32
+  std::vector<std::int64_t> indexes;     // [N]
+  std::vector<std::uint8_t> bad_pixels;  // [H, W] row-major, 1 = bad
+  std::string stored_type;               // on read: the file's pattern type ("uint16", "float32", ...)
 
   // Throws std::invalid_argument naming the field for a size that does not match the shape, a
   // dimension < 1, a count that is negative or not finite (naming the pattern and pixel), or a
@@ -40,6 +40,7 @@ void write_assembled_diffraction(const std::string& path, const AssembledDiffrac
 // `notes`). Throws IoError naming `path` for a missing, non-HDF5 or corrupt file, a missing
 // 'patterns' dataset, or a dataset of the wrong rank, type or length (named). Values are returned
 // as stored: call validate() to check them.
-AssembledDiffraction read_assembled_diffraction(const std::string& path, std::vector<std::string>* notes = nullptr);
+AssembledDiffraction read_assembled_diffraction(const std::string& path,
+                                                std::vector<std::string>* notes = nullptr);
 
 }  // namespace ptychopinn::io

@@ -74,31 +74,37 @@ class ProductWriter {
     const std::string what = std::string("cannot write attribute '") + name + "'";
     Handle type = utf8_string_type(where_);
     Handle space = where_.check(H5Screate(H5S_SCALAR), H5Sclose, what);
-    Handle attribute = where_.check(H5Acreate2(owner, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                                    H5Aclose, what);
+    Handle attribute = where_.check(
+        H5Acreate2(owner, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
     const char* text = value.c_str();
     where_.check(H5Awrite(attribute.get(), type.get(), &text), what);
   }
 
   // A float64 attribute: scalar when dims is empty.
-  void double_attribute(hid_t owner, const char* name, const double* values, const std::vector<hsize_t>& dims) {
+  void double_attribute(hid_t owner, const char* name, const double* values,
+                        const std::vector<hsize_t>& dims) {
     const std::string what = std::string("cannot write attribute '") + name + "'";
-    Handle space = dims.empty() ? where_.check(H5Screate(H5S_SCALAR), H5Sclose, what)
-                                : where_.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                                               H5Sclose, what);
+    Handle space = dims.empty()
+                       ? where_.check(H5Screate(H5S_SCALAR), H5Sclose, what)
+                       : where_.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                                      H5Sclose, what);
     Handle attribute = where_.check(
         H5Acreate2(owner, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
     where_.check(H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, values), what);
   }
-  void double_attribute(hid_t owner, const char* name, double value) { double_attribute(owner, name, &value, {}); }
+  void double_attribute(hid_t owner, const char* name, double value) {
+    double_attribute(owner, name, &value, {});
+  }
 
   // A contiguous, uncompressed dataset of `file_type` filled from `data` (of `memory_type`).
   Handle dataset(const char* name, hid_t file_type, hid_t memory_type, const std::vector<hsize_t>& dims,
                  const void* data) {
     const std::string what = std::string("cannot write dataset '") + name + "'";
-    Handle space = where_.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, what);
+    Handle space =
+        where_.check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, what);
     Handle set = where_.check(
-        H5Dcreate2(file_.get(), name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose, what);
+        H5Dcreate2(file_.get(), name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose, what);
     hsize_t n = 1;
     for (hsize_t d : dims) n *= d;
     // An empty dataset needs no write (and HDF5 rejects a null buffer).
@@ -154,12 +160,14 @@ void write_product(ProductWriter& w, const Product& p) {
   w.double_attribute(probe_set.get(), kPixelHeight, probe.pixel_height_m);
   if (!probe.opr_weights.empty()) {
     const auto c = static_cast<hsize_t>(probe.coherent_modes);
-    w.double_attribute(probe_set.get(), kOprWeights, probe.opr_weights.data(), {probe.opr_weights.size() / c, c});
+    w.double_attribute(probe_set.get(), kOprWeights, probe.opr_weights.data(),
+                       {probe.opr_weights.size() / c, c});
   }
 
   const ProductObject& object = p.object;
-  const auto object_dims = std::vector<hsize_t>{
-      static_cast<hsize_t>(object.layers), static_cast<hsize_t>(object.height), static_cast<hsize_t>(object.width)};
+  const auto object_dims =
+      std::vector<hsize_t>{static_cast<hsize_t>(object.layers), static_cast<hsize_t>(object.height),
+                           static_cast<hsize_t>(object.width)};
   Handle object_set = w.complex64_dataset(kObject, object.values, object_dims);
   w.double_attribute(object_set.get(), kCenterX, object.center_x_m);
   w.double_attribute(object_set.get(), kCenterY, object.center_y_m);
@@ -173,7 +181,6 @@ void write_product(ProductWriter& w, const Product& p) {
 
 // ---------------------------------------------------------------------------------------------
 // Reading.
-
 
 std::string missing_names(const char* kind, const std::vector<std::string>& names) {
   std::string s = std::string("missing ") + kind + (names.size() > 1 ? "s " : " ");
@@ -193,19 +200,22 @@ void check_required(const ProductReader& r, const Where& where) {
   if (datasets.empty() && attributes.empty()) return;
   std::string message;
   if (!datasets.empty()) message = missing_names("dataset", datasets);
-  if (!attributes.empty()) message += (message.empty() ? "" : " and ") + missing_names("root attribute", attributes);
+  if (!attributes.empty())
+    message += (message.empty() ? "" : " and ") + missing_names("root attribute", attributes);
   where.fail(message + "; expected a ptychodus product file (plugins/h5_product_file.py layout)");
 }
 
 // Reads the complex dataset `name` (open as `set`) into `values` and returns its shape padded with
 // leading 1s to `rank` dimensions, as ptychodus does ([H, W] is a one-layer object [1, H, W], a
 // one-mode probe [1, 1, H, W]); `shapes` names the accepted shapes for the message.
-std::vector<hsize_t> read_complex_array(const ProductReader& r, const Where& where, hid_t set, const char* name,
-                                        size_t rank, const char* shapes, std::vector<std::complex<float>>* values) {
+std::vector<hsize_t> read_complex_array(const ProductReader& r, const Where& where, hid_t set,
+                                        const char* name, size_t rank, const char* shapes,
+                                        std::vector<std::complex<float>>* values) {
   std::vector<hsize_t> dims;
   *values = r.complex_dataset(set, name, &dims);
   if (dims.size() < 2 || dims.size() > rank) {
-    where.fail(std::string("dataset '") + name + "' has shape " + shape_string(dims) + "; expected " + shapes);
+    where.fail(std::string("dataset '") + name + "' has shape " + shape_string(dims) + "; expected " +
+               shapes);
   }
   dims.insert(dims.begin(), rank - dims.size(), 1);
   return dims;
@@ -233,8 +243,8 @@ void read_probe(const ProductReader& r, const Where& where, ProductProbe* probe)
     return;
   }
   if (weight_dims.size() != 2 || weight_dims[1] != dims[0]) {
-    where.fail("probe OPR weights 'opr_weights' have shape " + shape_string(weight_dims) + "; expected [K, C] with C = " +
-               std::to_string(dims[0]));
+    where.fail("probe OPR weights 'opr_weights' have shape " + shape_string(weight_dims) +
+               "; expected [K, C] with C = " + std::to_string(dims[0]));
   }
 }
 
@@ -252,8 +262,8 @@ void read_object(const ProductReader& r, const Where& where, ProductObject* obje
   object->layer_spacing_m = r.vector_dataset<double>(kLayerSpacing, H5T_NATIVE_DOUBLE);
   if (object->layer_spacing_m.size() + 1 != dims[0]) {
     where.fail("dataset 'object_layer_spacing_m' has " + std::to_string(object->layer_spacing_m.size()) +
-               " values; expected L - 1 = " + std::to_string(dims[0] - 1) + " for the object's L = " +
-               std::to_string(dims[0]) + " layers");
+               " values; expected L - 1 = " + std::to_string(dims[0] - 1) +
+               " for the object's L = " + std::to_string(dims[0]) + " layers");
   }
 }
 
@@ -292,8 +302,9 @@ Product read_product(const ProductReader& r, const Where& where) {
     // ptychodus writes an empty loss_epochs as float64 (h5py's dtype for []); HDF5 converts.
     p.loss_epochs = r.vector_dataset<std::int64_t>(kLossEpochs, H5T_NATIVE_INT64);
     if (p.loss_epochs.size() != p.loss_values.size()) {
-      where.fail("dataset 'loss_epochs' has " + std::to_string(p.loss_epochs.size()) + " values and the loss values " +
-                 std::to_string(p.loss_values.size()) + "; expected equal lengths");
+      where.fail("dataset 'loss_epochs' has " + std::to_string(p.loss_epochs.size()) +
+                 " values and the loss values " + std::to_string(p.loss_values.size()) +
+                 "; expected equal lengths");
     }
   } else {
     for (size_t i = 0; i < p.loss_values.size(); ++i) p.loss_epochs.push_back(static_cast<std::int64_t>(i));
@@ -343,10 +354,13 @@ void check_text(const std::string& field, const std::string& text) {
 }
 
 // The product of `dims` (each >= 1), refusing overflow.
-std::int64_t checked_count(const std::string& field, const std::vector<std::pair<const char*, std::int64_t>>& dims) {
+std::int64_t checked_count(const std::string& field,
+                           const std::vector<std::pair<const char*, std::int64_t>>& dims) {
   std::int64_t n = 1;
   for (const auto& [name, d] : dims) {
-    if (d < 1) invalid(field.substr(0, field.rfind('.')) + "." + name, "value = " + std::to_string(d) + "; expected >= 1");
+    if (d < 1)
+      invalid(field.substr(0, field.rfind('.')) + "." + name,
+              "value = " + std::to_string(d) + "; expected >= 1");
     if (n > std::numeric_limits<std::int64_t>::max() / d) invalid(field, "the shape is too large");
     n *= d;
   }
@@ -354,7 +368,8 @@ std::int64_t checked_count(const std::string& field, const std::vector<std::pair
 }
 void check_size(const std::string& field, size_t size, std::int64_t expected, const char* formula) {
   if (static_cast<std::int64_t>(size) != expected) {
-    invalid(field, "size = " + std::to_string(size) + "; expected " + formula + " = " + std::to_string(expected));
+    invalid(field,
+            "size = " + std::to_string(size) + "; expected " + formula + " = " + std::to_string(expected));
   }
 }
 
@@ -374,9 +389,10 @@ void validate_scan(const ProductScan& scan) {
   check_size("product.scan.y_m", scan.y_m.size(), static_cast<std::int64_t>(scan.index.size()), "len(index)");
   for (size_t k = 0; k < scan.index.size(); ++k) {
     if (scan.index[k] < 0 || (k > 0 && scan.index[k] <= scan.index[k - 1])) {
-      invalid("product.scan.index", "index[" + std::to_string(k) + "] = " + std::to_string(scan.index[k]) +
-                                        "; expected pattern rows >= 0 in strictly ascending order (ptychodus pairs "
-                                        "positions with patterns by row)");
+      invalid("product.scan.index",
+              "index[" + std::to_string(k) + "] = " + std::to_string(scan.index[k]) +
+                  "; expected pattern rows >= 0 in strictly ascending order (ptychodus pairs "
+                  "positions with patterns by row)");
     }
   }
   check_all_finite("product.scan.x_m", scan.x_m);
@@ -393,15 +409,17 @@ void validate_probe(const ProductProbe& probe) {
   check_positive("product.probe.pixel_width_m", probe.pixel_width_m);
   check_positive("product.probe.pixel_height_m", probe.pixel_height_m);
   if (probe.opr_weights.size() % static_cast<size_t>(probe.coherent_modes) != 0) {
-    invalid("product.probe.opr_weights", "size = " + std::to_string(probe.opr_weights.size()) +
-                                             "; expected K * C with C = " + std::to_string(probe.coherent_modes));
+    invalid("product.probe.opr_weights",
+            "size = " + std::to_string(probe.opr_weights.size()) +
+                "; expected K * C with C = " + std::to_string(probe.coherent_modes));
   }
   check_all_finite("product.probe.opr_weights", probe.opr_weights);
 }
 
 void validate_object(const ProductObject& object) {
-  const std::int64_t n = checked_count(
-      "product.object.values", {{"layers", object.layers}, {"height", object.height}, {"width", object.width}});
+  const std::int64_t n =
+      checked_count("product.object.values",
+                    {{"layers", object.layers}, {"height", object.height}, {"width", object.width}});
   check_size("product.object.values", object.values.size(), n, "L * H * W");
   check_all_finite("product.object.values", object.values);
   check_positive("product.object.pixel_width_m", object.pixel_width_m);
@@ -458,8 +476,8 @@ Product product_from_reconstruction(StitchedReconstruction r, ProductMetadata me
   check_positive("reconstruction.pixel_size_m", r.pixel_size_m);
   check_finite("reconstruction.x_origin_px", r.x_origin_px);
   check_finite("reconstruction.y_origin_px", r.y_origin_px);
-  const std::int64_t object_count =
-      checked_count("reconstruction.object", {{"object_height", r.object_height}, {"object_width", r.object_width}});
+  const std::int64_t object_count = checked_count(
+      "reconstruction.object", {{"object_height", r.object_height}, {"object_width", r.object_width}});
   check_size("reconstruction.object", r.object.size(), object_count, "object_height * object_width");
   const std::int64_t probe_count =
       checked_count("reconstruction.probe", {{"probe_size", r.probe_size}, {"probe_size", r.probe_size}});

@@ -58,10 +58,10 @@ struct ProductScan {
 
 // The probe: C coherent (OPR) modes of I incoherent modes of H x W pixels.
 struct ProductProbe {
-  std::int64_t coherent_modes = 1;    // C >= 1
-  std::int64_t incoherent_modes = 1;  // I >= 1
-  std::int64_t height = 0;            // H >= 1
-  std::int64_t width = 0;             // W >= 1
+  std::int64_t coherent_modes = 1;          // C >= 1
+  std::int64_t incoherent_modes = 1;        // I >= 1
+  std::int64_t height = 0;                  // H >= 1
+  std::int64_t width = 0;                   // W >= 1
   std::vector<std::complex<float>> values;  // [C, I, H, W] row-major, finite
   double pixel_width_m = 0.0;               // finite, > 0
   double pixel_height_m = 0.0;              // finite, > 0
@@ -73,9 +73,9 @@ struct ProductProbe {
 
 // The object: L layers of H x W pixels, on ptychodus' ObjectGeometry.
 struct ProductObject {
-  std::int64_t layers = 1;  // L >= 1
-  std::int64_t height = 0;  // H >= 1
-  std::int64_t width = 0;   // W >= 1
+  std::int64_t layers = 1;                  // L >= 1
+  std::int64_t height = 0;                  // H >= 1
+  std::int64_t width = 0;                   // W >= 1
   std::vector<std::complex<float>> values;  // [L, H, W] row-major, finite
   double pixel_width_m = 0.0;               // finite, > 0
   double pixel_height_m = 0.0;              // finite, > 0
@@ -131,15 +131,15 @@ constexpr double kDefaultProductPixelSizeM = 5e-8;
 
 // A stitched reconstruction in object pixels, the input of product_from_reconstruction.
 struct StitchedReconstruction {
-  std::int64_t object_height = 0;            // H >= 1
-  std::int64_t object_width = 0;             // W >= 1
-  std::vector<std::complex<float>> object;   // [H, W] row-major (infer::StitchedImage::object)
+  std::int64_t object_height = 0;           // H >= 1
+  std::int64_t object_width = 0;            // W >= 1
+  std::vector<std::complex<float>> object;  // [H, W] row-major (infer::StitchedImage::object)
   // Object-pixel coordinates of the centre of object[0, 0] (infer::StitchGrid x_origin/y_origin
   // with unit pixel sizes): object[r, c] lies at (x_origin_px + c, y_origin_px + r).
   double x_origin_px = 0.0;
   double y_origin_px = 0.0;
-  std::int64_t probe_size = 0;               // N >= 1
-  std::vector<std::complex<float>> probe;    // [N, N] row-major
+  std::int64_t probe_size = 0;             // N >= 1
+  std::vector<std::complex<float>> probe;  // [N, N] row-major
   // Probe positions, in object pixels (data::Dataset x, y: x = column, y = row), and their diffraction
   // pattern rows (>= 0, strictly ascending).
   std::vector<std::int64_t> index;

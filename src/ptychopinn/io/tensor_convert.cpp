@@ -12,20 +12,34 @@ namespace {
 
 torch::ScalarType scalar_type_of(DType dtype) {
   switch (dtype) {
-    case DType::kBool: return torch::kBool;
-    case DType::kInt8: return torch::kChar;
-    case DType::kInt16: return torch::kShort;
-    case DType::kInt32: return torch::kInt;
-    case DType::kInt64: return torch::kLong;
-    case DType::kUInt8: return torch::kByte;
-    case DType::kUInt16: return torch::kInt;
-    case DType::kUInt32: return torch::kLong;
-    case DType::kUInt64: return torch::kLong;
-    case DType::kFloat32: return torch::kFloat;
-    case DType::kFloat64: return torch::kDouble;
-    case DType::kComplex64: return torch::kComplexFloat;
-    case DType::kComplex128: return torch::kComplexDouble;
-    case DType::kUnicode: break;
+    case DType::kBool:
+      return torch::kBool;
+    case DType::kInt8:
+      return torch::kChar;
+    case DType::kInt16:
+      return torch::kShort;
+    case DType::kInt32:
+      return torch::kInt;
+    case DType::kInt64:
+      return torch::kLong;
+    case DType::kUInt8:
+      return torch::kByte;
+    case DType::kUInt16:
+      return torch::kInt;
+    case DType::kUInt32:
+      return torch::kLong;
+    case DType::kUInt64:
+      return torch::kLong;
+    case DType::kFloat32:
+      return torch::kFloat;
+    case DType::kFloat64:
+      return torch::kDouble;
+    case DType::kComplex64:
+      return torch::kComplexFloat;
+    case DType::kComplex128:
+      return torch::kComplexDouble;
+    case DType::kUnicode:
+      break;
   }
   throw std::invalid_argument("to_tensor: dtype = " + to_string(dtype) +
                               "; expected a numeric dtype (unicode arrays have no tensor type: use "
@@ -77,31 +91,51 @@ torch::Tensor to_tensor(const NpyArray& array) {
   // mutable_data() copies bytes the array may not write, since a tensor is writable.
   auto holder = std::make_shared<NpyArray>(array.aligned());
   void* data = holder->mutable_data();
-  return torch::from_blob(data, holder->shape(), [holder](void*) mutable { holder.reset(); },
-                          torch::TensorOptions().dtype(type));
+  return torch::from_blob(
+      data, holder->shape(), [holder](void*) mutable { holder.reset(); }, torch::TensorOptions().dtype(type));
 }
 
 NpyArray from_tensor(const torch::Tensor& tensor) {
   DType dtype;
   switch (tensor.scalar_type()) {
-    case torch::kBool: dtype = DType::kBool; break;
-    case torch::kChar: dtype = DType::kInt8; break;
-    case torch::kShort: dtype = DType::kInt16; break;
-    case torch::kInt: dtype = DType::kInt32; break;
-    case torch::kLong: dtype = DType::kInt64; break;
-    case torch::kByte: dtype = DType::kUInt8; break;
-    case torch::kFloat: dtype = DType::kFloat32; break;
-    case torch::kDouble: dtype = DType::kFloat64; break;
-    case torch::kComplexFloat: dtype = DType::kComplex64; break;
-    case torch::kComplexDouble: dtype = DType::kComplex128; break;
+    case torch::kBool:
+      dtype = DType::kBool;
+      break;
+    case torch::kChar:
+      dtype = DType::kInt8;
+      break;
+    case torch::kShort:
+      dtype = DType::kInt16;
+      break;
+    case torch::kInt:
+      dtype = DType::kInt32;
+      break;
+    case torch::kLong:
+      dtype = DType::kInt64;
+      break;
+    case torch::kByte:
+      dtype = DType::kUInt8;
+      break;
+    case torch::kFloat:
+      dtype = DType::kFloat32;
+      break;
+    case torch::kDouble:
+      dtype = DType::kFloat64;
+      break;
+    case torch::kComplexFloat:
+      dtype = DType::kComplex64;
+      break;
+    case torch::kComplexDouble:
+      dtype = DType::kComplex128;
+      break;
     default:
       throw std::invalid_argument(std::string("from_tensor: tensor dtype = ") +
                                   c10::toString(tensor.scalar_type()) +
                                   "; expected bool, int8-64, uint8, float32/64 or complex64/128");
   }
   auto cpu = std::make_shared<torch::Tensor>(tensor.detach().to(torch::kCPU).contiguous());
-  return NpyArray::wrap(dtype, cpu->sizes().vec(), 0, cpu->numel() > 0 ? cpu->data_ptr() : nullptr,
-                        cpu, true);
+  return NpyArray::wrap(dtype, cpu->sizes().vec(), 0, cpu->numel() > 0 ? cpu->data_ptr() : nullptr, cpu,
+                        true);
 }
 
 }  // namespace ptychopinn::io

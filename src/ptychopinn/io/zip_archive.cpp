@@ -32,8 +32,10 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 // folder it extracts into, or that would not survive a round trip through other zip tools.
 void check_member_name(const std::string& name, const std::string& where) {
   std::string problem;
-  if (name.empty()) problem = "is empty";
-  else if (name.front() == '/') problem = "is an absolute path";
+  if (name.empty())
+    problem = "is empty";
+  else if (name.front() == '/')
+    problem = "is an absolute path";
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) problem = "contains a control character";
     if (c == '\\') problem = "contains a backslash";
@@ -64,7 +66,8 @@ std::string drain_source(zip_source_t* source, const std::string& where) {
   }
   char chunk[1 << 16];
   zip_int64_t n = 0;
-  while ((n = zip_source_read(source, chunk, sizeof chunk)) > 0) bytes.append(chunk, static_cast<std::size_t>(n));
+  while ((n = zip_source_read(source, chunk, sizeof chunk)) > 0)
+    bytes.append(chunk, static_cast<std::size_t>(n));
   const std::string failure = n < 0 ? libzip_error(zip_source_error(source)) : "";
   zip_source_close(source);
   if (!failure.empty()) throw_io_error(where, "cannot read back the archive: " + failure);
@@ -144,7 +147,9 @@ struct ZipReader::Impl {
     if (archive != nullptr) zip_discard(archive);
   }
 
-  std::string member_where(const std::string& name) const { return path + ", member " + ptychopinn::quoted(name); }
+  std::string member_where(const std::string& name) const {
+    return path + ", member " + ptychopinn::quoted(name);
+  }
 
   // Refuses what libzip cannot read, and sizes no honest deflate stream could have.
   void check_readable(const zip_stat_t& st, const std::string& name) const {
@@ -168,9 +173,10 @@ struct ZipReader::Impl {
     if (index < 0) {
       std::vector<std::string> present;
       for (const auto& n : names) present.push_back(ptychopinn::quoted(n));
-      throw_io_error(member_where(name), "is missing; the archive holds " +
-                                             (present.empty() ? std::string("no members") : join(present, ", ")) +
-                                             did_you_mean(name, names));
+      throw_io_error(member_where(name),
+                     "is missing; the archive holds " +
+                         (present.empty() ? std::string("no members") : join(present, ", ")) +
+                         did_you_mean(name, names));
     }
     zip_stat_t st;
     zip_stat_init(&st);
@@ -188,16 +194,19 @@ struct ZipReader::Impl {
     while (failure.empty() && done < bytes.size()) {
       const zip_int64_t n = zip_fread(member, &bytes[done], bytes.size() - done);
       if (n < 0) failure = zip_file_strerror(member);
-      if (n == 0) failure = "ended after " + std::to_string(done) + " of " + std::to_string(bytes.size()) + " bytes";
+      if (n == 0)
+        failure = "ended after " + std::to_string(done) + " of " + std::to_string(bytes.size()) + " bytes";
       if (n > 0) done += static_cast<std::size_t>(n);
     }
     // One more read reaches the end of the stream, where libzip compares the CRC.
     char extra = 0;
     const zip_int64_t tail = failure.empty() ? zip_fread(member, &extra, 1) : 0;
     if (tail < 0) failure = zip_file_strerror(member);
-    if (tail > 0) failure = "holds more bytes than its directory entry says (" + std::to_string(st.size) + ")";
+    if (tail > 0)
+      failure = "holds more bytes than its directory entry says (" + std::to_string(st.size) + ")";
     zip_fclose(member);
-    if (!failure.empty()) throw_io_error(member_where(name), "cannot be read: " + failure + " (corrupt archive)");
+    if (!failure.empty())
+      throw_io_error(member_where(name), "cannot be read: " + failure + " (corrupt archive)");
     return bytes;
   }
 };
@@ -211,7 +220,8 @@ ZipReader::ZipReader(const std::string& path) : impl_(std::make_unique<Impl>()) 
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_buffer_create(f.data(), f.size(), 0, &error);
-  impl_->archive = source == nullptr ? nullptr : zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+  impl_->archive =
+      source == nullptr ? nullptr : zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
   if (impl_->archive == nullptr) {
     if (source != nullptr) zip_source_free(source);
     const std::string text = libzip_error(&error);

@@ -27,9 +27,7 @@ class Reader {
  public:
   Reader(const unsigned char* b, std::size_t size, const std::string& where)
       : b_(b), size_(size), where_(where) {}
-  bool fits(std::uint64_t offset, std::uint64_t n) const {
-    return offset <= size_ && n <= size_ - offset;
-  }
+  bool fits(std::uint64_t offset, std::uint64_t n) const { return offset <= size_ && n <= size_ - offset; }
   void require(std::uint64_t offset, std::uint64_t n, const std::string& what) const {
     if (!fits(offset, n)) {
       throw_io_error(where_, what + " at offset " + std::to_string(offset) + " (" + std::to_string(n) +
@@ -87,8 +85,9 @@ EndRecord find_end_record(const Reader& r, const std::string& where) {
     }
     return e;
   }
-  throw_io_error(where, "has no end of central directory record; expected a zip archive "
-                        "(truncated, or not an .npz)");
+  throw_io_error(where,
+                 "has no end of central directory record; expected a zip archive "
+                 "(truncated, or not an .npz)");
 }
 
 // Replaces the 0xFFFFFFFF placeholders of a central entry by the values of its Zip64 extra field.
@@ -104,8 +103,8 @@ void apply_zip64_extra(const Reader& r, std::uint64_t extra, std::uint64_t extra
       std::uint64_t q = p + 4;
       auto next = [&](std::uint64_t& field) {
         if (q + 8 > p + 4 + len) {
-          throw_io_error(where, "member " + quoted(e.name) + ": Zip64 extra field = " +
-                                    std::to_string(len) + " bytes; expected room for every "
+          throw_io_error(where, "member " + quoted(e.name) + ": Zip64 extra field = " + std::to_string(len) +
+                                    " bytes; expected room for every "
                                     "0xFFFFFFFF size or offset");
         }
         field = r.le(q, 8);
@@ -159,7 +158,8 @@ std::vector<ZipEntry> read_zip_directory(const void* bytes, std::size_t size, co
   for (std::uint64_t i = 0; i < end.entries; ++i) {
     if (p + kCentralHeaderSize > cd_end || r.le(p, 4) != kCentralHeaderSig) {
       throw_io_error(where, "central directory entry " + std::to_string(i) + " at offset " +
-                                std::to_string(p) + " is not a central directory header; the archive "
+                                std::to_string(p) +
+                                " is not a central directory header; the archive "
                                 "is corrupt");
     }
     ZipEntry e;
@@ -181,25 +181,26 @@ std::vector<ZipEntry> read_zip_directory(const void* bytes, std::size_t size, co
     apply_zip64_extra(r, p + kCentralHeaderSize + name_len, extra_len, e, where);
     check_name(e, where);
     if (!names.insert(e.name).second) {
-      throw_io_error(where, "member name = " + quoted(e.name) +
-                                " appears twice; expected unique member names");
+      throw_io_error(where,
+                     "member name = " + quoted(e.name) + " appears twice; expected unique member names");
     }
     // The local header repeats the name and may carry its own extra field, so the data starts
     // after the local copies, whose lengths can differ from the central ones.
     const std::uint64_t lh = e.local_header_offset;
     r.require(lh, kLocalHeaderSize, "local header of member " + quoted(e.name));
     if (r.le(lh, 4) != kLocalHeaderSig) {
-      throw_io_error(where, "member " + quoted(e.name) + ": no local header at offset " +
-                                std::to_string(lh) + "; the archive is corrupt");
+      throw_io_error(where, "member " + quoted(e.name) + ": no local header at offset " + std::to_string(lh) +
+                                "; the archive is corrupt");
     }
     const std::uint64_t local_name_len = r.le(lh + 26, 2);
     const std::uint64_t local_extra_len = r.le(lh + 28, 2);
     r.require(lh + kLocalHeaderSize, local_name_len + local_extra_len,
               "local header of member " + quoted(e.name));
     if (r.str(lh + kLocalHeaderSize, static_cast<std::size_t>(local_name_len)) != e.name) {
-      throw_io_error(where, "member " + quoted(e.name) + ": local header name = " +
-                                quoted(r.str(lh + kLocalHeaderSize, static_cast<std::size_t>(local_name_len))) +
-                                "; expected the central directory's name");
+      throw_io_error(where,
+                     "member " + quoted(e.name) + ": local header name = " +
+                         quoted(r.str(lh + kLocalHeaderSize, static_cast<std::size_t>(local_name_len))) +
+                         "; expected the central directory's name");
     }
     e.data_offset = lh + kLocalHeaderSize + local_name_len + local_extra_len;
     r.require(e.data_offset, e.compressed_size, "data of member " + quoted(e.name));

@@ -72,7 +72,8 @@ class Engine {
       const std::vector<int64_t> indices = range(begin, std::min(m_, begin + kPassChunk));
       const Batch batch = batch_of(indices);
       torch::Tensor residual =
-          (model_amplitude(exit_waves(state_.probe, extract_patches(state_.object, batch.windows))) - batch.amplitudes)
+          (model_amplitude(exit_waves(state_.probe, extract_patches(state_.object, batch.windows))) -
+           batch.amplitudes)
               .square();
       if (valid_.defined()) residual = residual * valid_;
       sum += residual.sum(torch::kDouble).item<double>();

@@ -36,7 +36,8 @@ LossTerms supervised_loss(PinnModelImpl& model, const data::Batch& batch) {
         "must contain objectGuess or Y (or train with model_type pinn)");
   }
   const auto object = model.generate(batch.patterns);
-  const auto truth = batch.ground_truth.to(object.device()).narrow(1, 0, object.size(1)).to(object.scalar_type());
+  const auto truth =
+      batch.ground_truth.to(object.device()).narrow(1, 0, object.size(1)).to(object.scalar_type());
   LossTerms terms;
   terms.amplitude_mae = (object.abs() - truth.abs()).abs().mean();
   const auto difference = object.angle() - truth.angle();

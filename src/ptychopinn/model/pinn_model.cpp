@@ -27,8 +27,8 @@ PinnModelImpl::PinnModelImpl(const PinnOptions& options, const torch::Tensor& pr
   if (!probe.defined() || probe.dim() != 2 || probe.size(0) != n || probe.size(1) != n) {
     throw std::invalid_argument("PinnModel: probe has shape " +
                                 (probe.defined() ? c10::str(probe.sizes()) : std::string("undefined")) +
-                                "; expected [" + std::to_string(n) + ", " + std::to_string(n) + "] (N = " +
-                                std::to_string(n) + ")");
+                                "; expected [" + std::to_string(n) + ", " + std::to_string(n) +
+                                "] (N = " + std::to_string(n) + ")");
   }
   // Intensities are s²·X² in float32 (max 3.4e38): s beyond 1e15 overflows them (nphotons ~1e33).
   if (!(options.intensity_scale > 0) || !(options.intensity_scale <= 1e15)) {
@@ -65,12 +65,12 @@ PinnOutput PinnModelImpl::forward(const torch::Tensor& patterns, const torch::Te
   const int64_t n = options_.net.N;
   const int64_t c = options_.net.channels_in();
   if (patterns.dim() != 4 || patterns.size(1) != c || patterns.size(2) != n || patterns.size(3) != n) {
-    throw std::invalid_argument("PinnModel: patterns have shape " + c10::str(patterns.sizes()) + "; expected [B, " +
-                                std::to_string(c) + ", " + std::to_string(n) + ", " + std::to_string(n) +
-                                "] (C = gridsize^2, N)");
+    throw std::invalid_argument("PinnModel: patterns have shape " + c10::str(patterns.sizes()) +
+                                "; expected [B, " + std::to_string(c) + ", " + std::to_string(n) + ", " +
+                                std::to_string(n) + "] (C = gridsize^2, N)");
   }
-  if (coords_relative.dim() != 3 || coords_relative.size(0) != patterns.size(0) || coords_relative.size(1) != c ||
-      coords_relative.size(2) != 2) {
+  if (coords_relative.dim() != 3 || coords_relative.size(0) != patterns.size(0) ||
+      coords_relative.size(1) != c || coords_relative.size(2) != 2) {
     throw std::invalid_argument("PinnModel: coords_relative have shape " + c10::str(coords_relative.sizes()) +
                                 "; expected [" + std::to_string(patterns.size(0)) + ", " + std::to_string(c) +
                                 ", 2]");
@@ -85,7 +85,8 @@ PinnOutput PinnModelImpl::forward(const torch::Tensor& patterns, const torch::Te
     canvas = physics::pad_to(result.object.select(1, 0), options_.canvas_size);  // F4 without object_big
   }
   const auto patches = physics::extract(canvas, offsets, n);  // F6
-  const auto psi = physics::illuminate(patches, probe(), options_.probe_mask, options_.gaussian_smoothing_sigma);
+  const auto psi =
+      physics::illuminate(patches, probe(), options_.probe_mask, options_.gaussian_smoothing_sigma);
   result.amplitude = physics::far_field_amplitude(psi) * intensity_scale();  // F8-F9
   return result;
 }

@@ -7,14 +7,18 @@ namespace ptychopinn::nets {
 
 torch::Tensor amplitude_activation(const torch::Tensor& x, config::AmpActivation activation) {
   switch (activation) {
-    case config::AmpActivation::kSigmoid: return torch::sigmoid(x);
-    case config::AmpActivation::kSwish: return swish(x);
-    case config::AmpActivation::kSoftplus: return torch::softplus(x);
-    case config::AmpActivation::kRelu: return torch::relu(x);
+    case config::AmpActivation::kSigmoid:
+      return torch::sigmoid(x);
+    case config::AmpActivation::kSwish:
+      return swish(x);
+    case config::AmpActivation::kSoftplus:
+      return torch::softplus(x);
+    case config::AmpActivation::kRelu:
+      return torch::relu(x);
   }
-  throw std::invalid_argument("nets::amplitude_activation: amp_activation = " +
-                              std::to_string(static_cast<int>(activation)) +
-                              "; expected sigmoid, swish, softplus or relu");
+  throw std::invalid_argument(
+      "nets::amplitude_activation: amp_activation = " + std::to_string(static_cast<int>(activation)) +
+      "; expected sigmoid, swish, softplus or relu");
 }
 
 torch::Tensor phase_activation(const torch::Tensor& x) { return M_PI * torch::tanh(x); }

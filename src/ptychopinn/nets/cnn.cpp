@@ -17,17 +17,17 @@ CnnOptions validated(const CnnOptions& options) {
 // x must be [B, C, N, N] in the parameters' dtype and on their device.
 void check_input(const torch::Tensor& x, const CnnOptions& o, const torch::Tensor& some_parameter) {
   constexpr const char* kWhere = "nets::CnnGenerator";
-  const std::string expected_shape = "[B, " + std::to_string(o.channels_in()) + ", " + std::to_string(o.N) + ", " +
-                                     std::to_string(o.N) + "] (C = gridsize^2 = " + std::to_string(o.channels_in()) +
-                                     ", N = " + std::to_string(o.N) + ")";
+  const std::string expected_shape =
+      "[B, " + std::to_string(o.channels_in()) + ", " + std::to_string(o.N) + ", " + std::to_string(o.N) +
+      "] (C = gridsize^2 = " + std::to_string(o.channels_in()) + ", N = " + std::to_string(o.N) + ")";
   tensor_checks::require_dim(kWhere, "x", x, 4, expected_shape.c_str());
   if (x.size(1) != o.channels_in() || x.size(2) != o.N || x.size(3) != o.N) {
     tensor_checks::fail(kWhere, "x", tensor_checks::describe(x), expected_shape);
   }
   if (x.scalar_type() != some_parameter.scalar_type()) {
     tensor_checks::fail(kWhere, "x", tensor_checks::describe(x),
-                          std::string("the module's dtype ") + std::string(some_parameter.dtype().name()) +
-                              " (convert the input, or the module with ->to(dtype))");
+                        std::string("the module's dtype ") + std::string(some_parameter.dtype().name()) +
+                            " (convert the input, or the module with ->to(dtype))");
   }
   tensor_checks::require_same_device(kWhere, "x", x, some_parameter);
 }

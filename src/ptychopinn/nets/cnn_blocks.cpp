@@ -9,7 +9,8 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels) {
 }
 
 torch::Tensor same_max_pool2x2(const torch::Tensor& x) {
-  return torch::max_pool2d(x, /*kernel_size=*/{2, 2}, /*stride=*/{2, 2}, /*padding=*/{0, 0}, /*dilation=*/{1, 1},
+  return torch::max_pool2d(x, /*kernel_size=*/{2, 2}, /*stride=*/{2, 2}, /*padding=*/{0, 0},
+                           /*dilation=*/{1, 1},
                            /*ceil_mode=*/true);
 }
 

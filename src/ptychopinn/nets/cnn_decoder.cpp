@@ -22,7 +22,8 @@ CnnDecoderHeadImpl::CnnDecoderHeadImpl(const CnnOptions& options, DecoderKind ki
 }
 
 torch::Tensor CnnDecoderHeadImpl::activate(const torch::Tensor& x) const {
-  return kind_ == DecoderKind::kAmplitude ? amplitude_activation(x, options_.amp_activation) : phase_activation(x);
+  return kind_ == DecoderKind::kAmplitude ? amplitude_activation(x, options_.amp_activation)
+                                          : phase_activation(x);
 }
 
 torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::MemoryFormat format) {
@@ -40,7 +41,8 @@ torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::
   if (!options_.probe_big) return x1;
 
   // The ring always uses swish (both decoders), and keeps only what lies outside the central block.
-  const auto x2 = swish(conv2_(conv_up_block_(split_from.narrow(1, split, kRingChannels), format))).contiguous();
+  const auto x2 =
+      swish(conv2_(conv_up_block_(split_from.narrow(1, split, kRingChannels), format))).contiguous();
   const auto ring = 1 - physics::center_mask(n, x2.options());
   return x1 + x2 * ring;
 }

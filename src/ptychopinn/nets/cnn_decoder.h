@@ -25,15 +25,16 @@ class CnnDecoderHeadImpl : public torch::nn::Module {
  public:
   CnnDecoderHeadImpl(const CnnOptions& options, DecoderKind kind);
   //   features: [B, 32 nfs, N/2, N/2] -> [B, Cout, N, N] contiguous (NCHW), computed in `format`
-  torch::Tensor forward(const torch::Tensor& features, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+  torch::Tensor forward(const torch::Tensor& features,
+                        torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
 
  private:
   torch::Tensor activate(const torch::Tensor& x) const;
 
   CnnOptions options_;
   DecoderKind kind_;
-  torch::nn::Conv2d conv1_{nullptr};         // pad_object: the central block
-  ConvUpBlock conv_up_block_{nullptr};       // ring branch or full-resolution head
+  torch::nn::Conv2d conv1_{nullptr};    // pad_object: the central block
+  ConvUpBlock conv_up_block_{nullptr};  // ring branch or full-resolution head
   torch::nn::Conv2d conv2_{nullptr};
 };
 TORCH_MODULE(CnnDecoderHead);

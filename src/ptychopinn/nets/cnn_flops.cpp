@@ -35,7 +35,8 @@ void add_decoder(std::vector<ConvLayerShape>& layers, const CnnOptions& o, int64
 }  // namespace
 
 double ConvLayerShape::flops() const {
-  return 2.0 * static_cast<double>(in_channels * out_channels * kernel * kernel) * static_cast<double>(height * width);
+  return 2.0 * static_cast<double>(in_channels * out_channels * kernel * kernel) *
+         static_cast<double>(height * width);
 }
 
 std::vector<ConvLayerShape> conv_layer_shapes(const CnnOptions& options) {

@@ -46,18 +46,24 @@ void CnnOptions::validate() const {
 std::vector<int> encoder_filters(const CnnOptions& options) {
   options.validate();
   switch (options.N) {
-    case 64: return scaled({32, 64, 128}, options.n_filters_scale);
-    case 128: return scaled({16, 32, 64, 128}, options.n_filters_scale);
-    default: return scaled({8, 16, 32, 64, 128}, options.n_filters_scale);  // 256
+    case 64:
+      return scaled({32, 64, 128}, options.n_filters_scale);
+    case 128:
+      return scaled({16, 32, 64, 128}, options.n_filters_scale);
+    default:
+      return scaled({8, 16, 32, 64, 128}, options.n_filters_scale);  // 256
   }
 }
 
 std::vector<int> decoder_filters(const CnnOptions& options) {
   options.validate();
   switch (options.N) {
-    case 64: return scaled({64, 32}, options.n_filters_scale);
-    case 128: return scaled({128, 64, 32}, options.n_filters_scale);
-    default: return scaled({256, 128, 64, 32}, options.n_filters_scale);  // 256
+    case 64:
+      return scaled({64, 32}, options.n_filters_scale);
+    case 128:
+      return scaled({128, 64, 32}, options.n_filters_scale);
+    default:
+      return scaled({256, 128, 64, 32}, options.n_filters_scale);  // 256
   }
 }
 

@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "ptychopinn/tensor/checks.h"
 #include "ptychopinn/physics/translate.h"
+#include "ptychopinn/tensor/checks.h"
 #include "ptychopinn/util/spelling.h"
 
 namespace ptychopinn::physics {
@@ -38,7 +38,8 @@ int canvas_size(int n, int gridsize, int offset, int max_position_jitter) {
   if (n < 1) checks::fail(kWhere, "N", std::to_string(n), ">= 1");
   if (gridsize < 1) checks::fail(kWhere, "gridsize", std::to_string(gridsize), ">= 1");
   if (offset < 0) checks::fail(kWhere, "offset", std::to_string(offset), ">= 0");
-  if (max_position_jitter < 0) checks::fail(kWhere, "max_position_jitter", std::to_string(max_position_jitter), ">= 0");
+  if (max_position_jitter < 0)
+    checks::fail(kWhere, "max_position_jitter", std::to_string(max_position_jitter), ">= 0");
   return n + (gridsize - 1) * offset + max_position_jitter;
 }
 
@@ -71,7 +72,8 @@ torch::Tensor center_mask(int64_t n, const torch::TensorOptions& options) {
   return mask;
 }
 
-torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, int64_t m, MergeDenominator mode) {
+torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, int64_t m,
+                    MergeDenominator mode) {
   constexpr const char* kWhere = "physics::merge";
   checks::require_dim(kWhere, "patches", patches, 4, "[B, C, N, N]");
   require_square(kWhere, "patches", patches);

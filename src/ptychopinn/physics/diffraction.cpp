@@ -11,11 +11,13 @@ namespace {
 // fftshift(FFT2_ortho(ψ)) over the last two axes, after checking ψ.
 torch::Tensor shifted_far_field(const char* where, const torch::Tensor& psi) {
   checks::require_defined(where, "psi", psi);
-  if (psi.dim() < 2 || psi.size(-1) != psi.size(-2)) checks::fail(where, "psi", checks::describe(psi), "[..., N, N]");
+  if (psi.dim() < 2 || psi.size(-1) != psi.size(-2))
+    checks::fail(where, "psi", checks::describe(psi), "[..., N, N]");
   checks::require_complex(where, "psi", psi);
   // N is even in the model, so fftshift and ifftshift coincide; for odd N fftshift
   // puts DC at N/2 rounded down, like numpy's.
-  return torch::fft::fftshift(torch::fft::fft2(psi, c10::nullopt, {-2, -1}, "ortho"), std::vector<int64_t>{-2, -1});
+  return torch::fft::fftshift(torch::fft::fft2(psi, c10::nullopt, {-2, -1}, "ortho"),
+                              std::vector<int64_t>{-2, -1});
 }
 
 }  // namespace

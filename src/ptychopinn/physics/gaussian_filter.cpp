@@ -58,7 +58,8 @@ void gaussian_filter(const double* in, int64_t rows, int64_t cols, double sigma,
       for (int64_t c = 0; c < cols; ++c) {
         double acc = 0.0;
         for (int64_t t = -radius; t <= radius; ++t) {
-          acc += k[static_cast<size_t>(t + radius)] * tmp[static_cast<size_t>(r * cols + reflect_index(c + t, cols))];
+          acc += k[static_cast<size_t>(t + radius)] *
+                 tmp[static_cast<size_t>(r * cols + reflect_index(c + t, cols))];
         }
         out[r * cols + c] = acc;
       }

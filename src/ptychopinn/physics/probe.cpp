@@ -32,7 +32,8 @@ torch::Tensor padded_indices(int64_t size, int64_t radius, Padding padding, cons
 
 // Correlates `values` along `dim` with the odd-length kernel `taps` [2r + 1] (real), padding each
 // end by r according to `padding`. Works for real and complex values (real weights).
-torch::Tensor filter_axis(const torch::Tensor& values, const torch::Tensor& taps, int64_t dim, Padding padding) {
+torch::Tensor filter_axis(const torch::Tensor& values, const torch::Tensor& taps, int64_t dim,
+                          Padding padding) {
   const int64_t size = values.size(dim);
   const int64_t radius = (taps.size(0) - 1) / 2;
   const auto padded = values.index_select(dim, padded_indices(size, radius, padding, values.device()));
@@ -86,7 +87,8 @@ torch::Tensor probe_mask(int64_t n, const torch::TensorOptions& options) {
 torch::Tensor normalize_probe(const torch::Tensor& probe, double probe_scale) {
   constexpr const char* kWhere = "physics::normalize_probe";
   checks::require_dim(kWhere, "probe", probe, 2, "[N, N]");
-  if (probe.size(0) != probe.size(1) || probe.size(0) < 1) checks::fail(kWhere, "probe", checks::describe(probe), "[N, N]");
+  if (probe.size(0) != probe.size(1) || probe.size(0) < 1)
+    checks::fail(kWhere, "probe", checks::describe(probe), "[N, N]");
   checks::require_floating_or_complex(kWhere, "probe", probe);
   if (!(probe_scale > 0) || !std::isfinite(probe_scale)) {
     checks::fail(kWhere, "probe_scale", std::to_string(probe_scale), "a finite value > 0");
@@ -95,7 +97,8 @@ torch::Tensor normalize_probe(const torch::Tensor& probe, double probe_scale) {
   const auto mean_amplitude = (mask * probe).abs().mean();
   const double value = mean_amplitude.item<double>();
   if (!(value > 0) || !std::isfinite(value)) {
-    checks::fail(kWhere, "mean |M_disk * probe|", std::to_string(value), "a finite value > 0 (a probe with amplitude inside the disk of radius N/4)");
+    checks::fail(kWhere, "mean |M_disk * probe|", std::to_string(value),
+                 "a finite value > 0 (a probe with amplitude inside the disk of radius N/4)");
   }
   return probe / (probe_scale * mean_amplitude);
 }
@@ -129,11 +132,13 @@ torch::Tensor illuminate(const torch::Tensor& patches, const torch::Tensor& prob
   checks::require_dim(kWhere, "probe", probe, 2, "[N, N]");
   checks::require_floating_or_complex(kWhere, "probe", probe);
   if (probe.size(0) != n || probe.size(1) != n) {
-    checks::fail(kWhere, "probe", checks::describe(probe), "[N, N] with N = " + std::to_string(n) + " (the patch size)");
+    checks::fail(kWhere, "probe", checks::describe(probe),
+                 "[N, N] with N = " + std::to_string(n) + " (the patch size)");
   }
   checks::require_same_device(kWhere, "probe", probe, patches);
   if (gaussian_smoothing_sigma < 0 || !std::isfinite(gaussian_smoothing_sigma)) {
-    checks::fail(kWhere, "gaussian_smoothing_sigma", std::to_string(gaussian_smoothing_sigma), "a finite value >= 0 (0 disables)");
+    checks::fail(kWhere, "gaussian_smoothing_sigma", std::to_string(gaussian_smoothing_sigma),
+                 "a finite value >= 0 (0 disables)");
   }
 
   auto psi = patches * probe.to(patches.scalar_type());

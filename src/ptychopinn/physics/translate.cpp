@@ -18,7 +18,7 @@ torch::Tensor interpolate_axis(const torch::Tensor& values, const torch::Tensor&
   const int64_t size = values.size(dim);
   const auto real_options = t.options();
   const auto index = torch::arange(size, real_options).unsqueeze(0);  // [1, size]
-  const auto s = index - t.unsqueeze(1);                                // [B, size]
+  const auto s = index - t.unsqueeze(1);                              // [B, size]
   const auto s0 = torch::floor(s);
   const auto w1 = s - s0;  // floor has zero gradient, so d w1 / d t = -1
   const auto w0 = 1 - w1;
@@ -30,7 +30,9 @@ torch::Tensor interpolate_axis(const torch::Tensor& values, const torch::Tensor&
   const auto c1 = i1.clamp(0, size - 1);
   // Shape the per-image index/weight vectors to broadcast along the other axis.
   const auto other = values.size(dim == 1 ? 2 : 1);
-  auto shape_of = [&](const torch::Tensor& v) { return dim == 1 ? v.view({b, size, 1}) : v.view({b, 1, size}); };
+  auto shape_of = [&](const torch::Tensor& v) {
+    return dim == 1 ? v.view({b, size, 1}) : v.view({b, 1, size});
+  };
   auto expand = [&](const torch::Tensor& v) {
     return dim == 1 ? shape_of(v).expand({b, size, other}) : shape_of(v).expand({b, other, size});
   };
@@ -47,11 +49,12 @@ torch::Tensor translate(const torch::Tensor& images, const torch::Tensor& offset
   checks::require_floating_or_complex(kWhere, "images", images);
   checks::require_dim(kWhere, "offsets", offsets, 2, "[B, 2] ([x, y] per image)");
   checks::require_real_floating(kWhere, "offsets", offsets);
-  if (offsets.size(1) != 2) checks::fail(kWhere, "offsets", checks::describe(offsets), "[B, 2] ([x, y] per image)");
+  if (offsets.size(1) != 2)
+    checks::fail(kWhere, "offsets", checks::describe(offsets), "[B, 2] ([x, y] per image)");
   if (offsets.size(0) != images.size(0)) {
     checks::fail(kWhere, "offsets", checks::describe(offsets),
-                 "one [x, y] per image, i.e. [" + std::to_string(images.size(0)) +
-                     ", 2] for images " + checks::describe(images) + " (offsets are never broadcast)");
+                 "one [x, y] per image, i.e. [" + std::to_string(images.size(0)) + ", 2] for images " +
+                     checks::describe(images) + " (offsets are never broadcast)");
   }
   checks::require_same_device(kWhere, "offsets", offsets, images);
   if (images.size(0) == 0 || images.size(1) == 0 || images.size(2) == 0) return images.clone();

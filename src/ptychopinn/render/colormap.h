@@ -14,8 +14,8 @@ enum class Colormap { kViridis, kCyclic, kGrey };
 inline constexpr double kCyclicLightness = 70.0;
 inline constexpr double kCyclicChroma = 36.0;
 
-std::string to_string(Colormap map);                 // viridis cyclic grey
-Colormap parse_colormap(const std::string& text);    // throws invalid_argument naming the choices
+std::string to_string(Colormap map);               // viridis cyclic grey
+Colormap parse_colormap(const std::string& text);  // throws invalid_argument naming the choices
 
 // The colour of t in [0, 1] (clamped; the cyclic map wraps instead); NaN is grey.
 Rgb colour_at(Colormap map, double t);

@@ -63,7 +63,8 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
   long best_distance = std::numeric_limits<long>::max();
   for (const double m : {1.0, 2.0, 5.0, 10.0}) {
     const double s = m * magnitude;
-    const long a = static_cast<long>(std::ceil(lo / s - 1e-9)), b = static_cast<long>(std::floor(hi / s + 1e-9));
+    const long a = static_cast<long>(std::ceil(lo / s - 1e-9)),
+               b = static_cast<long>(std::floor(hi / s + 1e-9));
     const long distance = std::labs((b - a + 1) - count);
     if (distance < best_distance) {
       best_distance = distance;
@@ -78,9 +79,11 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
 }
 
 RgbImage render_panel(const ImagePanel& p, const Font& font) {
-  if (p.width <= 0 || p.height <= 0 || p.values.size() != static_cast<size_t>(p.width) * static_cast<size_t>(p.height)) {
-    throw std::invalid_argument("render_panel '" + p.title + "': " + std::to_string(p.values.size()) + " values for a " +
-                                std::to_string(p.width) + " x " + std::to_string(p.height) + " image");
+  if (p.width <= 0 || p.height <= 0 ||
+      p.values.size() != static_cast<size_t>(p.width) * static_cast<size_t>(p.height)) {
+    throw std::invalid_argument("render_panel '" + p.title + "': " + std::to_string(p.values.size()) +
+                                " values for a " + std::to_string(p.width) + " x " +
+                                std::to_string(p.height) + " image");
   }
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const double v : p.values) {
@@ -95,7 +98,8 @@ RgbImage render_panel(const ImagePanel& p, const Font& font) {
   const double scale = static_cast<double>(p.display_size) / std::max(p.width, p.height);
   const int w = std::max(1, static_cast<int>(std::lround(p.width * scale)));
   const int h = std::max(1, static_cast<int>(std::lround(p.height * scale)));
-  const auto image = apply_colormap(resample(p.values, p.width, p.height, w, h), w, h, vmin, vmax, p.colormap);
+  const auto image =
+      apply_colormap(resample(p.values, p.width, p.height, w, h), w, h, vmin, vmax, p.colormap);
 
   const auto ticks = nice_ticks(vmin, vmax);
   int label_width = 0;
@@ -105,7 +109,8 @@ RgbImage render_panel(const ImagePanel& p, const Font& font) {
   const int width = bar_x + kBarWidth + 6 + label_width + kMargin;
   const int height = kMargin + title_height + h + (p.units.empty() ? 0 : kLabelSize + 6) + kMargin;
   RgbImage out(width, height);
-  if (!p.title.empty()) font.draw_centred(out, kMargin + w / 2, kMargin + kTitleSize, p.title, kTitleSize, kBlack);
+  if (!p.title.empty())
+    font.draw_centred(out, kMargin + w / 2, kMargin + kTitleSize, p.title, kTitleSize, kBlack);
   const int top = kMargin + title_height;
   out.paste(image, kMargin, top);
 
@@ -125,7 +130,8 @@ RgbImage render_panel(const ImagePanel& p, const Font& font) {
   return out;
 }
 
-RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const std::string& title, const Font& font) {
+RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const std::string& title,
+                      const Font& font) {
   if (panels.empty() || columns < 1) return RgbImage(1, 1);
   int cell_w = 0, cell_h = 0;
   for (const auto& p : panels) {
@@ -137,7 +143,8 @@ RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const st
   const int grid_w = cell_w * std::min<int>(columns, static_cast<int>(panels.size()));
   const int title_w = title.empty() ? 0 : font.measure(title, kTitleSize) + 2 * kMargin;
   RgbImage out(std::max(grid_w, title_w), title_height + cell_h * rows);
-  if (!title.empty()) font.draw_centred(out, out.width() / 2, kMargin + kTitleSize, title, kTitleSize, kBlack);
+  if (!title.empty())
+    font.draw_centred(out, out.width() / 2, kMargin + kTitleSize, title, kTitleSize, kBlack);
   for (size_t i = 0; i < panels.size(); ++i) {
     const int col = static_cast<int>(i) % columns, row = static_cast<int>(i) / columns;
     out.paste(panels[i], col * cell_w, title_height + row * cell_h);

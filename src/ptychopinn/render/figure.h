@@ -27,7 +27,8 @@ struct ImagePanel {
 RgbImage render_panel(const ImagePanel& panel, const Font& font);
 
 // Panels left to right, top to bottom, `columns` per row, aligned on a grid of the largest cell.
-RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const std::string& title, const Font& font);
+RgbImage compose_grid(const std::vector<RgbImage>& panels, int columns, const std::string& title,
+                      const Font& font);
 
 // "1.23", "-0.5", "1.2e+03": short tick labels.
 std::string tick_label(double value);

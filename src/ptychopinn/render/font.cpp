@@ -1,10 +1,10 @@
 #include "ptychopinn/render/font.h"
 
+#include <ft2build.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
-
-#include <ft2build.h>
 #include FT_FREETYPE_H
 
 namespace ptychopinn::render {
@@ -22,7 +22,8 @@ std::vector<char32_t> decode_utf8(const std::string& s) {
       continue;
     }
     char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+    for (int k = 1; k <= extra; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
     out.push_back(cp);
     i += static_cast<size_t>(extra) + 1;
   }
@@ -33,8 +34,9 @@ std::vector<char32_t> decode_utf8(const std::string& s) {
 
 std::string default_font_path() {
   if (const char* env = std::getenv("PTYCHOPINN_FONT"); env && *env) return env;
-  for (const char* candidate : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                                "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"}) {
+  for (const char* candidate :
+       {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf"}) {
     std::error_code ec;
     if (std::filesystem::exists(candidate, ec)) return candidate;
   }
@@ -72,7 +74,9 @@ int Font::render(RgbImage* image, int x, int y, const std::string& text, int pix
       for (unsigned r = 0; r < bm.rows; ++r) {
         for (unsigned c = 0; c < bm.width; ++c) {
           const unsigned char v = bm.buffer[static_cast<long>(r) * bm.pitch + c];
-          if (v) image->blend(pen + g->bitmap_left + static_cast<int>(c), y - g->bitmap_top + static_cast<int>(r), colour, v / 255.0);
+          if (v)
+            image->blend(pen + g->bitmap_left + static_cast<int>(c), y - g->bitmap_top + static_cast<int>(r),
+                         colour, v / 255.0);
         }
       }
     }
@@ -89,7 +93,8 @@ int Font::measure(const std::string& text, int pixel_size) const {
   return render(nullptr, 0, 0, text, pixel_size, kBlack);
 }
 
-void Font::draw_centred(RgbImage& image, int cx, int y, const std::string& text, int pixel_size, Rgb colour) const {
+void Font::draw_centred(RgbImage& image, int cx, int y, const std::string& text, int pixel_size,
+                        Rgb colour) const {
   draw(image, cx - measure(text, pixel_size) / 2, y, text, pixel_size, colour);
 }
 

@@ -27,7 +27,8 @@ class Font {
   // The width the text would take, px.
   int measure(const std::string& text, int pixel_size) const;
   // Draws text centred horizontally on cx.
-  void draw_centred(RgbImage& image, int cx, int y, const std::string& text, int pixel_size, Rgb colour) const;
+  void draw_centred(RgbImage& image, int cx, int y, const std::string& text, int pixel_size,
+                    Rgb colour) const;
 
  private:
   int render(RgbImage* image, int x, int y, const std::string& text, int pixel_size, Rgb colour) const;

@@ -13,7 +13,8 @@ constexpr int kTitleSize = 16;
 constexpr int kLabelSize = 12;
 
 // Anti-aliased enough for plots: a 2 px wide line by sampling along its length.
-void draw_line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb colour, bool dashed, double& dash_phase) {
+void draw_line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb colour, bool dashed,
+               double& dash_phase) {
   const double length = std::hypot(x1 - x0, y1 - y0);
   const int steps = std::max(1, static_cast<int>(std::ceil(length * 2)));
   for (int i = 0; i <= steps; ++i) {
@@ -34,14 +35,17 @@ void draw_line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb co
 }  // namespace
 
 Rgb series_colour(size_t index) {
-  static constexpr Rgb kPalette[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
-                                     {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+  static constexpr Rgb kPalette[] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                                     {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+                                     {188, 189, 34},  {23, 190, 207}};
   return kPalette[index % (sizeof kPalette / sizeof kPalette[0])];
 }
 
 RgbImage line_plot(const PlotSpec& spec, const Font& font) {
   RgbImage out(spec.width, spec.height);
-  auto ty = [&](double v) { return spec.log_y ? (v > 0 ? std::log10(v) : std::numeric_limits<double>::quiet_NaN()) : v; };
+  auto ty = [&](double v) {
+    return spec.log_y ? (v > 0 ? std::log10(v) : std::numeric_limits<double>::quiet_NaN()) : v;
+  };
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
   for (const auto& s : spec.series) {
     for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
@@ -67,25 +71,29 @@ RgbImage line_plot(const PlotSpec& spec, const Font& font) {
     y_lo -= pad;
     y_hi += pad;
   }
-  const auto y_ticks = spec.log_y ? nice_ticks(std::floor(y_lo), std::ceil(y_hi), 6) : nice_ticks(y_lo, y_hi, 6);
+  const auto y_ticks =
+      spec.log_y ? nice_ticks(std::floor(y_lo), std::ceil(y_hi), 6) : nice_ticks(y_lo, y_hi, 6);
   const auto x_ticks = nice_ticks(x_lo, x_hi, 7);
   auto y_text = [&](double t) { return spec.log_y ? tick_label(std::pow(10.0, t)) : tick_label(t); };
   int label_width = 0;
   for (const double t : y_ticks) label_width = std::max(label_width, font.measure(y_text(t), kLabelSize));
 
   const int left = 16 + kLabelSize + label_width + 10, right = spec.width - 16;
-  const int top = 16 + (spec.title.empty() ? 0 : kTitleSize + 8), bottom = spec.height - (16 + 2 * kLabelSize + 10);
+  const int top = 16 + (spec.title.empty() ? 0 : kTitleSize + 8),
+            bottom = spec.height - (16 + 2 * kLabelSize + 10);
   auto px = [&](double x) { return left + (x - x_lo) / (x_hi - x_lo) * (right - left); };
   auto py = [&](double y) { return bottom - (y - y_lo) / (y_hi - y_lo) * (bottom - top); };
 
-  if (!spec.title.empty()) font.draw_centred(out, (left + right) / 2, 16 + kTitleSize, spec.title, kTitleSize, kBlack);
+  if (!spec.title.empty())
+    font.draw_centred(out, (left + right) / 2, 16 + kTitleSize, spec.title, kTitleSize, kBlack);
   const Rgb grid{225, 225, 225};
   for (const double t : y_ticks) {
     if (t < y_lo - 1e-12 || t > y_hi + 1e-12) continue;
     const int r = static_cast<int>(std::lround(py(t)));
     out.fill_rect(left, r, right - left, 1, grid);
     const auto text = y_text(t);
-    font.draw(out, left - 6 - font.measure(text, kLabelSize), r + kLabelSize / 2 - 1, text, kLabelSize, kBlack);
+    font.draw(out, left - 6 - font.measure(text, kLabelSize), r + kLabelSize / 2 - 1, text, kLabelSize,
+              kBlack);
   }
   for (const double t : x_ticks) {
     const int c = static_cast<int>(std::lround(px(t)));

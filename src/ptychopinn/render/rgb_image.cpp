@@ -13,7 +13,8 @@ RgbImage::RgbImage(int width, int height, Rgb fill) : width_(width), height_(hei
                                 "; expected non-negative");
   }
   pixels_.resize(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
-  for (size_t i = 0; i < pixels_.size(); i += 3) std::copy(fill.begin(), fill.end(), pixels_.begin() + static_cast<long>(i));
+  for (size_t i = 0; i < pixels_.size(); i += 3)
+    std::copy(fill.begin(), fill.end(), pixels_.begin() + static_cast<long>(i));
 }
 
 Rgb RgbImage::at(int x, int y) const {

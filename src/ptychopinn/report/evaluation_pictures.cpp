@@ -16,8 +16,8 @@ std::vector<double> values_of(const torch::Tensor& image) {
   return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
 }
 
-render::ImagePanel panel(const std::string& title, const torch::Tensor& image, render::Colormap map, double vmin,
-                         double vmax, const std::string& units) {
+render::ImagePanel panel(const std::string& title, const torch::Tensor& image, render::Colormap map,
+                         double vmin, double vmax, const std::string& units) {
   render::ImagePanel p;
   p.title = title;
   p.values = values_of(image);
@@ -33,8 +33,8 @@ render::ImagePanel panel(const std::string& title, const torch::Tensor& image, r
 
 std::string metric_line(const char* name, const eval::ChannelMetrics& m) {
   char buffer[160];
-  std::snprintf(buffer, sizeof buffer, "%s: SSIM %.3f, Pearson r %.3f, MAE %.3g, PSNR %.1f dB", name, m.ssim, m.pearson,
-                m.mae, m.psnr);
+  std::snprintf(buffer, sizeof buffer, "%s: SSIM %.3f, Pearson r %.3f, MAE %.3g, PSNR %.1f dB", name, m.ssim,
+                m.pearson, m.mae, m.psnr);
   return buffer;
 }
 
@@ -55,14 +55,22 @@ render::RgbImage comparison_figure(const eval::Evaluation& e, const std::string&
   // The phase difference wrapped to (−π, π], so a 2π jump is no error.
   const auto p_diff = torch::atan2(torch::sin(pr - pt), torch::cos(pr - pt)).abs();
   std::vector<render::RgbImage> panels = {
-      render::render_panel(panel("amplitude: " + reference_label, at, render::Colormap::kViridis, a_lo, a_hi, ""), font),
-      render::render_panel(panel("amplitude: reconstruction", ar, render::Colormap::kViridis, a_lo, a_hi, ""), font),
-      render::render_panel(panel("amplitude: " + difference, a_err, render::Colormap::kViridis, 0, a_err.max().item<double>(), ""), font),
+      render::render_panel(
+          panel("amplitude: " + reference_label, at, render::Colormap::kViridis, a_lo, a_hi, ""), font),
+      render::render_panel(panel("amplitude: reconstruction", ar, render::Colormap::kViridis, a_lo, a_hi, ""),
+                           font),
+      render::render_panel(panel("amplitude: " + difference, a_err, render::Colormap::kViridis, 0,
+                                 a_err.max().item<double>(), ""),
+                           font),
       // Phases after gauge removal span a small range: a linear map over their joint range shows
       // the structure better than the full cyclic −π ... π map would.
-      render::render_panel(panel("phase: " + reference_label, pt, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
-      render::render_panel(panel("phase: reconstruction", pr, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
-      render::render_panel(panel("phase: " + difference, p_diff, render::Colormap::kViridis, 0, p_diff.max().item<double>(), "rad"), font),
+      render::render_panel(
+          panel("phase: " + reference_label, pt, render::Colormap::kViridis, p_lo, p_hi, "rad"), font),
+      render::render_panel(panel("phase: reconstruction", pr, render::Colormap::kViridis, p_lo, p_hi, "rad"),
+                           font),
+      render::render_panel(panel("phase: " + difference, p_diff, render::Colormap::kViridis, 0,
+                                 p_diff.max().item<double>(), "rad"),
+                           font),
   };
   const std::string title = metric_line("amplitude", e.amplitude) + "    " + metric_line("phase", e.phase);
   return render::compose_grid(panels, 3, title, font);
@@ -81,16 +89,18 @@ render::RgbImage frc_figure(const eval::Evaluation& e) {
     for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i);
     return x;
   };
-  spec.series.push_back({"amplitude", curve(e.amplitude.frc), e.amplitude.frc, render::series_colour(0), false});
+  spec.series.push_back(
+      {"amplitude", curve(e.amplitude.frc), e.amplitude.frc, render::series_colour(0), false});
   spec.series.push_back({"phase", curve(e.phase.frc), e.phase.frc, render::series_colour(1), false});
   const double n = static_cast<double>(std::max(e.amplitude.frc.size(), e.phase.frc.size()));
   spec.series.push_back({"0.5", {0, std::max(1.0, n - 1)}, {0.5, 0.5}, render::kGrey, true});
-  spec.series.push_back({"1/7", {0, std::max(1.0, n - 1)}, {1 / 7.0, 1 / 7.0}, render::Rgb{90, 90, 90}, true});
+  spec.series.push_back(
+      {"1/7", {0, std::max(1.0, n - 1)}, {1 / 7.0, 1 / 7.0}, render::Rgb{90, 90, 90}, true});
   return render::line_plot(spec, font);
 }
 
-void write_evaluation_pictures(const std::string& comparison_png, const std::string& frc_png, const eval::Evaluation& e,
-                               const std::string& reference_label) {
+void write_evaluation_pictures(const std::string& comparison_png, const std::string& frc_png,
+                               const eval::Evaluation& e, const std::string& reference_label) {
   render::save_png(comparison_png, comparison_figure(e, reference_label));
   render::save_png(frc_png, frc_figure(e));
 }

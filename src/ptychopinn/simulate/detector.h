@@ -2,10 +2,10 @@
 // Detection: the far-field diffraction of each illuminated object patch, scaled so the mean total
 // per pattern is nphotons, with Poisson counting noise, stored as amplitude sqrt(counts) per the data
 // contract (docs/conventions.md: amplitude, DC at the centre).
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/simulate/scans.h"
 
@@ -39,8 +39,8 @@ SimulatedPatterns simulate_patterns(const torch::Tensor& object, const torch::Te
 // The exit waves ψ_i = P ⊙ O(window at position i) for i in [begin, end) (bilinear windows, zeros
 // outside the object): [end − begin, N, N] complex64. Same argument checks as simulate_patterns;
 // throws std::out_of_range unless 0 <= begin <= end <= M.
-torch::Tensor exit_waves(const torch::Tensor& object, const torch::Tensor& probe, const ScanPositions& positions,
-                         int64_t begin, int64_t end);
+torch::Tensor exit_waves(const torch::Tensor& object, const torch::Tensor& probe,
+                         const ScanPositions& positions, int64_t begin, int64_t end);
 
 // Σ|ψ_k|² of each exit wave of psi ([m, N, N] complex64), accumulated in float64 in a fixed order
 // (so block-wise sums equal whole ones): m values.

@@ -172,19 +172,19 @@ Image make_grf(int64_t size, double power, uint64_t seed) {
   field = hi > lo ? (field - lo) / (hi - lo) : torch::zeros_like(field);
   // align_corners = false: pixel centres map as in skimage/cv2 resizing; the result stays in [0, 1]
   // because bilinear weights are convex.
-  torch::Tensor resized = torch::nn::functional::interpolate(
-      field.unsqueeze(0).unsqueeze(0),
-      torch::nn::functional::InterpolateFuncOptions()
-          .size(std::vector<int64_t>{size, size})
-          .mode(torch::kBilinear)
-          .align_corners(false));
+  torch::Tensor resized = torch::nn::functional::interpolate(field.unsqueeze(0).unsqueeze(0),
+                                                             torch::nn::functional::InterpolateFuncOptions()
+                                                                 .size(std::vector<int64_t>{size, size})
+                                                                 .mode(torch::kBilinear)
+                                                                 .align_corners(false));
   return filter_image(from_tensor(resized.squeeze(0).squeeze(0)), 1.0);
 }
 
 void check_size(const char* where, int64_t size) {
   if (size < kMinObjectSize || size > kMaxObjectSize) {
     throw std::invalid_argument(std::string(where) + ": size = " + std::to_string(size) + "; expected " +
-                                std::to_string(kMinObjectSize) + " <= size <= " + std::to_string(kMaxObjectSize));
+                                std::to_string(kMinObjectSize) +
+                                " <= size <= " + std::to_string(kMaxObjectSize));
   }
 }
 
@@ -192,10 +192,14 @@ void check_size(const char* where, int64_t size) {
 
 std::string to_string(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kLines: return "lines";
-    case ObjectKind::kGrf: return "grf";
-    case ObjectKind::kPoints: return "points";
-    case ObjectKind::kDiagonals: return "diagonals";
+    case ObjectKind::kLines:
+      return "lines";
+    case ObjectKind::kGrf:
+      return "grf";
+    case ObjectKind::kPoints:
+      return "points";
+    case ObjectKind::kDiagonals:
+      return "diagonals";
   }
   throw std::invalid_argument("to_string: ObjectKind = " + std::to_string(static_cast<int>(kind)) +
                               "; expected a valid ObjectKind");
@@ -211,10 +215,12 @@ ObjectKind parse_object_kind(const std::string& text) {
 
 torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed) {
   if (size < 4) {
-    throw std::invalid_argument("gaussian_random_field: size = " + std::to_string(size) + "; expected size >= 4");
+    throw std::invalid_argument("gaussian_random_field: size = " + std::to_string(size) +
+                                "; expected size >= 4");
   }
   if (!std::isfinite(power)) {
-    throw std::invalid_argument("gaussian_random_field: power = " + describe(power) + "; expected a finite value");
+    throw std::invalid_argument("gaussian_random_field: power = " + describe(power) +
+                                "; expected a finite value");
   }
   // White noise by Box-Muller from uniform01, which is portable where std::normal_distribution is not.
   data::Random rng(seed);
@@ -229,12 +235,14 @@ torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed) {
   const torch::Tensor freq = torch::fft::fftfreq(size, f64);
   const torch::Tensor k = torch::sqrt(freq.unsqueeze(1).square() + freq.unsqueeze(0).square());
   // Amplitude filter sqrt(P(k)) = k^(−power/2); the k = 0 (mean) term is removed, as in powerbox.
-  torch::Tensor filt = torch::where(k > 0, torch::pow(k.clamp_min(1e-300), -0.5 * power), torch::zeros_like(k));
+  torch::Tensor filt =
+      torch::where(k > 0, torch::pow(k.clamp_min(1e-300), -0.5 * power), torch::zeros_like(k));
   const torch::Tensor spectrum = torch::fft::fft2(to_tensor(noise)) * filt;
   return torch::real(torch::fft::ifft2(spectrum)).contiguous();
 }
 
-torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed, const ObjectOptions& options) {
+torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed,
+                                    const ObjectOptions& options) {
   check_size("make_object", size);
   if (!std::isfinite(options.grf_power) || options.grf_power < 0.0 || options.grf_power > 4.0) {
     throw std::invalid_argument("make_object: grf_power = " + describe(options.grf_power) +
@@ -243,10 +251,18 @@ torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed
   data::Random rng(seed);
   Image amp(0, 0);
   switch (kind) {
-    case ObjectKind::kLines: amp = make_lines(size, rng); break;
-    case ObjectKind::kGrf: amp = make_grf(size, options.grf_power, seed); break;
-    case ObjectKind::kPoints: amp = make_points(size, rng); break;
-    case ObjectKind::kDiagonals: amp = make_diagonals(size, rng); break;
+    case ObjectKind::kLines:
+      amp = make_lines(size, rng);
+      break;
+    case ObjectKind::kGrf:
+      amp = make_grf(size, options.grf_power, seed);
+      break;
+    case ObjectKind::kPoints:
+      amp = make_points(size, rng);
+      break;
+    case ObjectKind::kDiagonals:
+      amp = make_diagonals(size, rng);
+      break;
     default:
       throw std::invalid_argument("make_object: kind = " + std::to_string(static_cast<int>(kind)) +
                                   "; expected a valid ObjectKind");

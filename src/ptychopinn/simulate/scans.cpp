@@ -27,7 +27,8 @@ void require(bool ok, const std::string& where, const std::string& field, const 
 
 }  // namespace
 
-ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset, int64_t outer_offset) {
+ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset,
+                        int64_t outer_offset) {
   return grid_scan(object_size, object_size, N, gridsize, offset, outer_offset);
 }
 
@@ -35,7 +36,8 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
                         int64_t outer_offset) {
   const std::string where = "grid_scan";
   for (const auto& [name, side] : {std::pair{"height", height}, std::pair{"width", width}}) {
-    require(side >= 1 && side <= 65536, where, name, std::to_string(side), std::string("1 <= ") + name + " <= 65536");
+    require(side >= 1 && side <= 65536, where, name, std::to_string(side),
+            std::string("1 <= ") + name + " <= 65536");
   }
   require(N >= 1, where, "N", std::to_string(N), "N >= 1");
   require(gridsize >= 1, where, "gridsize", std::to_string(gridsize), "gridsize >= 1");
@@ -43,8 +45,9 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
   require(outer_offset >= 2, where, "outer_offset", std::to_string(outer_offset),
           "outer_offset >= 2 (the region stride is outer_offset / 2)");
   const int64_t big_n = N + (gridsize - 1) * offset;
-  require(big_n <= std::min(height, width), where, "N + (gridsize - 1) * offset", std::to_string(big_n),
-          "<= the object's height and width (" + std::to_string(height) + " x " + std::to_string(width) + ")");
+  require(
+      big_n <= std::min(height, width), where, "N + (gridsize - 1) * offset", std::to_string(big_n),
+      "<= the object's height and width (" + std::to_string(height) + " x " + std::to_string(width) + ")");
   const int64_t stride = outer_offset / 2;
   const int64_t n_rows = (height - big_n) / stride + 1;
   const int64_t n_cols = (width - big_n) / stride + 1;
@@ -73,7 +76,8 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
   return p;
 }
 
-ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer, uint64_t seed) {
+ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer,
+                          uint64_t seed) {
   return random_scan(n_positions, object_size, object_size, N, border_buffer, seed);
 }
 
@@ -84,8 +88,8 @@ ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, in
   require(height >= 1, where, "height", std::to_string(height), "height >= 1");
   require(width >= 1, where, "width", std::to_string(width), "width >= 1");
   require(N >= 1, where, "N", std::to_string(N), "N >= 1");
-  require(std::isfinite(border_buffer) && border_buffer >= 0.0, where, "border_buffer", describe(border_buffer),
-          "finite border_buffer >= 0");
+  require(std::isfinite(border_buffer) && border_buffer >= 0.0, where, "border_buffer",
+          describe(border_buffer), "finite border_buffer >= 0");
   // A patch at p covers pixels p − N/2 .. p + N/2 − 1 (plus the next pixel when p is fractional).
   const double lo = static_cast<double>(N / 2) + border_buffer;
   auto upper = [&](int64_t side) {
@@ -93,8 +97,8 @@ ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, in
   };
   const double hi_x = upper(width), hi_y = upper(height);
   require(lo <= std::min(hi_x, hi_y), where, "border_buffer", describe(border_buffer),
-          "N/2 + border_buffer <= side - N/2 - border_buffer for both sides (object " + std::to_string(height) +
-              " x " + std::to_string(width) + ", N = " + std::to_string(N) + ")");
+          "N/2 + border_buffer <= side - N/2 - border_buffer for both sides (object " +
+              std::to_string(height) + " x " + std::to_string(width) + ", N = " + std::to_string(N) + ")");
   data::Random rng(seed);
   ScanPositions p;
   p.x.resize(static_cast<size_t>(n_positions));
@@ -108,10 +112,11 @@ ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, in
 
 void add_position_jitter(ScanPositions& positions, double sigma_px, uint64_t seed) {
   const std::string where = "add_position_jitter";
-  require(std::isfinite(sigma_px) && sigma_px >= 0.0, where, "sigma_px", describe(sigma_px), "finite sigma_px >= 0");
+  require(std::isfinite(sigma_px) && sigma_px >= 0.0, where, "sigma_px", describe(sigma_px),
+          "finite sigma_px >= 0");
   const size_t n = positions.x.size();
-  require(positions.y.size() == n && positions.x_nominal.size() == n && positions.y_nominal.size() == n, where,
-          "positions.y.size()", std::to_string(positions.y.size()),
+  require(positions.y.size() == n && positions.x_nominal.size() == n && positions.y_nominal.size() == n,
+          where, "positions.y.size()", std::to_string(positions.y.size()),
           "x, y, x_nominal and y_nominal all of length " + std::to_string(n));
   data::Random rng(seed);
   for (size_t i = 0; i < n; ++i) {

@@ -27,7 +27,8 @@ struct ScanPositions {
 // apart; every patch lies inside the object. Nominal = actual.
 // Requires object_size in [1, 65536], N ≥ 1, gridsize ≥ 1, offset ≥ 1, outer_offset ≥ 2 and
 // bigN ≤ object_size; throws std::invalid_argument naming the field otherwise.
-ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset, int64_t outer_offset);
+ScanPositions grid_scan(int64_t object_size, int64_t N, int64_t gridsize, int64_t offset,
+                        int64_t outer_offset);
 // The same grid on a height × width object (rows × columns): n_rows regions down, n_cols across,
 // each counted as n_side above from its own side. Requires both sides as object_size above.
 ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsize, int64_t offset,
@@ -39,7 +40,8 @@ ScanPositions grid_scan(int64_t height, int64_t width, int64_t N, int64_t gridsi
 // simulate_and_save buffer of N/2 is border_buffer = 0 here (its N/2 is this function's patch half-width).
 // Requires n_positions ≥ 0, N ≥ 1, finite border_buffer ≥ 0 and a non-empty range; throws
 // std::invalid_argument naming the field otherwise. Nominal = actual.
-ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer, uint64_t seed);
+ScanPositions random_scan(int64_t n_positions, int64_t object_size, int64_t N, double border_buffer,
+                          uint64_t seed);
 // The same on a height × width object: x over the width, y over the height.
 ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, int64_t N, double border_buffer,
                           uint64_t seed);

@@ -52,7 +52,8 @@ inline void require_floating_or_complex(const char* where, const char* field, co
 inline void require_same_device(const char* where, const char* field, const torch::Tensor& t,
                                 const torch::Tensor& reference) {
   if (t.device() != reference.device()) {
-    fail(where, field, "a tensor on " + t.device().str(), "the device of the data (" + reference.device().str() + ")");
+    fail(where, field, "a tensor on " + t.device().str(),
+         "the device of the data (" + reference.device().str() + ")");
   }
 }
 

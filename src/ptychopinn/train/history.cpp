@@ -21,8 +21,9 @@ std::string number(double v) {
 std::string history_to_csv(const std::vector<EpochRecord>& history) {
   std::string out = std::string(kHeader) + "\n";
   for (const auto& r : history) {
-    out += std::to_string(r.epoch) + "," + number(r.train_loss) + "," + (r.val_loss ? number(*r.val_loss) : "") +
-           "," + number(r.learning_rate) + "," + number(r.seconds) + "\n";
+    out += std::to_string(r.epoch) + "," + number(r.train_loss) + "," +
+           (r.val_loss ? number(*r.val_loss) : "") + "," + number(r.learning_rate) + "," + number(r.seconds) +
+           "\n";
   }
   return out;
 }

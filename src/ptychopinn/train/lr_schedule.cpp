@@ -5,7 +5,8 @@
 
 namespace ptychopinn::train {
 
-LrSchedule::LrSchedule(const config::TrainingConfig& config) : config_(config), plateau_lr_(config.learning_rate) {}
+LrSchedule::LrSchedule(const config::TrainingConfig& config)
+    : config_(config), plateau_lr_(config.learning_rate) {}
 
 double LrSchedule::learning_rate(int epoch) const {
   const double lr = config_.learning_rate;
@@ -67,7 +68,9 @@ bool EarlyStopping::end_epoch(double loss) {
   return ++wait_ >= patience_;
 }
 
-nlohmann::json EarlyStopping::state() const { return {{"best", best_}, {"has_best", has_best_}, {"wait", wait_}}; }
+nlohmann::json EarlyStopping::state() const {
+  return {{"best", best_}, {"has_best", has_best_}, {"wait", wait_}};
+}
 
 void EarlyStopping::restore(const nlohmann::json& state) {
   best_ = state.at("best").get<double>();

@@ -12,18 +12,21 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainingCo
   const double lr = config.learning_rate;
   switch (config.optimizer) {
     case config::Optimizer::kAdam:
-      return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(lr)
-                                                                  .betas({config.adam_beta1, config.adam_beta2})
-                                                                  .eps(config.adam_epsilon)
-                                                                  .weight_decay(config.weight_decay));
+      return std::make_unique<torch::optim::Adam>(parameters,
+                                                  torch::optim::AdamOptions(lr)
+                                                      .betas({config.adam_beta1, config.adam_beta2})
+                                                      .eps(config.adam_epsilon)
+                                                      .weight_decay(config.weight_decay));
     case config::Optimizer::kAdamW:
-      return std::make_unique<torch::optim::AdamW>(parameters, torch::optim::AdamWOptions(lr)
-                                                                   .betas({config.adam_beta1, config.adam_beta2})
-                                                                   .eps(config.adam_epsilon)
-                                                                   .weight_decay(config.weight_decay));
+      return std::make_unique<torch::optim::AdamW>(parameters,
+                                                   torch::optim::AdamWOptions(lr)
+                                                       .betas({config.adam_beta1, config.adam_beta2})
+                                                       .eps(config.adam_epsilon)
+                                                       .weight_decay(config.weight_decay));
     case config::Optimizer::kSgd:
       return std::make_unique<torch::optim::SGD>(
-          parameters, torch::optim::SGDOptions(lr).momentum(config.momentum).weight_decay(config.weight_decay));
+          parameters,
+          torch::optim::SGDOptions(lr).momentum(config.momentum).weight_decay(config.weight_decay));
   }
   throw std::invalid_argument("make_optimizer: unknown optimizer");
 }
@@ -48,7 +51,8 @@ void clip_gradients(const config::TrainingConfig& config, const std::vector<torc
         if (!p.grad().defined()) continue;
         const auto max_norm = torch::clamp_min(p.detach().norm(), 1e-3) * clip;
         const auto grad_norm = p.grad().norm();
-        const auto factor = torch::where(grad_norm > max_norm, max_norm / (grad_norm + 1e-6), torch::ones_like(grad_norm));
+        const auto factor =
+            torch::where(grad_norm > max_norm, max_norm / (grad_norm + 1e-6), torch::ones_like(grad_norm));
         p.mutable_grad().mul_(factor);
       }
       return;
@@ -64,7 +68,8 @@ std::string save_optimizer_state(torch::optim::Optimizer& optimizer) {
   return out.str();
 }
 
-void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& bytes, const std::string& source) {
+void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& bytes,
+                          const std::string& source) {
   try {
     std::istringstream in(bytes);
     torch::serialize::InputArchive archive;

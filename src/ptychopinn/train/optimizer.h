@@ -1,11 +1,11 @@
 #pragma once
 // The optimiser a training configuration names (adam, adamw, sgd), its learning rate, and its
 // state as bytes for checkpoints.
+#include <torch/torch.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/config/training_config.h"
 
@@ -25,6 +25,7 @@ void clip_gradients(const config::TrainingConfig& config, const std::vector<torc
 
 // The optimiser's state (moments, step counts) serialised with LibTorch's archive format, and back.
 std::string save_optimizer_state(torch::optim::Optimizer& optimizer);
-void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& bytes, const std::string& source);
+void load_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& bytes,
+                          const std::string& source);
 
 }  // namespace ptychopinn::train

@@ -43,10 +43,12 @@ nlohmann::json state_to_json(const TrainerState& s) {
 
 // The settings that change which computation a resumed run performs; output paths, epochs and
 // runtime threads may differ.
-void require_same_run(const config::TrainingConfig& now, const config::TrainingConfig& then, const std::string& source) {
+void require_same_run(const config::TrainingConfig& now, const config::TrainingConfig& then,
+                      const std::string& source) {
   auto a = config::to_json(now);
   auto b = config::to_json(then);
-  for (const char* key : {"output_dir", "nepochs", "train_data_file", "test_data_file", "threads", "device"}) {
+  for (const char* key :
+       {"output_dir", "nepochs", "train_data_file", "test_data_file", "threads", "device"}) {
     a.erase(key);
     b.erase(key);
   }
@@ -78,18 +80,22 @@ Trainer::Trainer(const config::TrainingConfig& config, std::shared_ptr<const dat
   config_.validate();
   if (!data_) throw std::invalid_argument("Trainer: no training data");
   if (data_->pattern_size() != config_.model.N) {
-    throw std::invalid_argument("Trainer: the data's patterns are " + std::to_string(data_->pattern_size()) + " px; N = " +
-                                std::to_string(config_.model.N) + " (set N to the pattern size)");
+    throw std::invalid_argument("Trainer: the data's patterns are " + std::to_string(data_->pattern_size()) +
+                                " px; N = " + std::to_string(config_.model.N) +
+                                " (set N to the pattern size)");
   }
   if (data_->group_size() != config::group_size(config_.model)) {
-    throw std::invalid_argument("Trainer: the data's groups have " + std::to_string(data_->group_size()) +
-                                " members; expected gridsize^2 = " + std::to_string(config::group_size(config_.model)));
+    throw std::invalid_argument(
+        "Trainer: the data's groups have " + std::to_string(data_->group_size()) +
+        " members; expected gridsize^2 = " + std::to_string(config::group_size(config_.model)));
   }
   const int64_t n = data_->size();
   const int64_t n_val = validation_count(n, config_.validation_fraction);
   if (n - n_val < 1) {
-    throw std::invalid_argument("Trainer: " + std::to_string(n) + " groups leave none for training after the validation split (validation_fraction = " +
-                                std::to_string(config_.validation_fraction) + ")");
+    throw std::invalid_argument(
+        "Trainer: " + std::to_string(n) +
+        " groups leave none for training after the validation split (validation_fraction = " +
+        std::to_string(config_.validation_fraction) + ")");
   }
   // Keras' validation_split: the last groups, not shuffled.
   for (int64_t i = 0; i < n - n_val; ++i) train_ids_.push_back(i);
@@ -114,8 +120,9 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   const auto optimizer = archive.extra_members.find(kOptimizerMember);
   const auto state = archive.extra_members.find(kStateMember);
   if (optimizer == archive.extra_members.end() || state == archive.extra_members.end()) {
-    throw_io_error(source, std::string("is a model archive but not a training checkpoint (no ") + kOptimizerMember + " / " +
-                               kStateMember + "); expected checkpoints/latest.zip of a training run");
+    throw_io_error(source, std::string("is a model archive but not a training checkpoint (no ") +
+                               kOptimizerMember + " / " + kStateMember +
+                               "); expected checkpoints/latest.zip of a training run");
   }
   bundle::load_state(*model_, archive.weights, source);
   load_optimizer_state(*optimizer_, optimizer->second, source);
@@ -139,7 +146,8 @@ void Trainer::resume_from(const std::filesystem::path& checkpoint) {
   }
 }
 
-double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups, int epoch, int64_t batch_index) {
+double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups, int epoch,
+                          int64_t batch_index) {
   optimizer_->zero_grad();
   double loss = 0;
   if (!ids.empty()) {
@@ -151,9 +159,10 @@ double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups
           "training loss is " + std::to_string(loss) + " at epoch " + std::to_string(epoch + 1) + ", batch " +
           std::to_string(batch_index + 1) +
           "; likely causes: a learning rate too high for this data (learning_rate = " +
-          std::to_string(config_.learning_rate) + "), an intensity scale far from the data's counts (nphotons = " +
-          std::to_string(config_.nphotons) +
-          "), or non-finite values in the diffraction data. The last checkpoint is the state before this epoch.");
+          std::to_string(config_.learning_rate) +
+          "), an intensity scale far from the data's counts (nphotons = " + std::to_string(config_.nphotons) +
+          "), or non-finite values in the diffraction data. The last checkpoint is the state before this "
+          "epoch.");
     }
     terms.total.backward();
   }
@@ -182,13 +191,16 @@ std::optional<double> Trainer::validation_loss() {
   const int world = control_ ? std::max(1, control_->world_size) : 1;
   const int rank = control_ ? control_->rank : 0;
   const auto n = static_cast<int64_t>(validation_ids_.size());
-  const auto first = static_cast<size_t>(n * rank / world), last = static_cast<size_t>(n * (rank + 1) / world);
+  const auto first = static_cast<size_t>(n * rank / world),
+             last = static_cast<size_t>(n * (rank + 1) / world);
   double sum = 0;
   const auto size = static_cast<size_t>(config_.batch_size);
   for (size_t start = first; start < last; start += size) {
-    const std::vector<int64_t> ids(validation_ids_.begin() + start, validation_ids_.begin() + std::min(last, start + size));
+    const std::vector<int64_t> ids(validation_ids_.begin() + start,
+                                   validation_ids_.begin() + std::min(last, start + size));
     const auto batch = data_->batch(ids, device_);
-    sum += model::compute_loss(*model_, batch, data_->intensity_scale(), config_).total.item<double>() * ids.size();
+    sum += model::compute_loss(*model_, batch, data_->intensity_scale(), config_).total.item<double>() *
+           ids.size();
   }
   if (world > 1) {
     std::vector<double> total = {sum};
@@ -208,8 +220,8 @@ std::optional<double> Trainer::validation_nll_optimum() const {
     const std::vector<int64_t> ids(validation_ids_.begin() + start,
                                    validation_ids_.begin() + std::min(validation_ids_.size(), start + size));
     const auto batch = data_->batch(ids, device_);
-    sum += model::poisson_nll_optimum(batch.patterns * data_->intensity_scale()).item<double>() * config_.nll_weight *
-           static_cast<double>(ids.size());
+    sum += model::poisson_nll_optimum(batch.patterns * data_->intensity_scale()).item<double>() *
+           config_.nll_weight * static_cast<double>(ids.size());
   }
   return sum / static_cast<double>(validation_ids_.size());
 }
@@ -269,7 +281,8 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
       const int64_t begin = n * control.rank / world, end = n * (control.rank + 1) / world;
       std::vector<int64_t> ids;
       ids.reserve(static_cast<size_t>(end - begin));
-      for (int64_t k = begin; k < end; ++k) ids.push_back(train_ids_[static_cast<size_t>(global[static_cast<size_t>(k)])]);
+      for (int64_t k = begin; k < end; ++k)
+        ids.push_back(train_ids_[static_cast<size_t>(global[static_cast<size_t>(k)])]);
       double loss = run_batch(ids, n, epoch, static_cast<int64_t>(b));
       if (world > 1) {
         std::vector<double> sum = {loss * static_cast<double>(ids.size())};
@@ -286,7 +299,8 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
     const auto started = Clock::now();
     EpochRecord record;
     record.epoch = epoch + 1;
-    record.train_loss = state_.epoch_loss_sum / static_cast<double>(std::max<int64_t>(1, state_.epoch_groups));
+    record.train_loss =
+        state_.epoch_loss_sum / static_cast<double>(std::max<int64_t>(1, state_.epoch_groups));
     model_->eval();
     record.val_loss = validation_loss();
     record.learning_rate = lr;

@@ -8,15 +8,15 @@
 // function of (seed, epoch), and the checkpoint holds every piece of state the loop carries
 // (weights, optimiser moments, schedule, early stopping, position inside the epoch, history), so
 // the same seed, device and thread count give the same weights, interrupted or not.
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "ptychopinn/bundle/model_archive.h"
 #include "ptychopinn/config/training_config.h"
@@ -32,21 +32,21 @@ struct TrainPlan {
   int64_t validation_groups = 0;
   int64_t batches_per_epoch = 0;
   int epochs = 0;
-  int start_epoch = 0;        // 0-based epoch the run starts (or resumes) in
-  int64_t start_batch = 0;    // batch inside it
+  int start_epoch = 0;      // 0-based epoch the run starts (or resumes) in
+  int64_t start_batch = 0;  // batch inside it
   double intensity_scale = 0;
   int64_t trainable_parameters = 0;
   std::string device;
 };
 
 struct BatchReport {
-  int epoch = 0;             // 0-based
-  int64_t batch = 0;         // 0-based, inside the epoch
-  int64_t batches = 0;       // per epoch
-  double loss = 0;           // this batch's loss
-  double epoch_loss = 0;     // running mean over the epoch so far
+  int epoch = 0;          // 0-based
+  int64_t batch = 0;      // 0-based, inside the epoch
+  int64_t batches = 0;    // per epoch
+  double loss = 0;        // this batch's loss
+  double epoch_loss = 0;  // running mean over the epoch so far
   double learning_rate = 0;
-  int64_t groups = 0;        // groups in this batch
+  int64_t groups = 0;  // groups in this batch
 };
 
 // Receives progress; every method has a do-nothing default.
@@ -85,9 +85,9 @@ enum class TrainStatus { kCompleted, kEarlyStopped, kInterrupted };
 
 // Everything the loop carries between batches, as stored in a checkpoint.
 struct TrainerState {
-  int epoch = 0;             // 0-based epoch in progress (== nepochs when done)
-  int64_t next_batch = 0;    // first batch of `epoch` not yet run
-  double epoch_loss_sum = 0; // Σ loss·groups over the batches of `epoch` already run
+  int epoch = 0;              // 0-based epoch in progress (== nepochs when done)
+  int64_t next_batch = 0;     // first batch of `epoch` not yet run
+  double epoch_loss_sum = 0;  // Σ loss·groups over the batches of `epoch` already run
   int64_t epoch_groups = 0;
   double epoch_seconds = 0;
   bool stopped_early = false;

@@ -21,16 +21,19 @@ namespace fs = std::filesystem;
 // diffraction file with the product given explicitly or lying beside it as product-in.h5.
 std::pair<std::string, std::string> ptychodus_paths(const std::string& input, const std::string& product) {
   const bool folder = fs::is_directory(input);
-  const std::string diffraction = folder ? (fs::path(input) / convert::kPtychodusDiffractionFile).string() : input;
+  const std::string diffraction =
+      folder ? (fs::path(input) / convert::kPtychodusDiffractionFile).string() : input;
   const std::string beside =
-      ((folder ? fs::path(input) : fs::path(input).parent_path()) / convert::kPtychodusProductInFile).string();
+      ((folder ? fs::path(input) : fs::path(input).parent_path()) / convert::kPtychodusProductInFile)
+          .string();
   const std::string chosen = product.empty() ? beside : product;
   if (!fs::exists(diffraction)) {
     throw std::invalid_argument(input + ": no " + convert::kPtychodusDiffractionFile +
                                 "; expected ptychodus' batch layout (diffraction.h5 and product-in.h5)");
   }
   if (!fs::exists(chosen)) {
-    throw std::invalid_argument(chosen + ": no such file; ptychodus input needs a product with the positions and "
+    throw std::invalid_argument(chosen +
+                                ": no such file; ptychodus input needs a product with the positions and "
                                 "probe: pass --product PATH");
   }
   return {diffraction, chosen};
@@ -44,7 +47,8 @@ void to_ptychodus(const ConvertRunRequest& request, ConvertRunResult& result) {
   std::error_code ec;
   fs::create_directories(request.output, ec);
   if (!fs::is_directory(request.output)) {
-    refuse(request.output + ": cannot create the folder for ptychodus' files" + (ec ? ": " + ec.message() : ""));
+    refuse(request.output + ": cannot create the folder for ptychodus' files" +
+           (ec ? ": " + ec.message() : ""));
   }
   const std::string diffraction = (fs::path(request.output) / convert::kPtychodusDiffractionFile).string();
   const std::string product = (fs::path(request.output) / convert::kPtychodusProductInFile).string();
@@ -53,8 +57,9 @@ void to_ptychodus(const ConvertRunRequest& request, ConvertRunResult& result) {
   std::ostringstream d, p;
   d << diffraction << ": " << files.diffraction.count << " patterns of " << files.diffraction.height << " x "
     << files.diffraction.width << " (counts, LZF)";
-  p << product << ": " << files.product.scan.index.size() << " positions, object " << files.product.object.height
-    << " x " << files.product.object.width << ", pixel " << files.product.object.pixel_width_m << " m";
+  p << product << ": " << files.product.scan.index.size() << " positions, object "
+    << files.product.object.height << " x " << files.product.object.width << ", pixel "
+    << files.product.object.pixel_width_m << " m";
   result.summary = {d.str(), p.str()};
 }
 
@@ -78,7 +83,8 @@ std::pair<int64_t, int64_t> parse_subsample(const std::string& text) {
 
 ConvertRunResult convert_run(const ConvertRunRequest& request) {
   ConvertRunResult result;
-  result.from = request.from == "auto" ? convert::to_string(convert::detect_scan_format(request.input)) : request.from;
+  result.from =
+      request.from == "auto" ? convert::to_string(convert::detect_scan_format(request.input)) : request.from;
   result.to = request.to != "auto" ? request.to : result.from == "contract" ? "ptychodus" : "contract";
   const std::string& from = result.from;
   const bool subsampled = request.subsample_every != 1;
@@ -87,7 +93,8 @@ ConvertRunResult convert_run(const ConvertRunRequest& request) {
       refuse("--to ptychodus takes a contract NPZ; convert " + request.input + " (" + from +
              ") to one first: ptychopinn convert " + request.input + " data.npz");
     }
-    if (subsampled || request.crop != 0) refuse("--crop and --subsample apply to scans converted into the contract");
+    if (subsampled || request.crop != 0)
+      refuse("--crop and --subsample apply to scans converted into the contract");
     to_ptychodus(request, result);
     return result;
   }
@@ -123,8 +130,8 @@ ConvertRunResult convert_run(const ConvertRunRequest& request) {
   const auto& physics = data.metadata.at("physics_parameters");
   const auto& source = data.metadata.at("source");
   std::ostringstream line;
-  line << request.output << ": " << data.diffraction.size(0) << " patterns of " << data.diffraction.size(1) << " x "
-       << data.diffraction.size(2) << " (from " << from << ", ";
+  line << request.output << ": " << data.diffraction.size(0) << " patterns of " << data.diffraction.size(1)
+       << " x " << data.diffraction.size(2) << " (from " << from << ", ";
   if (source.contains("object_pixel_size_m")) {
     line << "object pixel " << source["object_pixel_size_m"].get<double>() << " m";
   } else {

@@ -10,8 +10,8 @@
 namespace ptychopinn::workflow {
 
 struct ConvertRunRequest {
-  std::string input;   // the scan file, or ptychodus' folder
-  std::string output;  // the contract NPZ, or (to ptychodus) the folder
+  std::string input;          // the scan file, or ptychodus' folder
+  std::string output;         // the contract NPZ, or (to ptychodus) the folder
   std::string from = "auto";  // auto (from the contents), tike, cxi, ptychodus or contract
   std::string to = "auto";    // auto (ptychodus for a contract NPZ, else contract), contract or ptychodus
   std::string product;        // ptychodus input: the product file (default product-in.h5 beside the patterns)
@@ -23,10 +23,10 @@ struct ConvertRunRequest {
 };
 
 struct ConvertRunResult {
-  std::string from, to;             // the formats, as decided
+  std::string from, to;               // the formats, as decided
   std::vector<std::string> warnings;  // the input dataset's contract warnings
   std::vector<std::string> notes;     // what was dropped, shifted or assumed
-  std::vector<std::string> summary; // one line per file written
+  std::vector<std::string> summary;   // one line per file written
 };
 
 // Throws std::invalid_argument for a combination that cannot run (naming the option and what to do

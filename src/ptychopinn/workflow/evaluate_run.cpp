@@ -25,8 +25,9 @@ nlohmann::json half_period_px(double n, double ring, std::size_t rings) {
 nlohmann::json resolution_json(const eval::Evaluation& e) {
   const double n = static_cast<double>(std::min(e.amplitude_truth.size(0), e.amplitude_truth.size(1)));
   nlohmann::json r = {{"frc_size_px", n}};
-  for (const auto& [name, m] : {std::pair<const char*, const eval::ChannelMetrics*>{"amplitude", &e.amplitude},
-                                {"phase", &e.phase}}) {
+  for (const auto& [name, m] :
+       {std::pair<const char*, const eval::ChannelMetrics*>{"amplitude", &e.amplitude},
+        {"phase", &e.phase}}) {
     r[name] = {{"frc50_half_period_px", half_period_px(n, m->frc50, m->frc.size())},
                {"frc1over7_half_period_px", half_period_px(n, m->frc1over7, m->frc.size())}};
   }
@@ -39,7 +40,8 @@ EvaluateRunResult evaluate_run(EvaluateRunRequest request) {
   if (request.ground_truth.has_value() == request.reference.has_value()) {
     throw std::invalid_argument(
         "evaluate: give either a ground truth (a dataset with objectGuess) or a reference (a second "
-        "reconstruction.npz), not " + std::string(request.ground_truth ? "both" : "neither"));
+        "reconstruction.npz), not " +
+        std::string(request.ground_truth ? "both" : "neither"));
   }
   eval::EvaluationOptions& options = request.options;
   const auto recon = read_reconstruction_file(request.reconstruction);
@@ -60,7 +62,8 @@ EvaluateRunResult evaluate_run(EvaluateRunRequest request) {
       common.row0 -= static_cast<int64_t>(std::floor(other.origin.y_px));
       common.col0 -= static_cast<int64_t>(std::floor(other.origin.x_px));
       if (common.empty()) {
-        throw_io_error(*request.reference, "covers no part of the area " + request.reconstruction + " covers");
+        throw_io_error(*request.reference,
+                       "covers no part of the area " + request.reconstruction + " covers");
       }
       options.alignment.scanned = common;
     }

@@ -3,11 +3,10 @@
 // compared with the ground-truth object of a dataset, or with a second reconstruction of the same
 // object (the resolution without ground truth), and the evaluation folder (run_layout.h):
 // metrics.json, comparison.png and frc.png.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ptychopinn/eval/evaluate.h"
 

@@ -58,8 +58,9 @@ std::string start_from_file(const std::string& path, iterative::IterativeProblem
     problem.object = object.to(torch::kComplexFloat);
     return "the objectGuess of " + path;
   }
-  throw_io_error(path, "holds neither a reconstruction (object, x_origin_px, y_origin_px) nor a dataset's "
-                       "objectGuess; expected one of them as the starting object (--init)");
+  throw_io_error(path,
+                 "holds neither a reconstruction (object, x_origin_px, y_origin_px) nor a dataset's "
+                 "objectGuess; expected one of them as the starting object (--init)");
 }
 
 // The hybrid's start: the network reconstructs the same patterns, stitched onto the solver's grid
@@ -71,9 +72,9 @@ std::string start_from_model(const std::string& model_path, const data::DataSour
   auto model = std::make_shared<const infer::TrainedModel>(load_model(model_path, runtime));
   const int64_t n = problem.amplitudes.size(-1);
   if (model->archive.config.model.N != n) {
-    throw std::invalid_argument("iterate: model_path = " + model_path + " was trained on N = " +
-                                std::to_string(model->archive.config.model.N) + "; expected the data's N = " +
-                                std::to_string(n));
+    throw std::invalid_argument("iterate: model_path = " + model_path +
+                                " was trained on N = " + std::to_string(model->archive.config.model.N) +
+                                "; expected the data's N = " + std::to_string(n));
   }
   ReconstructRunRequest request;
   request.model = model;
@@ -179,8 +180,8 @@ IterateRunResult iterate_run(IterateRunRequest request, IterateRunEvents& events
   out.files.push_back(path(layout::kConvergencePicture));
   write_convergence_picture(out.files.back(), errors, "Fourier error");
 
-  const double pixel_size_m =
-      product_pixel_size_m(request.pixel_size_m, dataset, [&events](const std::string& t) { events.on_note(t); });
+  const double pixel_size_m = product_pixel_size_m(request.pixel_size_m, dataset,
+                                                   [&events](const std::string& t) { events.on_note(t); });
   ProductContent product;
   product.object = r.object;
   product.x_origin_px = r.grid.x_origin;
@@ -196,8 +197,8 @@ IterateRunResult iterate_run(IterateRunRequest request, IterateRunEvents& events
   product.pixel_size_m = pixel_size_m;
   product.name = fs::path(request.data.name()).stem().string();
   product.comments = "ptychopinn " + iterative::to_string(options.algorithm) + " reconstruction of " +
-                     dataset.path() + " (" + std::to_string(r.history.size()) + " iterations, start: " + out.start +
-                     ")";
+                     dataset.path() + " (" + std::to_string(r.history.size()) +
+                     " iterations, start: " + out.start + ")";
   product.losses = errors;
   out.files.push_back(path(layout::kProduct));
   write_product(out.files.back(), product);

@@ -23,7 +23,8 @@ infer::TrainedModel load_model(const std::string& path, const config::RuntimeCon
 ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructRunEvents& events) {
   config::InferenceConfig& config = request.config;
   if (!request.data && !config.test_data_file) {
-    throw std::invalid_argument("infer: test_data_file is not set; expected an NPZ dataset (docs/formats.md)");
+    throw std::invalid_argument(
+        "infer: test_data_file is not set; expected an NPZ dataset (docs/formats.md)");
   }
   data::DataSource source;
   if (request.data) {
@@ -35,7 +36,8 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   std::shared_ptr<const infer::TrainedModel> trained = request.model;
   if (!trained) {
     if (!config.model_path) {
-      throw std::invalid_argument("infer: model_path is not set; expected a model archive or a training run's folder");
+      throw std::invalid_argument(
+          "infer: model_path is not set; expected a model archive or a training run's folder");
     }
     trained = std::make_shared<const infer::TrainedModel>(
         infer::load_trained_model(*config.model_path, execution::resolve_device(config.runtime.device)));
@@ -73,8 +75,8 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   result.files.push_back((out / layout::kAmplitudePicture).string());
   result.files.push_back((out / layout::kPhasePicture).string());
   write_object_pictures(result.files[1], result.files[2], r.image.object, r.image.coverage);
-  const double pixel_size_m =
-      product_pixel_size_m(request.pixel_size_m, *data.dataset, [&events](const std::string& t) { events.on_note(t); });
+  const double pixel_size_m = product_pixel_size_m(request.pixel_size_m, *data.dataset,
+                                                   [&events](const std::string& t) { events.on_note(t); });
   result.files.push_back((out / layout::kProduct).string());
   ProductContent product;
   product.object = r.image.object;

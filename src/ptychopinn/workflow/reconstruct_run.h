@@ -52,9 +52,9 @@ class ReconstructRunEvents {
 
 struct ReconstructRunResult {
   infer::Reconstruction reconstruction;
-  int64_t groups = 0;    // groups reconstructed
-  int64_t patterns = 0;  // groups x group size
-  double seconds = 0;    // prediction and stitching, without loading
+  int64_t groups = 0;              // groups reconstructed
+  int64_t patterns = 0;            // groups x group size
+  double seconds = 0;              // prediction and stitching, without loading
   std::vector<std::string> files;  // the files written, reconstruction.npz first
 };
 

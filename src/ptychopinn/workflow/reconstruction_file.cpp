@@ -29,7 +29,8 @@ double scalar(const io::NpzReader& npz, const std::string& path, const std::stri
     throw_io_error(path, "has no '" + key + "' member; expected ptychopinn infer's reconstruction.npz");
   }
   const auto v = npz.read(key).to_double_vector();
-  if (v.size() != 1) throw_io_error(path, "'" + key + "' has " + std::to_string(v.size()) + " values; expected one");
+  if (v.size() != 1)
+    throw_io_error(path, "'" + key + "' has " + std::to_string(v.size()) + " values; expected one");
   return v[0];
 }
 

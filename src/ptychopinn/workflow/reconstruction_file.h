@@ -15,10 +15,10 @@
 //   patches      [G, N, N] complex64, only when infer kept them
 //   probe        [K, N, N] complex64, iterate only: the refined probe modes, strongest first
 //   xcoords, ycoords  [M] float64, iterate only: the refined positions in the dataset's convention
+#include <torch/torch.h>
+
 #include <optional>
 #include <string>
-
-#include <torch/torch.h>
 
 #include "ptychopinn/eval/alignment.h"
 #include "ptychopinn/eval/region.h"
@@ -33,10 +33,10 @@ struct ReconstructionFile {
   double x_origin_px = 0.0, y_origin_px = 0.0;
   torch::Tensor centres;  // [G, 2] float64
   int64_t stitch_crop = 0;
-  torch::Tensor patches;   // optional [G, N, N] complex
-  torch::Tensor probe;     // optional [K, N, N] complex
-  torch::Tensor xcoords;   // optional [M] float64
-  torch::Tensor ycoords;   // optional [M] float64
+  torch::Tensor patches;  // optional [G, N, N] complex
+  torch::Tensor probe;    // optional [K, N, N] complex
+  torch::Tensor xcoords;  // optional [M] float64
+  torch::Tensor ycoords;  // optional [M] float64
 };
 
 // The file of a network's reconstruction.

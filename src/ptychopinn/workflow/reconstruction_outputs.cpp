@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <complex>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <vector>
@@ -72,10 +72,12 @@ double product_pixel_size_m(std::optional<double> given, const data::Dataset& da
 
 std::vector<int64_t> product_indexes(const data::Dataset& dataset) {
   const auto& original = dataset.sample_indices();
-  const bool ascending = original.size() == dataset.x().size() && std::is_sorted(original.begin(), original.end()) &&
+  const bool ascending = original.size() == dataset.x().size() &&
+                         std::is_sorted(original.begin(), original.end()) &&
                          std::adjacent_find(original.begin(), original.end()) == original.end();
   std::vector<int64_t> index;
-  for (size_t i = 0; i < dataset.x().size(); ++i) index.push_back(ascending ? original[i] : static_cast<int64_t>(i));
+  for (size_t i = 0; i < dataset.x().size(); ++i)
+    index.push_back(ascending ? original[i] : static_cast<int64_t>(i));
   return index;
 }
 
@@ -88,7 +90,8 @@ void write_product(const std::string& path, const ProductContent& c) {
   s.object.assign(o, o + object.numel());
   s.x_origin_px = c.x_origin_px;
   s.y_origin_px = c.y_origin_px;
-  const auto modes = c.probe.to(torch::kCPU, torch::kComplexFloat).reshape({-1, c.probe.size(-2), c.probe.size(-1)});
+  const auto modes =
+      c.probe.to(torch::kCPU, torch::kComplexFloat).reshape({-1, c.probe.size(-2), c.probe.size(-1)});
   const auto first = modes[0].contiguous();
   s.probe_size = first.size(0);
   const auto* pv = reinterpret_cast<const std::complex<float>*>(first.data_ptr<c10::complex<float>>());
@@ -116,7 +119,8 @@ void write_product(const std::string& path, const ProductContent& c) {
 }
 
 void write_probe_picture(const std::string& png, const torch::Tensor& probe) {
-  const auto modes = probe.to(torch::kCPU, torch::kComplexDouble).reshape({-1, probe.size(-2), probe.size(-1)});
+  const auto modes =
+      probe.to(torch::kCPU, torch::kComplexDouble).reshape({-1, probe.size(-2), probe.size(-1)});
   const auto power = modes.abs().square().sum({1, 2});
   const double total = std::max(power.sum().item<double>(), 1e-300);
   render::Font font;
@@ -126,7 +130,8 @@ void write_probe_picture(const std::string& png, const torch::Tensor& probe) {
     const auto amplitude = mode.abs().contiguous();
     // Where the mode is dark its phase is noise: grey below 2 % of its peak amplitude.
     const auto dark = amplitude < 0.02 * amplitude.max();
-    const auto phase = torch::angle(mode).masked_fill(dark, std::numeric_limits<double>::quiet_NaN()).contiguous();
+    const auto phase =
+        torch::angle(mode).masked_fill(dark, std::numeric_limits<double>::quiet_NaN()).contiguous();
     render::ImagePanel panel;
     panel.width = static_cast<int>(mode.size(1));
     panel.height = static_cast<int>(mode.size(0));
@@ -148,7 +153,8 @@ void write_probe_picture(const std::string& png, const torch::Tensor& probe) {
   render::save_png(png, render::compose_grid(panels, 2, "probe", font));
 }
 
-void write_convergence_picture(const std::string& png, const std::vector<double>& error, const std::string& label) {
+void write_convergence_picture(const std::string& png, const std::vector<double>& error,
+                               const std::string& label) {
   render::PlotSpec plot;
   plot.title = "convergence";
   plot.x_label = "iteration";

@@ -1,19 +1,18 @@
 #include "ptychopinn/workflow/report_run.h"
 
-#include <cmath>
-#include <fstream>
-#include <sstream>
-
 #include <unistd.h>
 
+#include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/report/training_pictures.h"
 #include "ptychopinn/train/history.h"
-#include "ptychopinn/workflow/run_layout.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/version.h"
+#include "ptychopinn/workflow/run_layout.h"
 
 namespace ptychopinn::workflow {
 namespace {
@@ -32,11 +31,20 @@ std::string escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -60,11 +68,14 @@ std::string number(const nlohmann::json& v) {
 }
 
 std::string metrics_table(const nlohmann::json& m) {
-  static const char* kRows[] = {"ssim", "ms_ssim", "pearson", "mae", "mse", "psnr", "psnr_legacy", "frc50", "frc1over7"};
+  static const char* kRows[] = {"ssim", "ms_ssim",     "pearson", "mae",      "mse",
+                                "psnr", "psnr_legacy", "frc50",   "frc1over7"};
   std::string html = "<table><tr><th>metric</th><th>amplitude</th><th>phase</th></tr>";
   for (const char* key : kRows) {
-    html += std::string("<tr><td>") + key + "</td><td>" + number(m.value("amplitude", nlohmann::json::object()).value(key, nlohmann::json())) +
-            "</td><td>" + number(m.value("phase", nlohmann::json::object()).value(key, nlohmann::json())) + "</td></tr>";
+    html += std::string("<tr><td>") + key + "</td><td>" +
+            number(m.value("amplitude", nlohmann::json::object()).value(key, nlohmann::json())) +
+            "</td><td>" + number(m.value("phase", nlohmann::json::object()).value(key, nlohmann::json())) +
+            "</td></tr>";
   }
   return html + "</table>";
 }
@@ -77,7 +88,8 @@ std::string base64(const std::string& bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
                        static_cast<unsigned char>(bytes[i + 2]);
     for (int k = 3; k >= 0; --k) out += kAlphabet[(v >> (6 * k)) & 63];
   }
@@ -95,34 +107,41 @@ std::string base64(const std::string& bytes) {
 std::string html_report(const ReportInputs& in) {
   const auto history_csv = read_file(in.run_dir / layout::kHistory);
   if (!history_csv) {
-    throw_io_error((in.run_dir / layout::kHistory).string(), "cannot be read; expected the output folder of `ptychopinn train`");
+    throw_io_error((in.run_dir / layout::kHistory).string(),
+                   "cannot be read; expected the output folder of `ptychopinn train`");
   }
   const auto history = train::history_from_csv(*history_csv, (in.run_dir / layout::kHistory).string());
   std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ptychopinn report: " << escape(in.run_dir.string())
+  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ptychopinn report: "
+       << escape(in.run_dir.string())
        << "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-          "img{max-width:100%;margin:4px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;"
-          "text-align:right}pre{background:#f5f5f5;padding:1em;overflow:auto;font-size:85%}.note{color:#a00}</style>"
+          "img{max-width:100%;margin:4px}table{border-collapse:collapse}td,th{border:1px solid "
+          "#ccc;padding:4px 10px;"
+          "text-align:right}pre{background:#f5f5f5;padding:1em;overflow:auto;font-size:85%}.note{color:#a00}<"
+          "/style>"
           "</head><body>\n";
-  html << "<h1>ptychopinn report</h1><p>training run <code>" << escape(in.run_dir.string()) << "</code>, ptychopinn "
-       << kVersion << "</p>\n";
+  html << "<h1>ptychopinn report</h1><p>training run <code>" << escape(in.run_dir.string())
+       << "</code>, ptychopinn " << kVersion << "</p>\n";
 
   html << "<h2>Training</h2>";
   if (!history.empty()) {
     const auto& last = history.back();
-    html << "<p>" << history.size() << " epochs; final training loss " << number(last.train_loss) << ", validation loss "
-         << (last.val_loss ? number(*last.val_loss) : std::string("–")) << ".</p>";
-    const fs::path curves = fs::temp_directory_path() / ("ptychopinn-curves-" + std::to_string(::getpid()) + ".png");
+    html << "<p>" << history.size() << " epochs; final training loss " << number(last.train_loss)
+         << ", validation loss " << (last.val_loss ? number(*last.val_loss) : std::string("–")) << ".</p>";
+    const fs::path curves =
+        fs::temp_directory_path() / ("ptychopinn-curves-" + std::to_string(::getpid()) + ".png");
     report::write_training_curves(curves.string(), history);
     html << png_or_note(curves, "training curves");
     std::error_code ec;
     fs::remove(curves, ec);
   }
   if (const auto config = read_file(in.run_dir / layout::kConfig)) {
-    html << "<details><summary>configuration (" << layout::kConfig << ")</summary><pre>" << escape(*config) << "</pre></details>\n";
+    html << "<details><summary>configuration (" << layout::kConfig << ")</summary><pre>" << escape(*config)
+         << "</pre></details>\n";
   }
   if (in.inference_dir) {
-    html << "<h2>Reconstruction</h2>" << png_or_note(*in.inference_dir / layout::kAmplitudePicture, "amplitude")
+    html << "<h2>Reconstruction</h2>"
+         << png_or_note(*in.inference_dir / layout::kAmplitudePicture, "amplitude")
          << png_or_note(*in.inference_dir / layout::kPhasePicture, "phase") << "\n";
   }
   if (in.evaluation_dir) {
@@ -131,13 +150,15 @@ std::string html_report(const ReportInputs& in) {
       try {
         html << metrics_table(nlohmann::json::parse(*metrics));
       } catch (const nlohmann::json::exception& e) {
-        html << "<p class=\"note\">" << layout::kMetrics << " is not valid JSON: " << escape(e.what()) << "</p>";
+        html << "<p class=\"note\">" << layout::kMetrics << " is not valid JSON: " << escape(e.what())
+             << "</p>";
       }
     } else {
-      html << "<p class=\"note\">" << escape((*in.evaluation_dir / layout::kMetrics).string()) << " is missing.</p>";
+      html << "<p class=\"note\">" << escape((*in.evaluation_dir / layout::kMetrics).string())
+           << " is missing.</p>";
     }
-    html << png_or_note(*in.evaluation_dir / layout::kComparisonPicture, "comparison") << png_or_note(*in.evaluation_dir / layout::kFrcPicture, "FRC")
-         << "\n";
+    html << png_or_note(*in.evaluation_dir / layout::kComparisonPicture, "comparison")
+         << png_or_note(*in.evaluation_dir / layout::kFrcPicture, "FRC") << "\n";
   }
   html << "</body></html>\n";
   return html.str();

@@ -9,8 +9,8 @@
 namespace ptychopinn::workflow {
 
 struct ReportInputs {
-  std::filesystem::path run_dir;                      // training output: config.yaml, history.csv
-  std::optional<std::filesystem::path> inference_dir;  // amplitude.png, phase.png, reconstruction.npz
+  std::filesystem::path run_dir;                        // training output: config.yaml, history.csv
+  std::optional<std::filesystem::path> inference_dir;   // amplitude.png, phase.png, reconstruction.npz
   std::optional<std::filesystem::path> evaluation_dir;  // metrics.json, comparison.png, frc.png
 };
 
@@ -19,7 +19,8 @@ struct ReportInputs {
 std::string html_report(const ReportInputs& inputs);
 
 // Writes the page atomically to output (default: <run_dir>/report.html); returns its path.
-std::string report_run(const ReportInputs& inputs, const std::optional<std::filesystem::path>& output = std::nullopt);
+std::string report_run(const ReportInputs& inputs,
+                       const std::optional<std::filesystem::path>& output = std::nullopt);
 
 // Standard base64 (RFC 4648) of bytes, for data URIs.
 std::string base64(const std::string& bytes);

@@ -58,8 +58,8 @@ class LoopObserver : public train::TrainObserver {
     std::ostringstream s;
     s << "training " << plan.train_groups << " groups (" << plan.validation_groups
       << " held out for validation), " << plan.batches_per_epoch << " batches per epoch, " << plan.epochs
-      << " epochs, on " << plan.device << ", " << plan.trainable_parameters << " trainable parameters, intensity scale "
-      << scientific(plan.intensity_scale);
+      << " epochs, on " << plan.device << ", " << plan.trainable_parameters
+      << " trainable parameters, intensity scale " << scientific(plan.intensity_scale);
     if (plan.start_epoch > 0 || plan.start_batch > 0) {
       s << "; resuming at epoch " << plan.start_epoch + 1 << ", batch " << plan.start_batch + 1;
     }
@@ -73,8 +73,8 @@ class LoopObserver : public train::TrainObserver {
     events_.on_epoch(r);
     std::ostringstream s;
     s << "epoch " << r.epoch << "/" << epochs_ << ": train_loss " << scientific(r.train_loss) << ", val_loss "
-      << (r.val_loss ? scientific(*r.val_loss) : std::string("-")) << ", lr " << scientific(r.learning_rate) << ", "
-      << std::fixed << std::setprecision(1) << r.seconds << " s";
+      << (r.val_loss ? scientific(*r.val_loss) : std::string("-")) << ", lr " << scientific(r.learning_rate)
+      << ", " << std::fixed << std::setprecision(1) << r.seconds << " s";
     log_.status(s.str());
     if (history_path_) {
       io::write_file_atomic(history_path_->string(), train::history_to_csv(trainer_.state().history));
@@ -112,7 +112,8 @@ std::string weights_checksum(const torch::nn::Module& module) {
 // outside the central N/2 x N/2 block reaches the canvas multiplied by 1000. With the simulated
 // disk probe nothing lights that border; a measured probe often does, and training then drives the
 // object to zero.
-std::optional<std::string> border_gain_warning(const config::TrainingConfig& config, const torch::Tensor& probe) {
+std::optional<std::string> border_gain_warning(const config::TrainingConfig& config,
+                                               const torch::Tensor& probe) {
   if (!config.model.object_big || !config.model.probe_big ||
       config.model.merge_denominator != config::MergeDenominator::kReference) {
     return std::nullopt;
@@ -125,7 +126,8 @@ std::optional<std::string> border_gain_warning(const config::TrainingConfig& con
   std::snprintf(share, sizeof share, "%.1f%%", 100 * outside);
   return std::string("the probe has ") + share +
          " of its energy outside the central N/2 x N/2 block, where the object_big merge multiplies the "
-         "decoder's border by 1000 (the reference's merge); training then tends to drive the object to zero. " +
+         "decoder's border by 1000 (the reference's merge); training then tends to drive the object to "
+         "zero. " +
          (config.model.gridsize == 1 ? "With gridsize 1, use --object_big false."
                                      : "Use --merge_denominator co_masked (or --probe_big false).");
 }
@@ -133,7 +135,8 @@ std::optional<std::string> border_gain_warning(const config::TrainingConfig& con
 TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   config::TrainingConfig& config = request.config;
   if (!request.data && !config.train_data_file) {
-    throw std::invalid_argument("train: train_data_file is not set; expected an NPZ dataset (docs/formats.md)");
+    throw std::invalid_argument(
+        "train: train_data_file is not set; expected an NPZ dataset (docs/formats.md)");
   }
   data::DataSource source;
   if (request.data) {
@@ -154,7 +157,8 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   if (dist && dist->world_size > 1) {
     if (request.dist_backend == "nccl") {
       throw std::invalid_argument(
-          "train: dist_backend = nccl; expected gloo: this build of LibTorch has Gloo, not NCCL (NCCL needs a CUDA "
+          "train: dist_backend = nccl; expected gloo: this build of LibTorch has Gloo, not NCCL (NCCL needs "
+          "a CUDA "
           "build)");
     }
     comm = std::make_unique<distributed::Communicator>(
@@ -163,8 +167,9 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   const fs::path output_dir = config.output_dir;
   const fs::path checkpoint = layout::checkpoint_path(output_dir);
   if (request.resume && !fs::exists(checkpoint)) {
-    throw std::invalid_argument("train: resume: " + checkpoint.string() +
-                                " does not exist; expected the checkpoint of an earlier run with this output_dir");
+    throw std::invalid_argument(
+        "train: resume: " + checkpoint.string() +
+        " does not exist; expected the checkpoint of an earlier run with this output_dir");
   }
   std::ofstream log_file;
   if (result.writer) {

@@ -74,6 +74,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events);
 
 // The sentence train_run notes when the reference's object_big merge will multiply the patch border
 // of this probe by 1000 (probe [N, N] complex); null when it does not apply.
-std::optional<std::string> border_gain_warning(const config::TrainingConfig& config, const torch::Tensor& probe);
+std::optional<std::string> border_gain_warning(const config::TrainingConfig& config,
+                                               const torch::Tensor& probe);
 
 }  // namespace ptychopinn::workflow
