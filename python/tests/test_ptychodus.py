@@ -19,7 +19,7 @@ from ptychodus.api.object import Object, ObjectCenter  # noqa: E402
 from ptychodus.api.probe import ProbeSequence  # noqa: E402
 from ptychodus.api.probe_positions import ProbePosition, ProbePositionSequence  # noqa: E402
 from ptychodus.api.product import Product, ProductMetadata  # noqa: E402
-from ptychodus.api.reconstructor import ReconstructInput  # noqa: E402
+from ptychodus.api.reconstructor import ReconstructInput, TrainableReconstructor  # noqa: E402
 from ptychodus.api.settings import SettingsRegistry  # noqa: E402
 
 import ptychopinn as pp  # noqa: E402
@@ -28,6 +28,7 @@ from ptychopinn.ptychodus import scan as scan_io  # noqa: E402
 from ptychopinn.ptychodus.reconstructor import Step  # noqa: E402
 
 PIXEL_M = 2e-8
+NAMES = ["PINN", "Supervised", "LSQML", "rPIE", "PINN+LSQML"]
 CENTRE_M = (3e-7, -5e-7)
 
 
@@ -63,16 +64,14 @@ def library():
 
 
 def pinn(library):
-    reconstructors = {r.get_name(): r for r in library}
-    assert set(reconstructors) == {"PINN", "Supervised"}
-    return reconstructors["PINN"]
+    return library.reconstructor("PINN")
 
 
 def test_library_names_and_settings_match_the_existing_integration():
     registry = SettingsRegistry()
     lib = create_library(registry)
     assert lib.name == "PtychoPINN"
-    assert [r.get_name() for r in lib] == ["PINN", "Supervised"]
+    assert [r.get_name() for r in lib] == NAMES
     assert {"PtychoPINNModel", "PtychoPINNTraining", "PtychoPINNInference"} <= set(registry)
     assert {"GridSize", "NumFiltersScale", "AmpActivation", "ObjectBig", "ProbeBig", "ProbeMask", "PadObject",
             "ProbeScale", "GaussianSmoothingSigma"} == set(registry["PtychoPINNModel"].parameters())
@@ -138,21 +137,34 @@ def test_counts_ptychodus_could_not_use_either_are_refused_naming_the_pixel(tiny
         scan_io.pixel_scan(make_input(tiny_dataset, bad_pixels=np.zeros((3, 3), bool)))
 
 
+def reconstructed(rec, parameters, reports):
+    """The outputs of a reconstruction that succeeded, progress rising from 0 to the goal (100) in at
+    least `reports` distinct steps."""
+    outputs = list(rec.reconstruct(parameters))
+    progress = [o.progress for o in outputs]
+    assert progress[0] == 0 and progress[-1] == rec.get_progress_goal() == 100
+    assert progress == sorted(set(progress)) and len(progress) >= reports, progress  # moves while it runs
+    assert [o.result for o in outputs] == [0] * len(outputs)
+    return outputs
+
+
+def assert_on_input_grid(product_in, product_out):
+    """The output object lies on the input's grid (shape, pixel size, centre); returns it."""
+    obj_in, obj_out = product_in.object_, product_out.object_
+    assert obj_out.get_array().shape == obj_in.get_array().shape
+    assert obj_out.get_pixel_geometry() == obj_in.get_pixel_geometry()
+    assert obj_out.get_center() == obj_in.get_center()
+    return obj_out
+
+
 def test_reconstruct_fills_the_input_grid_reports_progress_and_losses(library, tiny_model, tiny_dataset):
     _, run = tiny_model
     rec = pinn(library)
     rec.open_model(run)
     parameters = make_input(tiny_dataset)
-    outputs = list(rec.reconstruct(parameters))
-    progress = [o.progress for o in outputs]
-    assert progress[0] == 0 and progress[-1] == rec.get_progress_goal() == 100
-    assert progress == sorted(set(progress)) and len(progress) >= 4, progress  # moves while it runs
-    assert [o.result for o in outputs] == [0] * len(outputs)
+    outputs = reconstructed(rec, parameters, 4)
     product = outputs[-1].product
-    obj_in, obj_out = parameters.product.object_, product.object_
-    assert obj_out.get_array().shape == obj_in.get_array().shape
-    assert obj_out.get_pixel_geometry() == obj_in.get_pixel_geometry()
-    assert obj_out.get_center() == obj_in.get_center()
+    obj_out = assert_on_input_grid(parameters.product, product)
     assert product.probe_positions is parameters.product.probe_positions
     assert product.probes is parameters.product.probes
     assert [loss.epoch for loss in product.losses] == [1, 2, 3, 4, 5, 6]
@@ -246,8 +258,102 @@ def test_install_puts_the_library_in_place_of_ptychodus_own():
         assert install() is True
         assert install() is False
         with core.ModelCore() as model:
-            assert list(model.reconstructor_core.presenter.reconstructors()) == ["PtychoPINN/PINN",
-                                                                               "PtychoPINN/Supervised"]
+            listed = list(model.reconstructor_core.presenter.reconstructors())
+            assert listed == sorted(f"PtychoPINN/{n}" for n in NAMES)  # ptychodus sorts them by name
             assert isinstance(model.ptychopinn_reconstructor_library, PtychoPINNReconstructorLibrary)
     finally:
         core.PtychoPINNReconstructorLibrary = original
+
+
+# --- the iterative reconstructors -----------------------------------------------------------------
+
+def iterative(library, name, **settings):
+    """The reconstructor `name` with PtychoPINNIterative settings {key: value} (ptychodus' keys)."""
+    parameters = library.iterative_settings.group.parameters()
+    for key, value in settings.items():
+        parameters[key].set_value(value)
+    return library.reconstructor(name)
+
+
+def test_iterative_settings_are_a_group_of_their_own(library):
+    registry = SettingsRegistry()
+    lib = create_library(registry)
+    assert {"NumIterations", "BatchSize", "NumProbeModes", "ProbeRefinement", "ProbeRefinementStart",
+            "PositionCorrection", "PositionCorrectionStart", "PositionMaxStepPx", "NoiseModel",
+            "Device"} == set(registry["PtychoPINNIterative"].parameters())
+    again = create_library(registry)  # a second library on the registry shares the group
+    assert again.iterative_settings.iterations is lib.iterative_settings.iterations
+    assert not isinstance(lib.reconstructor("LSQML"), TrainableReconstructor)
+
+
+def test_lsqml_refines_object_probe_modes_and_positions_with_progress_and_losses(library, tiny_dataset):
+    rec = iterative(library, "LSQML", NumIterations=4, NumProbeModes=2, PositionCorrection=True,
+                    PositionCorrectionStart=1)
+    parameters = make_input(tiny_dataset)
+    outputs = reconstructed(rec, parameters, 8)  # 0, input, start, 4 iterations, product
+    # The losses grow with the iterations while it runs: ptychodus plots the convergence live.
+    assert [len(o.product.losses) for o in outputs[3:-1]] == [1, 2, 3, 4]
+    product = outputs[-1].product
+    errors = [loss.value for loss in product.losses]
+    assert [loss.epoch for loss in product.losses] == [1, 2, 3, 4]
+    assert errors[-1] < errors[0], errors
+    obj_out = assert_on_input_grid(parameters.product, product)
+    assert not np.allclose(obj_out.get_array(), parameters.product.object_.get_array())
+    assert product.probes.get_array().shape == (1, 2, 64, 64)
+    assert product.probes.get_pixel_geometry() == parameters.product.probes.get_pixel_geometry()
+    x_in = np.array([p.coordinate_x_m for p in parameters.product.probe_positions])
+    x_out = np.array([p.coordinate_x_m for p in product.probe_positions])
+    moved = np.abs(x_out - x_in) / PIXEL_M
+    assert 1e-3 < moved.max() <= 2.0, moved.max()  # at most 0.5 px in each of 3 corrected iterations
+
+
+def test_rpie_reconstructs_from_the_product_probe(library, tiny_dataset):
+    rec = iterative(library, "rPIE", NumIterations=2, ProbeRefinement=False)
+    parameters = make_input(tiny_dataset)
+    product = reconstructed(rec, parameters, 6)[-1].product
+    assert [loss.epoch for loss in product.losses] == [1, 2]
+    assert product.probes.get_array().shape == (1, 1, 64, 64)
+    # Without refinement the probe only carries the solver's scale to the data.
+    probe_in = parameters.product.probes.get_array()[0, 0]
+    probe_out = product.probes.get_array()[0, 0]
+    ratio = np.vdot(probe_in, probe_out) / np.vdot(probe_in, probe_in)
+    assert np.allclose(probe_out, ratio * probe_in, rtol=1e-3, atol=1e-3 * np.abs(probe_out).max())
+
+
+def test_the_hybrid_starts_from_the_pinn_model_or_fails_clearly(library, tiny_model, tiny_dataset, caplog,
+                                                                tmp_path):
+    _, run = tiny_model
+    hybrid = iterative(library, "PINN+LSQML", NumIterations=2)
+    library.inference_settings.model_path.set_value(tmp_path / "nothing.zip")
+    with caplog.at_level(logging.INFO, logger="ptychopinn"):
+        failed = list(hybrid.reconstruct(make_input(tiny_dataset)))
+    assert failed[-1].result == 1 and failed[-1].progress == 100
+    assert "PtychoPINN/PINN+LSQML: reconstruction failed: PtychoPINN/PINN has no model" in caplog.text
+
+    pinn(library).open_model(run)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="ptychopinn"):
+        outputs = reconstructed(hybrid, make_input(tiny_dataset), 6)
+    assert [loss.epoch for loss in outputs[-1].product.losses] == [1, 2]
+    assert "starting from PtychoPINN/PINN's model" in caplog.text
+    assert "starting from the network's reconstruction" in caplog.text
+
+
+def test_a_bad_iterative_setting_yields_an_error_result(library, tiny_dataset, caplog):
+    rec = iterative(library, "LSQML", NumIterations=2, NoiseModel="laplace")
+    with caplog.at_level(logging.ERROR, logger="ptychopinn"):
+        outputs = list(rec.reconstruct(make_input(tiny_dataset)))
+    assert outputs[-1].result == 1 and rec.last_result == 1
+    assert "PtychoPINN/LSQML: reconstruction failed" in caplog.text and "laplace" in caplog.text
+
+
+def test_dropping_the_reconstruction_stops_the_solver(library, tiny_dataset):
+    """ptychodus may stop consuming the iterator: closing it stops the solver's thread."""
+    import threading
+
+    rec = iterative(library, "rPIE", NumIterations=500)
+    outputs = rec.reconstruct(make_input(tiny_dataset))
+    while next(outputs).progress < 11:  # into the iterations
+        pass
+    outputs.close()
+    assert not [t for t in threading.enumerate() if t.name == "ptychopinn-iterate"]

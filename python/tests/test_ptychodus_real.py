@@ -6,6 +6,8 @@ by ptychodus' own writers; lists our reconstructors; exports training data; trai
 opens the model; reconstructs; writes the product with its writer. The product keeps the input
 object's grid, positions and probe geometry; bad pixels are honoured; failures come back as result
 codes and log messages, never as a hang (every ptychodus run is a child process with a timeout).
+The iterative reconstructors (LSQML, rPIE, and the hybrid PINN+LSQML from the PINN's model) run from
+a settings file and write the refined probe modes, positions and per-iteration Fourier errors.
 
 Each run is a child process (ptychodus_driver.py, or the launcher): registration changes ptychodus
 for the whole process. Skipped, saying why, when the ptychodus source is not in the shared folder.
@@ -31,7 +33,9 @@ PLUGIN = pathlib.Path(pp.__file__).parent / "ptychodus" / "plugin" / "zz_ptychop
 CLI = pathlib.Path(pp.__file__).resolve().parents[2] / "bin" / "ptychopinn"
 TIMEOUT_S = 300
 PIXEL_M = 2e-8
-RECONSTRUCTORS = ["PtychoPINN/PINN", "PtychoPINN/Supervised"]
+# As ptychodus lists them: sorted by name.
+RECONSTRUCTORS = ["PtychoPINN/LSQML", "PtychoPINN/PINN", "PtychoPINN/PINN+LSQML", "PtychoPINN/Supervised",
+                  "PtychoPINN/rPIE"]
 
 
 def drive(tmp_path, name, steps, register="hook", settings=None, ptychodus_src=None):
@@ -284,3 +288,80 @@ def test_launcher_batch_train_and_reconstruct(scans, tmp_path):
                                      str(tmp_path / "out-2")], TIMEOUT_S)
     assert done.returncode == 1
     assert "PtychoPINN/PINN: reconstruction failed" in done.stdout and "missing.zip" in done.stdout
+
+
+def positions_m(product):
+    return np.array([[p.coordinate_x_m, p.coordinate_y_m] for p in product.probe_positions])
+
+
+def test_iterative_reconstructors_refine_probe_modes_and_positions(scans, tiny_model, tmp_path):
+    """LSQML chosen by a settings file, rPIE, and the hybrid: first without a model (an error result,
+    the input product back), then from the model opened in PtychoPINN/PINN."""
+    _, run = tiny_model
+    settings = write_settings(tmp_path / "settings.ini", Reconstructor={"Algorithm": "PtychoPINN/LSQML"},
+                              PtychoPINNIterative={"NumIterations": 3, "NumProbeModes": 2, "PositionCorrection": True,
+                                                   "PositionCorrectionStart": 1})
+    hybrid = "PtychoPINN/PINN+LSQML"
+    steps = [load(scans["ptychodus"]),
+             {"do": "reconstruct", "output": str(tmp_path / "lsqml.h5")},
+             {"do": "reconstruct_direct", "name": "rPIE"},
+             {"do": "select", "name": hybrid},
+             {"do": "reconstruct", "output": str(tmp_path / "no-model.h5")},
+             {"do": "select", "name": "PtychoPINN/PINN"},
+             {"do": "open_model", "path": str(run)},
+             {"do": "select", "name": hybrid},
+             {"do": "reconstruct", "output": str(tmp_path / "hybrid.h5")},
+             {"do": "set", "group": "PtychoPINNIterative", "key": "NoiseModel", "value": "laplace"},
+             {"do": "reconstruct_direct", "name": "LSQML"},
+             {"do": "messages"}]
+    report = drive(tmp_path, "iterative", steps, settings=settings)
+    assert report["reconstructors"] == RECONSTRUCTORS
+    _, lsqml, rpie, _, no_model, _, _, selected, hybrid_run, _, bad, messages = report["steps"]
+    log = "\n".join(messages["messages"])
+    product_in = read_product(scans["ptychodus"] / "product-in.h5")
+
+    # LSQML through ptychodus (settings file, its product writer): the refined product on the input grid.
+    assert lsqml["goal"] == lsqml["progress"] == 100
+    out = read_product(tmp_path / "lsqml.h5")
+    assert [v.epoch for v in out.losses] == [1, 2, 3]
+    errors = [v.value for v in out.losses]
+    assert errors[-1] < errors[0], errors
+    g_in, g_out = product_in.object_.get_geometry(), out.object_.get_geometry()
+    assert (g_out.width_px, g_out.height_px, g_out.center_x_m) == (g_in.width_px, g_in.height_px, g_in.center_x_m)
+    assert not np.allclose(out.object_.get_array(), product_in.object_.get_array())
+    assert out.probes.get_array().shape == (1, 2, 64, 64)
+    moved = np.abs(positions_m(out) - positions_m(product_in)).max() / PIXEL_M
+    assert 1e-3 < moved <= 1.5 + 0.5, moved
+    assert "PtychoPINN/LSQML: completed after 3 iterations" in log
+
+    # rPIE, on the iterator itself: progress rises with the iterations to the goal.
+    assert rpie["goal"] == 100 and rpie["results"] == [0] * len(rpie["results"])
+    assert rpie["progress"] == sorted(set(rpie["progress"])) and len(rpie["progress"]) == 7, rpie["progress"]
+    assert [e for e, _ in rpie["losses"]] == [1, 2, 3]
+
+    # The hybrid without a model: finished (not hung), the input product, a message saying why.
+    assert no_model["progress"] == 100
+    assert "PtychoPINN/PINN+LSQML: reconstruction failed: PtychoPINN/PINN has no model" in log
+    assert_same_grid_positions_and_probe(product_in, read_product(tmp_path / "no-model.h5"))
+    # ... and with the model opened in PtychoPINN/PINN.
+    assert selected["current"] == hybrid and hybrid_run["progress"] == 100
+    out = read_product(tmp_path / "hybrid.h5")
+    assert [v.epoch for v in out.losses] == [1, 2, 3] and out.probes.get_array().shape == (1, 2, 64, 64)
+    assert "starting from the network's reconstruction" in log
+
+    # A setting the engine refuses: an error result and the reason in the log.
+    assert bad["results"][-1] == 1 and "laplace" in log
+
+
+def test_launcher_batch_reconstructs_with_rpie(scans, tmp_path):
+    """`-b reconstruct` with an iterative reconstructor named in the batch folder's settings.ini."""
+    batch_in, batch_out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(scans["ptychodus"], batch_in)
+    write_settings(batch_in / "settings.ini", Reconstructor={"Algorithm": "PtychoPINN/rPIE"},
+                   PtychoPINNIterative={"NumIterations": 2, "BatchSize": 16})
+    done = ptychodus_env.run_python(["-m", "ptychopinn.ptychodus", "-b", "reconstruct", "-i", str(batch_in), "-o",
+                                     str(batch_out)], TIMEOUT_S)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    out = read_product(batch_out / "product-out.h5")
+    assert [v.epoch for v in out.losses] == [1, 2]
+    assert not np.allclose(out.object_.get_array(), read_product(batch_in / "product-in.h5").object_.get_array())

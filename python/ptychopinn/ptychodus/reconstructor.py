@@ -30,7 +30,8 @@ TRAINING_DATA_FILE_FILTER = "NumPy Zipped Archive (*.npz)"
 @dataclass
 class Step:
     """One progress report. object_: [H, W] complex on the input object's grid; probe: [H, W]
-    complex (mode 0); positions_px: (x_px, y_px) on that grid; None keeps the input's."""
+    complex (one mode) or [K, H, W] (K incoherent modes); positions_px: (x_px, y_px) on that grid;
+    None keeps the input's."""
     progress: int
     object_: Optional[np.ndarray] = None
     probe: Optional[np.ndarray] = None
@@ -84,7 +85,8 @@ class PtychoPINNReconstructor(Reconstructor):
                              pixel_geometry=object_.get_pixel_geometry(), center=object_.get_center())
         if step.probe is not None:
             from ptychodus.api.probe import ProbeSequence
-            probes = ProbeSequence(np.asarray(step.probe)[np.newaxis, np.newaxis], None,
+            modes = np.asarray(step.probe)
+            probes = ProbeSequence(modes.reshape((1,) * (4 - modes.ndim) + modes.shape), None,
                                    product.probes.get_pixel_geometry())
         if step.positions_px is not None:
             from ptychodus.api.probe_positions import ProbePosition, ProbePositionSequence
@@ -118,10 +120,15 @@ class PINNReconstructor(PtychoPINNReconstructor, TrainableReconstructor):
         return self.PROGRESS_GOAL
 
     # --- reconstruction ---------------------------------------------------------------------
-    def _loaded_model(self):
+    def held_model(self):
+        """The model this reconstructor holds (trained or opened), or the one ModelPath names when
+        that changed. Raises FileNotFoundError saying how to get one when there is none."""
         path = Path(self._library.inference_settings.model_path.get_value())
         if self._model is None or self._model_path != path:
             import ptychopinn
+            if not path.exists():
+                raise FileNotFoundError(f"PtychoPINN/{self._name} has no model: train it, or open a model "
+                                        f"(ModelPath = {path} does not exist)")
             self._logger.info(f"PtychoPINN: opening the model {path}")
             self._model = ptychopinn.Model.load(path)
             self._model_path = path
@@ -132,7 +139,7 @@ class PINNReconstructor(PtychoPINNReconstructor, TrainableReconstructor):
 
         pixels = scan_io.pixel_scan(parameters)
         yield Step(self._INPUT)
-        model = self._loaded_model()
+        model = self.held_model()
         n = pixels.amplitudes.shape[-1]
         if n != model.N:
             raise ValueError(f"the patterns are {n} x {n} pixels but the model was trained on N = {model.N}: crop "

@@ -86,3 +86,19 @@ def write_training_data(path, parameters, probe_scale):
         str(path), parameters.diffraction_patterns, parameters.bad_pixels, x_m, y_m, object_geometry(product),
         probe_mode_0(product), np.asarray(product.object_.get_layer(0), dtype=np.complex64),
         product_metadata(product), float(probe_scale))
+
+
+def write_pixel_dataset(path, pixels, object_, bad_pixels):
+    """A PixelScan as a contract NPZ on the input object's grid, for the engines that read datasets
+    (the iterative solver): objectGuess = object_ (it sets the grid, origin 0), and the detector's bad
+    pixels (True = bad) when any is bad, which the solver leaves free instead of fitting their
+    zeroed amplitudes. Positions stay where pixel_scan put them (no shift, unlike the training data
+    export). Stored uncompressed, so the solver maps the patterns instead of copying them."""
+    members = dict(diffraction=pixels.amplitudes, xcoords=np.asarray(pixels.x_px, np.float64),
+                   ycoords=np.asarray(pixels.y_px, np.float64), probeGuess=pixels.probe,
+                   objectGuess=np.asarray(object_, np.complex64))
+    bad = np.asarray(bad_pixels, bool)
+    if bad.any():
+        members["bad_pixels"] = bad
+    np.savez(path, **members)
+    return path
