@@ -1,9 +1,9 @@
 """PtychoPINN (C++/LibTorch) as ptychodus' PtychoPINN reconstructor library (reconstructor API v1.2).
 
 The library is named ``PtychoPINN`` and holds two trainable reconstructors, ``PINN`` and
-``Supervised``. It takes the place of ptychodus' own PtychoPINN library, with its settings groups and
-keys (PtychoPINNModel, PtychoPINNTraining, PtychoPINNInference), so existing settings files keep
-working. Constructing it imports neither LibTorch nor our compiled core; they load on first use.
+``Supervised``, and the iterative engine as ``LSQML``, ``rPIE`` and the hybrid ``PINN+LSQML``. It
+takes the place of ptychodus' own PtychoPINN library, with its settings groups and keys
+(PtychoPINNModel, PtychoPINNTraining, PtychoPINNInference), so existing settings files keep working. Constructing it imports neither LibTorch nor our compiled core; they load on first use.
 
 Registering it without changing ptychodus (docs/ptychodus.md):
   * ``ptychopinn.ptychodus.install()`` before ptychodus builds its ModelCore, or
