@@ -51,4 +51,13 @@ std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& arg
   return std::nullopt;
 }
 
+void add_phase_display_option(CLI::App& app, workflow::PhaseDisplay& display) {
+  app.add_option_function<std::string>(
+         "--phase_display,--phase-display",
+         [&display](const std::string& s) { display = workflow::parse_phase_display(s); },
+         "phase.png: robust (mean phase removed, 1-99 % range of the well-lit region; default), ramp "
+         "(also a linear phase ramp removed) or cyclic (-pi ... pi on a cyclic map)")
+      ->check(CLI::IsMember({"robust", "ramp", "cyclic"}));
+}
+
 }  // namespace ptychopinn::cli

@@ -24,6 +24,7 @@ int run_infer(const std::vector<std::string>& args) {
       "network; every scan position is reconstructed unless --n_groups is given.",
       "infer"};
   config::ConfigSources sources;
+  workflow::ReconstructRunRequest request;
   bool quiet = false, save_patches = false;
   std::optional<int64_t> stitch_crop;
   std::optional<double> pixel_size_m;
@@ -37,11 +38,11 @@ int run_infer(const std::vector<std::string>& args) {
       "--pixel_size_m,--pixel-size-m", pixel_size_m,
       "object pixel size in metres for product-out.h5 (default: the dataset's _metadata pixel_size_m, "
       "else 5e-8)");
+  add_phase_display_option(app, request.phase_display);
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   add_field_options(app, config::inference_fields(), sources);
   if (auto rc = parse_args(app, args)) return *rc;
 
-  workflow::ReconstructRunRequest request;
   std::vector<std::string> warnings;
   request.config = config::resolve_inference_config(sources, &warnings);
   for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";

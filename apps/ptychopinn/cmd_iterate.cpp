@@ -157,6 +157,7 @@ int run_iterate(const std::vector<std::string>& args) {
          "--pixel_size_m,--pixel-size-m", request.pixel_size_m,
          "object pixel size in metres for product-out.h5 (default: the dataset's _metadata, else 5e-8)")
       ->check(CLI::PositiveNumber);
+  add_phase_display_option(app, request.phase_display);
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   if (auto rc = parse_args(app, args)) return *rc;
 

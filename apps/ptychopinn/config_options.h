@@ -24,6 +24,7 @@ void add_field_options(CLI::App& app, const std::vector<config::Field<Config>>& 
     // Model fields accept the qualified spelling too: --model.N is the same as --N.
     std::string names = flag;
     if (!f.group.empty()) names += ",--" + f.group + "." + f.key;
+    if (f.key == "probe_file") names += ",--probe";  // the short spelling users reach for
     // The reference spells flags with underscores; hyphens are accepted too (--train-data-file).
     if (f.key.find('_') != std::string::npos) {
       std::string hyphenated = f.key;

@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Self-supervised reconstruction of a real measured scan: the APS Siemens star of tike's test data
+# Reconstructions of a real measured scan, side by side: the APS Siemens star of tike's test data
 # (siemens-star-small.npz.bz2 of the shared datasets folder, the default DATA; 516 frames of
-# 128 x 128 photon counts, no ground truth). The PINN learns from the measured diffraction alone.
+# 128 x 128 photon counts, no ground truth).
 #
-#   1. convert the tike scan into a contract dataset (ptychopinn convert);
-#   2. train on every frame and reconstruct the whole scan;
-#   3. split the frames into two disjoint halves (alternate scan positions), train and reconstruct
-#      each, and compute the Fourier ring correlation between the two reconstructions over their
-#      common area (ptychopinn evaluate --reference): the resolution without ground truth.
+#   1. convert the tike scan into a contract dataset (ptychopinn convert), and its two disjoint
+#      halves (alternate scan positions);
+#   2. the iterative engine: LSQML (the reference every other method is held against) and rPIE
+#      (ptychopinn iterate), probe refined;
+#   3. the PINN: train on the measured diffraction alone and reconstruct the whole scan;
+#   4. the hybrid: the PINN's reconstruction (and probe) as LSQML's starting point;
+#   5. the half-scans of LSQML, the PINN and the hybrid, for each method's own resolution;
+#   6. compare.py: every method on the LSQML grid after registration, the complex FRC against LSQML,
+#      amplitude and phase Pearson r, half-scan FRC resolution, and how many iterations the hybrid
+#      needs to reach LSQML's final Fourier error.
 #
-# Everything goes to OUT (default examples/siemens-star/output): amplitude.png and phase.png of each
-# reconstruction, frc/frc.png and frc/metrics.json, and settings.txt with the exact commands.
-#   QUICK=1 (default)  the central 64 x 64 detector pixels (object pixel 2x larger), a few minutes
+# Everything goes to OUT (default examples/siemens-star/output): compare/comparison.png (the
+# pictures side by side), compare/frc.png, compare/summary.md (the table), each run's folder with
+# its own amplitude.png, phase.png (and probe.png, convergence.png for the iterative runs), and
+# settings.txt with the exact commands.
+#   QUICK=1 (default)  the central 64 x 64 detector pixels (object pixel 2x larger), minutes
 #   QUICK=0            the full 128 x 128 detector (N = 128), much longer
-#   EPOCHS             training epochs (default 12 quick, 30 full)
+#   EPOCHS             PINN training epochs (default 12 quick, 30 full)
+#   ITERATIONS         iterations of the iterative runs (default 100)
+#   GRIDSIZE           the PINN's gridsize (default 2)
 #   DATA, OUT, BUILD_DIR, THREADS
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,6 +36,7 @@ if [[ "$quick" == 1 ]]; then
 else
   n=128 crop=() epochs=${EPOCHS:-30}
 fi
+iterations=${ITERATIONS:-100}
 threads=(${THREADS:+--threads "$THREADS"})
 pp="$build_dir/bin/ptychopinn"
 if [[ ! -x "$pp" ]]; then
@@ -41,25 +51,52 @@ run() {  # prints, records and runs one command
   echo "+ $*" | tee -a "$settings" >&2
   "$@"
 }
-# gridsize 1 with object_big false: the measured probe has a few per cent of its energy outside the
-# central N/2 block, where the reference's object_big merge would multiply the object by 1000.
-train_args=(--N "$n" --gridsize 1 --object_big false --nepochs "$epochs" --batch_size 16 --early_stop_patience 0
-  "${threads[@]}")
+# The default configuration (the probe-weighted overlap merge copes with the measured probe, which
+# lights the patch border) at GRIDSIZE (default 2: four neighbouring patterns per group).
+train_args=(--N "$n" --gridsize "${GRIDSIZE:-2}" --nepochs "$epochs" --early_stop_patience 0 "${threads[@]}")
 # Stitch the central N/2 block of each patch: the probe lies there; outside it the object is barely lit.
 infer_args=(--stitch_crop $((n / 2)) "${threads[@]}")
 
-run "$pp" convert "$data" "$out/star.npz" "${crop[@]}"
-run "$pp" train --train_data_file "$out/star.npz" --output_dir "$out/run" "${train_args[@]}"
-run "$pp" infer --model_path "$out/run" --test_data_file "$out/star.npz" --output_dir "$out/recon" "${infer_args[@]}"
+iterate_args=(--iterations "$iterations" "${threads[@]}" -q)
 
+run "$pp" convert "$data" "$out/star.npz" "${crop[@]}"
 for half in 0 1; do
   run "$pp" convert "$data" "$out/half$half.npz" "${crop[@]}" --subsample "2:$half"
-  run "$pp" train --train_data_file "$out/half$half.npz" --output_dir "$out/half$half/run" "${train_args[@]}"
-  run "$pp" infer --model_path "$out/half$half/run" --test_data_file "$out/half$half.npz" \
-    --output_dir "$out/half$half/recon" "${infer_args[@]}"
 done
-mkdir -p "$out/frc"
-run "$pp" evaluate --reconstruction "$out/half0/recon/reconstruction.npz" \
-  --reference "$out/half1/recon/reconstruction.npz" --output_dir "$out/frc" | tee "$out/frc/summary.txt"
 
-echo "done: $out/recon/amplitude.png, $out/recon/phase.png, $out/frc/frc.png (settings: $settings)"
+# The iterative engine, from a flat object and the dataset's probe.
+run "$pp" iterate --data_file "$out/star.npz" --output_dir "$out/lsqml" --algorithm lsqml "${iterate_args[@]}"
+run "$pp" iterate --data_file "$out/star.npz" --output_dir "$out/rpie" --algorithm rpie "${iterate_args[@]}"
+
+# The PINN.
+run "$pp" train --train_data_file "$out/star.npz" --output_dir "$out/run" "${train_args[@]}"
+run "$pp" infer --model_path "$out/run" --test_data_file "$out/star.npz" --output_dir "$out/pinn" "${infer_args[@]}"
+
+# The hybrid: the network's reconstruction and probe start LSQML.
+run "$pp" iterate --data_file "$out/star.npz" --output_dir "$out/hybrid" --algorithm lsqml --model_path "$out/run" \
+  "${iterate_args[@]}"
+
+# Half-scans: each method on each half of the frames.
+for half in 0 1; do
+  d="$out/half$half"
+  run "$pp" iterate --data_file "$d.npz" --output_dir "$d/lsqml" --algorithm lsqml "${iterate_args[@]}"
+  run "$pp" train --train_data_file "$d.npz" --output_dir "$d/run" "${train_args[@]}"
+  run "$pp" infer --model_path "$d/run" --test_data_file "$d.npz" --output_dir "$d/pinn" "${infer_args[@]}"
+  run "$pp" iterate --data_file "$d.npz" --output_dir "$d/hybrid" --algorithm lsqml --model_path "$d/run" \
+    "${iterate_args[@]}"
+done
+# The program's own half-scan FRC of the PINN (frc.png, metrics.json).
+mkdir -p "$out/frc"
+run "$pp" evaluate --reconstruction "$out/half0/pinn/reconstruction.npz" \
+  --reference "$out/half1/pinn/reconstruction.npz" --output_dir "$out/frc" >"$out/frc/summary.txt"
+
+run /usr/bin/python3 examples/siemens-star/compare.py --out "$out/compare" --reference LSQML \
+  PINN="$out/pinn/reconstruction.npz" LSQML="$out/lsqml/reconstruction.npz" rPIE="$out/rpie/reconstruction.npz" \
+  PINN+LSQML="$out/hybrid/reconstruction.npz" \
+  --half PINN="$out/half0/pinn/reconstruction.npz,$out/half1/pinn/reconstruction.npz" \
+  --half LSQML="$out/half0/lsqml/reconstruction.npz,$out/half1/lsqml/reconstruction.npz" \
+  --half PINN+LSQML="$out/half0/hybrid/reconstruction.npz,$out/half1/hybrid/reconstruction.npz" \
+  --convergence LSQML="$out/lsqml/convergence.csv" --convergence rPIE="$out/rpie/convergence.csv" \
+  --convergence PINN+LSQML="$out/hybrid/convergence.csv"
+
+echo "done: $out/compare/comparison.png, $out/compare/summary.md (settings: $settings)"

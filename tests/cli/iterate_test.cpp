@@ -68,6 +68,29 @@ TEST_F(CliIterate, TheHybridStartsFromATrainedNetwork) {
   EXPECT_NE(r.err.find("starting from the network's reconstruction"), std::string::npos) << r.err;
 }
 
+// The beamline's workflow: refine the probe iteratively, then train the network from that probe
+// (and let it refine the probe further).
+TEST_F(CliIterate, TheRefinedProbeStartsATrainingWithATrainableProbe) {
+  const fs::path it = dir_->file("probe_it");
+  ASSERT_EQ(run_cli("iterate --data_file " + data() + " --output_dir '" + it.string() +
+                    "' --iterations 5 --threads 2 --quiet")
+                .exit_code,
+            0);
+  const fs::path run = dir_->file("probe_run");
+  const auto train = run_cli("train --train_data_file " + data() + " --output_dir '" + run.string() +
+                             "' --probe '" + (it / "reconstruction.npz").string() +
+                             "' --probe_trainable --probe_release_epoch 0 --n_groups 40 --nepochs 1 "
+                             "--batch_size 8 --n_filters_scale 1 --threads 2 --quiet");
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.err.find("the starting probe comes from"), std::string::npos) << train.err;
+  EXPECT_TRUE(fs::exists(run / "probe.png"));
+  EXPECT_NE(read_text(run / "config.yaml").find("probe_file:"), std::string::npos);
+  const auto wrong = run_cli("train --train_data_file " + data() + " --output_dir '" + dir_->file("x") +
+                             "' --probe " + data() + "x --nepochs 1 --quiet");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("d.npzx"), std::string::npos) << wrong.err;
+}
+
 TEST_F(CliIterate, RefusesBadOptionsNamingThem) {
   auto r = run_cli("iterate --data_file " + data() + " --algorithm rpei");
   EXPECT_EQ(r.exit_code, 1);

@@ -51,13 +51,33 @@ TEST_F(CliPipeline, TrainWritesTheArchiveCurvesConfigLogAndCheckpoint) {
     EXPECT_TRUE(fs::exists(run / name)) << name;
   }
   const auto history = read_text(run / "history.csv");
-  EXPECT_EQ(history.substr(0, history.find('\n')), "epoch,train_loss,val_loss,lr,seconds");
+  EXPECT_EQ(
+      history.substr(0, history.find('\n')),
+      "epoch,train_loss,val_loss,lr,seconds,amplitude_spread,phase_spread,pattern_correlation,collapsed");
   EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), 3);
   EXPECT_NE(read_text(run / "config.yaml").find("n_filters_scale: 1"), std::string::npos);
   EXPECT_NE(read_text(run / "train.log").find("epoch 2/2"), std::string::npos);
   const auto inspect = run_cli("inspect --json '" + (run / "wts.h5.zip").string() + "'");
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_GT(nlohmann::json::parse(inspect.out)["trainable_parameters"].get<int64_t>(), 100000);
+}
+
+// The collapse check: the shared short training has not collapsed; a learning rate far too high
+// drives the network to a flat output, which train reports and history.csv records.
+TEST_F(CliPipeline, TrainRecordsTheCollapseCheckAndWarnsWhenTheNetworkCollapses) {
+  const auto history = read_text(dir_->file("run") + "/history.csv");
+  const auto last = history.substr(history.rfind('\n', history.size() - 2) + 1);
+  EXPECT_EQ(last.substr(last.rfind(',') + 1), "0\n") << history;
+  EXPECT_TRUE(fs::exists(dir_->file("run") + "/probe.png"));
+  const auto collapsed = run_cli(train_command(dir_->file("collapsed"), 3) + " --learning_rate 1");
+  ASSERT_EQ(collapsed.exit_code, 0) << collapsed.err;
+  EXPECT_NE(collapsed.err.find("collapsed to a flat object"), std::string::npos) << collapsed.err;
+  const auto bad = read_text(dir_->file("collapsed") + "/history.csv");
+  EXPECT_NE(bad.find(",1\n"), std::string::npos) << bad;
+  const auto report = run_cli("report '" + dir_->file("collapsed") + "'");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(read_text(dir_->file("collapsed/report.html")).find("collapsed to a flat object"),
+            std::string::npos);
 }
 
 TEST_F(CliPipeline, InferEvaluateAndReportProduceEveryFile) {
@@ -117,11 +137,18 @@ TEST_F(CliPipeline, ResumeContinuesToTheSameResultAsAnUninterruptedRun) {
   ASSERT_EQ(run_cli(train_command(b.string(), 1)).exit_code, 0);
   const auto resumed = run_cli(train_command(b.string(), 3) + " --resume");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  // history.csv carries the seconds column, which differs; the losses must not.
+  // history.csv carries the seconds column (the fifth), which differs; nothing else may.
   auto losses = [](const std::string& csv) {
     std::stringstream in(csv), out;
     std::string line;
-    while (std::getline(in, line)) out << line.substr(0, line.rfind(',')) << "\n";
+    while (std::getline(in, line)) {
+      std::stringstream row(line);
+      std::string cell;
+      for (int column = 0; std::getline(row, cell, ','); ++column) {
+        if (column != 4) out << cell << ",";
+      }
+      out << "\n";
+    }
     return out.str();
   };
   EXPECT_EQ(losses(read_text(a / "history.csv")), losses(read_text(b / "history.csv")));

@@ -1,8 +1,9 @@
 // The real APS Siemens-star scan (PTYCHOPINN_SHARED_DIR/datasets, tike's test data) through the
 // CLI, as examples/siemens-star/run.sh does it but small: convert two disjoint halves of the frames
-// at a 64 x 64 crop, train the PINN briefly on each (gridsize 1, object_big false: the measured
-// probe lights the patch border, see `ptychopinn train`'s note), reconstruct each from its central
-// N/2 block, and compare the two (a smoke test on real data). Skips when the dataset is absent.
+// at a 64 x 64 crop, train the PINN briefly on each (gridsize 1, otherwise the default settings:
+// the probe-weighted merge copes with the measured probe, which lights the patch border),
+// reconstruct each from its central N/2 block, and compare the two (a smoke test on real data).
+// Skips when the dataset is absent.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -91,7 +92,7 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
     ASSERT_EQ(convert.exit_code, 0) << convert.err;
     const std::string run = dir.file(std::string("run") + half);
     const auto train = run_cli("train --train_data_file '" + data + "' --output_dir '" + run +
-                               "' --N 64 --gridsize 1 --object_big false --nepochs 6 --n_filters_scale 1 "
+                               "' --N 64 --gridsize 1 --nepochs 6 --n_filters_scale 1 "
                                "--batch_size 16 --early_stop_patience 0 --threads 2 --quiet");
     ASSERT_EQ(train.exit_code, 0) << train.err;
     const std::string recon = dir.file(std::string("recon") + half);
@@ -126,8 +127,9 @@ TEST(SiemensStar, TwoHalvesReconstructTheSameNonFlatObject) {
   EXPECT_TRUE(fs::exists(dir.file("frc/frc.png")));
 }
 
-// The measured probe lights the patch border: with object_big (the default) train says so and
-// names the fix; with --object_big false it does not. config.yaml records the dataset's nphotons.
+// The measured probe lights the patch border: with the reference's merge train says so and names
+// the fix; with the default (probe-weighted) merge it does not. config.yaml records the dataset's
+// nphotons.
 TEST(SiemensStar, TrainWarnsAboutTheBorderGainAndRecordsTheDatasetsPhotons) {
   if (!fs::exists(star_path())) GTEST_SKIP() << star_path() << " is absent";
   TempDir dir;
@@ -135,17 +137,17 @@ TEST(SiemensStar, TrainWarnsAboutTheBorderGainAndRecordsTheDatasetsPhotons) {
   ASSERT_EQ(run_cli("convert '" + star_path() + "' '" + data + "' --crop 64 --subsample 8:0").exit_code, 0);
   const std::string common =
       " --N 64 --gridsize 1 --nepochs 1 --n_groups 32 --n_filters_scale 1 --threads 2 --quiet";
-  const auto warned =
-      run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("a") + "'" + common);
+  const auto warned = run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("a") +
+                              "' --merge_denominator reference" + common);
   ASSERT_EQ(warned.exit_code, 0) << warned.err;
   EXPECT_NE(warned.err.find("multiplies the decoder's border by 1000"), std::string::npos) << warned.err;
-  EXPECT_NE(warned.err.find("--object_big false"), std::string::npos) << warned.err;
+  EXPECT_NE(warned.err.find("--merge_denominator probe_weighted"), std::string::npos) << warned.err;
   std::ifstream yaml(dir.file("a") + "/config.yaml");
   std::stringstream text;
   text << yaml.rdbuf();
   EXPECT_EQ(text.str().find("nphotons: 1.0e+09"), std::string::npos) << text.str();
-  const auto quiet = run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("b") +
-                             "' --object_big false" + common);
+  const auto quiet =
+      run_cli("train --train_data_file '" + data + "' --output_dir '" + dir.file("b") + "'" + common);
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_EQ(quiet.err.find("border by 1000"), std::string::npos) << quiet.err;
 }

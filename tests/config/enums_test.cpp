@@ -54,7 +54,8 @@ TEST(Enums, ParsingIsCaseSensitiveAndSuggestsTheRightCase) {
 }
 
 TEST(Enums, TheMergeDenominatorSpellingsAreTheOnesArchivesRecord) {
-  EXPECT_EQ(enum_spellings<MergeDenominator>(), (std::vector<std::string>{"reference", "co_masked"}));
+  EXPECT_EQ(enum_spellings<MergeDenominator>(),
+            (std::vector<std::string>{"reference", "co_masked", "probe_weighted"}));
   EXPECT_TRUE(
       throws_config_error([] { parse_merge_denominator("co-masked"); }, {"did you mean 'co_masked'?"}));
 }

@@ -59,7 +59,8 @@ TEST(Reconstruct, GroupObjectAtGridsize2IsTheCentreOfTheMergedCanvas) {
   torch::NoGradGuard no_grad;
   const auto generated = f.model->generate(batch.patterns);
   const auto canvas =
-      physics::merge(generated, batch.coords_relative.to(torch::kFloat32), f.model->options().canvas_size);
+      physics::merge(generated, batch.coords_relative.to(torch::kFloat32), f.model->options().canvas_size,
+                     f.model->options().merge, f.model->probe());
   EXPECT_TRUE(torch::allclose(objects, physics::crop_center(canvas, 64)));
 }
 

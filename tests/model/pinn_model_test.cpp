@@ -39,7 +39,7 @@ TEST(PinnModel, MergeDenominatorComesFromTheConfig) {
   config::TrainingConfig c;
   c.model.gridsize = 2;
   c.model.n_filters_scale = 1;
-  EXPECT_EQ(PinnOptions::from(c, 50.0).merge, physics::MergeDenominator::kReference);
+  EXPECT_EQ(PinnOptions::from(c, 50.0).merge, physics::MergeDenominator::kProbeWeighted);
   c.model.merge_denominator = config::MergeDenominator::kCoMasked;
   const PinnOptions co_masked = PinnOptions::from(c, 50.0);
   EXPECT_EQ(co_masked.merge, physics::MergeDenominator::kCoMasked);
@@ -73,6 +73,7 @@ TEST(PinnModel, ShapesAtGridsize1And2) {
 TEST(PinnModel, Gridsize1ForwardIsTheScaledFarFieldOfTheIlluminatedObject) {
   auto options = small_options(1);
   options.net.probe_big = false;
+  options.merge = physics::MergeDenominator::kReference;  // the formula this test spells out
   PinnModel m(options, probe64());
   const auto [x, r0] = random_batch(2, 1, 2);
   const auto r = torch::zeros_like(r0);

@@ -105,6 +105,48 @@ TEST(MergeThenExtract, ReturnsConsistentPatchesInsideTheirCentralWindows) {
   // Co-masked denominator: correct for full patches.
   const auto co_masked = extract(merge(patches, offsets, m, MergeDenominator::kCoMasked), offsets, n);
   EXPECT_TRUE(torch::allclose(co_masked * mcen, patches * mcen, 1.1e-3, 1e-12));
+
+  // Probe-weighted: with a probe that lights the whole patch (a broad Gaussian, at least e^-1/2 of
+  // its peak intensity everywhere), every pixel of every patch comes back, border included, to
+  // within 0.001 / e^-1/2; the reference's formula multiplies the border by up to 1000.
+  const auto axis = torch::arange(n, torch::kFloat64) - (n - 1) / 2.0;
+  const auto r2 = axis.square().unsqueeze(0) + axis.square().unsqueeze(1);
+  const auto broad = torch::exp(-r2 / (2.0 * n * n)).to(torch::kComplexDouble);
+  const auto weighted =
+      extract(merge(patches, offsets, m, MergeDenominator::kProbeWeighted, broad), offsets, n);
+  EXPECT_TRUE(torch::allclose(weighted, patches, 3e-3, 1e-12));
+  const auto reference = extract(merge(patches, offsets, m), offsets, n);
+  EXPECT_GT(((reference - patches) * (1 - mcen)).abs().max().item<double>(), 10.0);
+}
+
+// With a probe dark outside a disk, the probe-weighted merge returns each patch where its probe
+// lights it, and leaves the dark corners of the canvas near zero instead of amplifying them.
+TEST(MergeThenExtract, ProbeWeightedReturnsEachPatchWhereTheProbeLightsIt) {
+  torch::manual_seed(15);
+  const int64_t n = 16, m = canvas_size(16, 2, 4, 10);
+  const auto object = random_complex({m, m});
+  // Whole-pixel offsets: a sub-pixel shift and its inverse are a bilinear blur, not an identity.
+  auto offsets = torch::tensor({-1.0, -2.0, 2.0, -1.0, -2.0, 1.0, 1.0, 2.0}, torch::kFloat64).view({1, 4, 2});
+  // Crops of one object at those offsets, as extract takes them.
+  const auto canvas = object.unsqueeze(0);
+  const auto patches = extract(canvas, offsets, n);
+  const auto axis = torch::arange(n, torch::kFloat64) - (n - 1) / 2.0;
+  const auto r = (axis.square().unsqueeze(0) + axis.square().unsqueeze(1)).sqrt();
+  const auto disk = (r < 5.0).to(torch::kComplexDouble);
+  const auto merged = merge(patches, offsets, m, MergeDenominator::kProbeWeighted, disk);
+  const auto round_trip = extract(merged, offsets, n);
+  const auto lit = (r < 3.0).to(torch::kFloat64);  // well inside the disk: every patch lit there
+  EXPECT_TRUE(torch::allclose(round_trip * lit, patches * lit, 1e-3, 1e-12));
+  EXPECT_LT(merged[0][0][0].abs().item<double>(), 1e-12);  // no patch lights the canvas corner
+}
+
+TEST(Merge, ProbeWeightedNeedsAnNByNProbe) {
+  const auto patches = random_complex({1, 4, 8, 8});
+  const auto offsets = torch::zeros({1, 4, 2}, torch::kFloat64);
+  EXPECT_THROW(merge(patches, offsets, 12, MergeDenominator::kProbeWeighted), std::invalid_argument);
+  EXPECT_THROW(merge(patches, offsets, 12, MergeDenominator::kProbeWeighted, torch::ones({6, 6})),
+               std::invalid_argument);
+  EXPECT_NO_THROW(merge(patches, offsets, 12, MergeDenominator::kProbeWeighted, torch::ones({8, 8})));
 }
 
 TEST(Extract, AtZeroOffsetsIsTheCentreCropOfTheCanvas) {

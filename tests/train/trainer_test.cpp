@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/util/errors.h"
@@ -189,6 +190,67 @@ TEST_F(TrainerTest, ArchiveHoldsTheTrainedStateAndRestoresIt) {
   auto fresh = make(small_config());
   bundle::load_state(*fresh.model(), a.weights, path.string());
   EXPECT_TRUE(same_weights(t, fresh));
+}
+
+// The trainable probe is still before its release epoch and moves after it.
+TEST_F(TrainerTest, TrainableProbeHoldsStillUntilItsReleaseEpochThenMoves) {
+  auto c = small_config();
+  c.probe_trainable = true;
+  c.probe_release_epoch = 1;
+  c.probe_learning_rate = 5e-3;
+  c.early_stop_patience = 0;
+  c.nepochs = 1;
+  auto once = make(c);
+  const auto start = once.model()->probe().detach().clone();
+  once.run(quiet_);
+  EXPECT_TRUE(torch::equal(once.model()->probe().detach(), start));
+  c.nepochs = 2;
+  auto twice = make(c);
+  twice.run(quiet_);
+  EXPECT_FALSE(torch::allclose(twice.model()->probe().detach(), start));
+  EXPECT_TRUE(torch::equal(twice.archive().probe, twice.model()->probe().detach().to(torch::kCPU)));
+}
+
+// |<p, q>| / (|p| |q|): 1 for probes equal up to a complex factor.
+double overlap(const torch::Tensor& p, const torch::Tensor& q) {
+  const auto a = p.to(torch::kComplexDouble), b = q.to(torch::kComplexDouble);
+  return (torch::abs((a * torch::conj(b)).sum()) / (a.norm() * b.norm())).item<double>();
+}
+
+// The probe out of focus: a quadratic phase over its spectrum (Fresnel propagation).
+torch::Tensor defocused(const torch::Tensor& probe, double radians_at_edge) {
+  const int64_t n = probe.size(0);
+  const auto k = torch::fft::fftfreq(n, torch::kFloat64) * 2.0;  // -1 ... 1 at the Nyquist edge
+  const auto k2 = k.square().unsqueeze(0) + k.square().unsqueeze(1);
+  const auto phase = torch::polar(torch::ones_like(k2), k2 * radians_at_edge);
+  return torch::fft::ifft2(torch::fft::fft2(probe.to(torch::kComplexDouble)) * phase).to(probe.scalar_type());
+}
+
+// Joint probe retrieval: started from a defocused probe, the trainable probe moves toward the
+// true one, and the model fits the patterns better than with the wrong probe held fixed.
+TEST_F(TrainerTest, ATrainableProbeStartedOutOfFocusMovesTowardTheTrueProbe) {
+  auto c = small_config();
+  c.n_groups = 48;
+  c.nepochs = 8;
+  c.early_stop_patience = 0;
+  c.probe_release_epoch = 1;
+  c.probe_learning_rate = 1e-2;
+  const auto d = prepare(c);
+  const auto truth = d.dataset->probe();
+  const auto wrong = defocused(truth, 300.0);
+  const double start = overlap(wrong, truth);
+  ASSERT_LT(start, 0.85) << "the defocus is too small to test anything";
+  Trainer frozen(c, d.groups, wrong, torch::kCPU);
+  frozen.run(quiet_);
+  c.probe_trainable = true;
+  Trainer learned(c, d.groups, wrong, torch::kCPU);
+  learned.run(quiet_);
+  const double end = overlap(learned.model()->probe().detach(), truth);
+  std::cout << "probe overlap with the truth: " << start << " -> " << end << "; final training loss "
+            << frozen.state().history.back().train_loss << " frozen, "
+            << learned.state().history.back().train_loss << " learned\n";
+  EXPECT_GT(end, start + 0.01);
+  EXPECT_LT(learned.state().history.back().train_loss, frozen.state().history.back().train_loss);
 }
 
 }  // namespace

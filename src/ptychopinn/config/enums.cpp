@@ -93,6 +93,8 @@ std::string to_string(MergeDenominator v) {
       return "reference";
     case MergeDenominator::kCoMasked:
       return "co_masked";
+    case MergeDenominator::kProbeWeighted:
+      return "probe_weighted";
   }
   return "?";
 }

@@ -42,9 +42,11 @@ enum class GeneratorOutputMode {
 enum class AmpActivation { kSigmoid, kSwish, kSoftplus, kRelu };  // sigmoid swish softplus relu
 
 // ModelConfig::merge_denominator: how object_big merges a group's patches (physics::merge takes
-// it; the model archive records it). reference: the reference's formula, which gains 1000x outside the
-// central windows; co_masked: the numerator masked like the denominator (the Torch port's fix).
-enum class MergeDenominator { kReference, kCoMasked };  // reference co_masked
+// it; the model archive records it). probe_weighted: each patch weighted by the probe intensity it
+// was seen with (correct for any probe; the default); reference: the reference's formula, which
+// gains 1000x outside the central windows; co_masked: the numerator masked like the denominator
+// (the Torch port's fix).
+enum class MergeDenominator { kReference, kCoMasked, kProbeWeighted };  // reference co_masked probe_weighted
 
 // TrainingConfig/InferenceConfig::backend. Only "libtorch" exists; "pytorch" is accepted as an
 // alias (parsed to kLibtorch); "tensorflow" is refused with a message saying what to do instead.
@@ -129,7 +131,8 @@ PTYCHOPINN_CONFIG_ENUM_INFO(GeneratorOutputMode, "generator_output_mode", parse_
 PTYCHOPINN_CONFIG_ENUM_INFO(AmpActivation, "amp_activation", parse_amp_activation, AmpActivation::kSigmoid,
                             AmpActivation::kSwish, AmpActivation::kSoftplus, AmpActivation::kRelu)
 PTYCHOPINN_CONFIG_ENUM_INFO(MergeDenominator, "merge_denominator", parse_merge_denominator,
-                            MergeDenominator::kReference, MergeDenominator::kCoMasked)
+                            MergeDenominator::kReference, MergeDenominator::kCoMasked,
+                            MergeDenominator::kProbeWeighted)
 PTYCHOPINN_CONFIG_ENUM_INFO(Backend, "backend", parse_backend, Backend::kLibtorch)
 PTYCHOPINN_CONFIG_ENUM_INFO(TorchLossMode, "torch_loss_mode", parse_torch_loss_mode, TorchLossMode::kPoisson,
                             TorchLossMode::kMae)

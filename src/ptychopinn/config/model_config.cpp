@@ -51,9 +51,10 @@ const std::vector<Field<ModelConfig>>& model_fields() {
                  "Predict the object on the overlap canvas and merge each group's patches through "
                  "it (default true)."),
       make_field("merge_denominator", &M::merge_denominator, "",
-                 "object_big merge: reference (the reference's formula, default; the patch border "
-                 "gains 1000x) or co_masked (only the central windows merge; use it when the probe "
-                 "lights the patch border, as measured probes do)."),
+                 "object_big merge: probe_weighted (each patch weighted by the probe intensity, right "
+                 "for any probe; default), reference (the paper's formula: the patch border gains "
+                 "1000x, harmless only with a probe dark there) or co_masked (only the central "
+                 "windows merge)."),
       make_field("probe_big", &M::probe_big, "probe.big",
                  "Decoders also predict the patch's outer ring (default true; paper-2023 false)."),
       make_field("probe_mask", &M::probe_mask, "probe.mask",

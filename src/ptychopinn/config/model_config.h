@@ -53,11 +53,13 @@ struct ModelConfig {
   // Predict the object on the whole overlap canvas and merge the C patches of a group through it
   // (the overlap constraint; legacy `object.big`). Default true; false reconstructs each patch alone.
   bool object_big = true;
-  // How object_big merges a group's patches (ours; physics/canvas.h). Default reference (the
-  // reference's formula: patch content outside every central window gains 1000x, harmless while the
-  // probe is dark there); co_masked masks the patches like the denominator, for measured probes
-  // that light the patch border. Recorded in the model archive.
-  MergeDenominator merge_denominator = MergeDenominator::kReference;
+  // How object_big merges a group's patches (ours; physics/canvas.h). Default probe_weighted: each
+  // patch weighted by the probe intensity it was seen with, as iterative solvers combine views,
+  // which is right for any probe and gridsize. reference: the reference's formula (patch content
+  // outside every central window gains 1000x, harmless only while the probe is dark there), for
+  // reproducing the paper; co_masked masks the patches like the denominator. Recorded in the model
+  // archive; an archive that does not record it was trained with reference.
+  MergeDenominator merge_denominator = MergeDenominator::kProbeWeighted;
   // Let the decoders predict the outer ring of the patch, outside the probe's central region
   // (legacy `probe.big`). Default true; the paper (paper-2023) used false.
   bool probe_big = true;

@@ -50,6 +50,13 @@ std::vector<Field<TrainingConfig>> own_fields() {
                  "The data carries measured scan positions (true)."),
       make_field("probe_trainable", &T::probe_trainable, "probe.trainable",
                  "Refine the probe during training (false)."),
+      make_field("probe_learning_rate", &T::probe_learning_rate, "",
+                 "Learning rate of the trainable probe (1e-3)."),
+      make_field("probe_release_epoch", &T::probe_release_epoch, "",
+                 "First epoch (0-based) in which the trainable probe moves (1)."),
+      make_field("probe_file", &T::probe_file, "",
+                 "Starting probe from a reconstruction.npz (its first mode), a dataset NPZ (probeGuess) "
+                 "or an [N, N] complex .npy (null = the dataset's probe)."),
       make_field("intensity_scale_trainable", &T::intensity_scale_trainable, "intensity_scale.trainable",
                  "Learn the intensity scale (true)."),
       make_field("output_dir", &T::output_dir, "output_prefix",
@@ -152,6 +159,9 @@ void TrainingConfig::validate() const {
   require(learning_rate > 0 && std::isfinite(learning_rate), kWhere, "learning_rate", str(learning_rate),
           "> 0");
   require(adam_epsilon > 0, kWhere, "adam_epsilon", str(adam_epsilon), "> 0");
+  require(probe_learning_rate > 0 && std::isfinite(probe_learning_rate), kWhere, "probe_learning_rate",
+          str(probe_learning_rate), "> 0");
+  require(probe_release_epoch >= 0, kWhere, "probe_release_epoch", str(probe_release_epoch), ">= 0");
   require(validation_fraction >= 0 && validation_fraction < 1, kWhere, "validation_fraction",
           str(validation_fraction), "in [0, 1)");
   require(early_stop_patience >= 0, kWhere, "early_stop_patience", str(early_stop_patience),

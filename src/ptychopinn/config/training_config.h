@@ -69,8 +69,18 @@ struct TrainingConfig {
   std::optional<int> neighbor_pool_size;
   // The data carries measured scan positions (legacy `positions.provided`). Default true.
   bool positions_provided = true;
-  // Refine the probe during training (legacy `probe.trainable`). Default false.
+  // Refine the probe during training (legacy `probe.trainable`): joint probe retrieval, the probe a
+  // parameter of the physics model, saved in the archive. Default false.
   bool probe_trainable = false;
+  // The trainable probe's learning rate (its own Adam parameter group). Default 1e-3.
+  double probe_learning_rate = 1e-3;
+  // The first epoch (0-based) in which the trainable probe moves; before it only the network and
+  // the scale learn, so the object takes shape before the probe adapts to it. Default 1.
+  int probe_release_epoch = 1;
+  // Where the starting probe comes from instead of the dataset's probeGuess: a reconstruction.npz
+  // (its strongest probe mode, e.g. the refined probe of `ptychopinn iterate`), a dataset NPZ
+  // (probeGuess) or an .npy of [N, N] complex. Null (default) = the dataset's probe.
+  std::optional<std::string> probe_file;
   // Learn the intensity scale (legacy `intensity_scale.trainable`). Default true.
   bool intensity_scale_trainable = true;
   // Folder for the model archive and outputs (legacy `output_prefix`). Default training_outputs.

@@ -15,13 +15,14 @@ torch::Tensor predict_group_objects(model::PinnModelImpl& model, const data::Bat
   const auto& o = model.options();
   const auto object = model.generate(batch.patterns);  // [B, Cout, N, N]
   if (!o.net.object_big || o.net.channels_in() == 1) {
-    // Gridsize 1 merges one patch at offset 0: the canvas centre is the patch over 1.001 (plus the
-    // ×1000 border gain outside the central window, which stitching crops away). Skipping the
-    // merge keeps the border finite for --save_patches.
+    // Gridsize 1 merges one patch at offset 0: the canvas is the patch times W / (W + 0.001) for
+    // probe_weighted (the patch where the probe lights it), the patch over 1.001 plus a ×1000 border
+    // gain outside the central window for reference. Stitching keeps the lit centre either way;
+    // skipping the merge keeps the border finite for --save_patches.
     return object.select(1, 0);
   }
   const auto offsets = batch.coords_relative.to(object.device()).to(torch::kFloat32);
-  const auto canvas = physics::merge(object, offsets, o.canvas_size, o.merge);
+  const auto canvas = physics::merge(object, offsets, o.canvas_size, o.merge, model.probe());
   return physics::crop_center(canvas, o.net.N).contiguous();
 }
 

@@ -9,9 +9,11 @@ TrainedModel model_from_archive(bundle::ModelArchive archive, const std::string&
   TrainedModel t;
   t.intensity_scale = archive.intensity_scale;
   auto options = model::PinnOptions::from(archive.config, archive.intensity_scale);
-  if (!archive.manifest.merge_denominator.empty()) {
-    options.merge = config::parse_merge_denominator(archive.manifest.merge_denominator);
-  }
+  // An archive that does not record its merge predates the choice: it was trained with the
+  // reference's formula, whatever today's default.
+  options.merge = archive.manifest.merge_denominator.empty()
+                      ? config::MergeDenominator::kReference
+                      : config::parse_merge_denominator(archive.manifest.merge_denominator);
   // The archive's probe is the normalised probe the model trained with: used as is.
   t.model = model::PinnModel(options, archive.probe);
   bundle::load_state(*t.model, archive.weights, source);

@@ -80,7 +80,7 @@ PinnOutput PinnModelImpl::forward(const torch::Tensor& patterns, const torch::Te
   const auto offsets = coords_relative.to(probe_real_.scalar_type());
   torch::Tensor canvas;
   if (options_.net.object_big) {
-    canvas = physics::merge(result.object, offsets, options_.canvas_size, options_.merge);  // F4
+    canvas = physics::merge(result.object, offsets, options_.canvas_size, options_.merge, probe());  // F4
   } else {
     canvas = physics::pad_to(result.object.select(1, 0), options_.canvas_size);  // F4 without object_big
   }

@@ -26,7 +26,7 @@ struct PinnOptions {
   int canvas_size = 74;
   bool probe_mask = false;
   double gaussian_smoothing_sigma = 0.0;
-  physics::MergeDenominator merge = physics::MergeDenominator::kReference;
+  physics::MergeDenominator merge = physics::MergeDenominator::kProbeWeighted;
   // s, the initial value of exp(w).
   double intensity_scale = 1.0;
   bool intensity_scale_trainable = false;

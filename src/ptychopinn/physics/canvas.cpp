@@ -73,7 +73,7 @@ torch::Tensor center_mask(int64_t n, const torch::TensorOptions& options) {
 }
 
 torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, int64_t m,
-                    MergeDenominator mode) {
+                    MergeDenominator mode, const torch::Tensor& probe) {
   constexpr const char* kWhere = "physics::merge";
   checks::require_dim(kWhere, "patches", patches, 4, "[B, C, N, N]");
   require_square(kWhere, "patches", patches);
@@ -86,11 +86,24 @@ torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, 
   // Flat layout b * C + c (the channel index minor, as in the reference's flat layout), so each
   // patch is translated by its own offset and the sum over c stays within sample b.
   const auto shifts = -offsets.reshape({b * c, 2});
-  const auto mcen = center_mask(n, patches.options().dtype(checks::real_dtype(patches)));
+  const auto real_options = patches.options().dtype(checks::real_dtype(patches));
+  torch::Tensor weight;  // Mcen, or the probe's normalised intensity
+  if (mode == MergeDenominator::kProbeWeighted) {
+    checks::require_defined(kWhere, "probe", probe);
+    if (probe.dim() != 2 || probe.size(0) != n || probe.size(1) != n) {
+      checks::fail(kWhere, "probe", checks::describe(probe),
+                   "[N, N] = [" + std::to_string(n) + ", " + std::to_string(n) + "] for probe_weighted");
+    }
+    const auto intensity = probe.detach().to(patches.device()).abs().square().to(real_options.dtype());
+    // No host sync on the peak: an all-dark probe gives a zero weight, hence a zero canvas.
+    weight = intensity / intensity.max().clamp_min(1e-30);
+  } else {
+    weight = center_mask(n, real_options);
+  }
   auto numerator_patches = patches.reshape({b * c, n, n});
-  if (mode == MergeDenominator::kCoMasked) numerator_patches = numerator_patches * mcen;
+  if (mode != MergeDenominator::kReference) numerator_patches = numerator_patches * weight;
   const auto numerator = translate(pad_to(numerator_patches, m), shifts).view({b, c, m, m}).sum(1);
-  const auto masks = pad_to(mcen, m).unsqueeze(0).expand({b * c, m, m});
+  const auto masks = pad_to(weight, m).unsqueeze(0).expand({b * c, m, m});
   const auto denominator = translate(masks, shifts).view({b, c, m, m}).sum(1) + kMergeDenominatorFloor;
   return numerator / denominator;
 }

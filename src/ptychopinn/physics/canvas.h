@@ -45,22 +45,32 @@ torch::Tensor center_mask(int64_t n, const torch::TensorOptions& options);
 //     decoder emits a border, probe.big = True).
 //   kCoMasked: the numerator patches are multiplied by Mcen as well, so the canvas holds only
 //     central-window content (≈ 0 elsewhere); the Torch port's merge.
+//   kProbeWeighted: Mcen is replaced by the probe intensity W = |P|² / max|P|² in the numerator
+//     and the denominator, so each canvas pixel is the average of the patches that saw it,
+//     weighted by how brightly they saw it (the object update of iterative solvers). Right for any
+//     probe and gridsize: merging patches of one object and extracting them returns them wherever
+//     the probe lights them (to within 0.001 / Σ W); where no patch is lit the canvas tends to 0,
+//     which the forward model multiplies by a dark probe anyway.
 using config::MergeDenominator;
 
 // The overlap merge, per sample and never across the batch (the reference, for large batches,
 // summed the patches of every sample into one canvas):
 //   canvas[b] = Σ_c T(pad_M(O[b, c]), -r[b, c]) / (Σ_c T(pad_M(Mcen), -r[b, c]) + 0.001)
-// with O[b, c] replaced by Mcen ⊙ O[b, c] in the numerator for kCoMasked. Real and imaginary parts
-// are merged alike (the denominator is real). The offsets are not re-centred: feed relative
-// coordinates (zero mean within each group), as extract does not re-centre either.
+// with O[b, c] replaced by Mcen ⊙ O[b, c] in the numerator for kCoMasked, and Mcen by W (above) in
+// both for kProbeWeighted. Real and imaginary parts are merged alike (the denominator is real). The offsets
+// are not re-centred: feed relative coordinates (zero mean within each group), as extract does not re-centre
+// either.
 //   patches: [B, C, N, N] complex64/complex128 (float32/float64 also accepted)
 //   offsets: [B, C, 2] floating, r = [x, y] in object pixels, on the patches' device
 //   m:       canvas size M >= N (see canvas_size)
+//   probe:   [N, N] complex (or real amplitude), kProbeWeighted only (else ignored); its intensity is
+//            the weight, with no gradient flowing to the probe through it
 //   returns: [B, M, M], dtype and device of patches
 // Differentiable w.r.t. patches and offsets. Throws std::invalid_argument on wrong shapes, dtypes
-// or devices, or M < N.
+// or devices, M < N, or kProbeWeighted without an [N, N] probe.
 torch::Tensor merge(const torch::Tensor& patches, const torch::Tensor& offsets, int64_t m,
-                    MergeDenominator mode = MergeDenominator::kReference);
+                    MergeDenominator mode = MergeDenominator::kReference,
+                    const torch::Tensor& probe = torch::Tensor());
 
 // The re-extraction of the C patches of each group from its canvas (the reference's Extract):
 //   out[b, c] = crop_N(T(canvas[b], +r[b, c]))

@@ -7,32 +7,55 @@
 
 namespace ptychopinn::train {
 
+namespace {
+
+template <typename Algorithm, typename Options>
+std::unique_ptr<torch::optim::Optimizer> with_groups(const std::vector<torch::Tensor>& parameters,
+                                                     const std::vector<torch::Tensor>& probe_parameters,
+                                                     const Options& options, double probe_lr) {
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(parameters, std::make_unique<Options>(options));
+  if (!probe_parameters.empty()) {
+    auto probe_options = std::make_unique<Options>(options);
+    probe_options->lr(probe_lr);
+    groups.emplace_back(probe_parameters, std::move(probe_options));
+  }
+  return std::make_unique<Algorithm>(std::move(groups), options);
+}
+
+}  // namespace
+
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainingConfig& config,
-                                                        const std::vector<torch::Tensor>& parameters) {
-  const double lr = config.learning_rate;
+                                                        const std::vector<torch::Tensor>& parameters,
+                                                        const std::vector<torch::Tensor>& probe_parameters) {
+  const double lr = config.learning_rate, probe_lr = config.probe_learning_rate;
   switch (config.optimizer) {
     case config::Optimizer::kAdam:
-      return std::make_unique<torch::optim::Adam>(parameters,
-                                                  torch::optim::AdamOptions(lr)
-                                                      .betas({config.adam_beta1, config.adam_beta2})
-                                                      .eps(config.adam_epsilon)
-                                                      .weight_decay(config.weight_decay));
+      return with_groups<torch::optim::Adam>(parameters, probe_parameters,
+                                             torch::optim::AdamOptions(lr)
+                                                 .betas({config.adam_beta1, config.adam_beta2})
+                                                 .eps(config.adam_epsilon)
+                                                 .weight_decay(config.weight_decay),
+                                             probe_lr);
     case config::Optimizer::kAdamW:
-      return std::make_unique<torch::optim::AdamW>(parameters,
-                                                   torch::optim::AdamWOptions(lr)
-                                                       .betas({config.adam_beta1, config.adam_beta2})
-                                                       .eps(config.adam_epsilon)
-                                                       .weight_decay(config.weight_decay));
+      return with_groups<torch::optim::AdamW>(parameters, probe_parameters,
+                                              torch::optim::AdamWOptions(lr)
+                                                  .betas({config.adam_beta1, config.adam_beta2})
+                                                  .eps(config.adam_epsilon)
+                                                  .weight_decay(config.weight_decay),
+                                              probe_lr);
     case config::Optimizer::kSgd:
-      return std::make_unique<torch::optim::SGD>(
-          parameters,
-          torch::optim::SGDOptions(lr).momentum(config.momentum).weight_decay(config.weight_decay));
+      return with_groups<torch::optim::SGD>(
+          parameters, probe_parameters,
+          torch::optim::SGDOptions(lr).momentum(config.momentum).weight_decay(config.weight_decay), probe_lr);
   }
   throw std::invalid_argument("make_optimizer: unknown optimizer");
 }
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, double other_groups_ratio) {
+  auto& groups = optimizer.param_groups();
+  for (size_t i = 0; i < groups.size(); ++i)
+    groups[i].options().set_lr(i == 0 ? lr : lr * other_groups_ratio);
 }
 
 void clip_gradients(const config::TrainingConfig& config, const std::vector<torch::Tensor>& parameters) {

@@ -12,11 +12,15 @@
 namespace ptychopinn::train {
 
 // Adam/AdamW with adam_beta1/2, adam_epsilon (1e-7, Keras' default) and weight_decay; SGD with
-// momentum and weight_decay. Learning rate: config.learning_rate.
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const config::TrainingConfig& config,
-                                                        const std::vector<torch::Tensor>& parameters);
+// momentum and weight_decay. Learning rate: config.learning_rate for `parameters` (group 0) and
+// config.probe_learning_rate for `probe_parameters` (group 1, present when not empty).
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(
+    const config::TrainingConfig& config, const std::vector<torch::Tensor>& parameters,
+    const std::vector<torch::Tensor>& probe_parameters = {});
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+// Sets group 0's learning rate to lr and every other group's to lr · other_groups_ratio (the
+// schedule moves the probe's rate with the network's).
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, double other_groups_ratio = 1.0);
 
 // Clips the gradients of `parameters` as gradient_clip_val / gradient_clip_algorithm ask (nothing
 // when gradient_clip_val is null). agc is adaptive clipping per parameter tensor: a gradient whose

@@ -105,10 +105,16 @@ Trainer::Trainer(const config::TrainingConfig& config, std::shared_ptr<const dat
   model_ = model::PinnModel(model::PinnOptions::from(config_, data_->intensity_scale()), normalised);
   nets::glorot_uniform_init(*model_->generator(), static_cast<uint64_t>(config_.runtime.seed));
   model_->to(device_);
-  for (const auto& p : model_->parameters()) {
-    if (p.requires_grad()) parameters_.push_back(p);
+  // The trainable probe gets its own parameter group (its own learning rate); parameters_ keeps
+  // every trainable tensor for clipping and the data-parallel reduction.
+  std::vector<torch::Tensor> network, probe_parameters;
+  for (const auto& item : model_->named_parameters()) {
+    if (!item.value().requires_grad()) continue;
+    parameters_.push_back(item.value());
+    (item.key() == "probe" ? probe_parameters : network).push_back(item.value());
   }
-  optimizer_ = make_optimizer(config_, parameters_);
+  if (!probe_parameters.empty()) probe_parameter_ = probe_parameters.front();
+  optimizer_ = make_optimizer(config_, network, probe_parameters);
   state_.schedule = schedule_.state();
   state_.early_stopping = early_stopping_.state();
 }
@@ -179,6 +185,12 @@ double Trainer::run_batch(const std::vector<int64_t>& ids, int64_t global_groups
     control_->reduce_gradients(gradients);
   }
   clip_gradients(config_, parameters_);
+  // Before its release epoch the probe holds still: a zero gradient leaves Adam's moments at zero
+  // (and SGD's momentum buffer), so nothing accumulated before the release pushes it afterwards.
+  if (probe_parameter_.defined() && epoch < config_.probe_release_epoch &&
+      probe_parameter_.grad().defined()) {
+    probe_parameter_.mutable_grad().zero_();
+  }
   optimizer_->step();
   return loss;
 }
@@ -208,6 +220,13 @@ std::optional<double> Trainer::validation_loss() {
     sum = total[0];
   }
   return sum / static_cast<double>(n);
+}
+
+CollapseMeasures Trainer::collapse_measures() {
+  const auto& pool = validation_ids_.empty() ? train_ids_ : validation_ids_;
+  const auto count = std::min<size_t>(pool.size(), static_cast<size_t>(kCollapseCheckGroups));
+  const std::vector<int64_t> ids(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(count));
+  return measure_collapse(*model_, data_->batch(ids, device_), data_->intensity_scale());
 }
 
 std::optional<double> Trainer::validation_nll_optimum() const {
@@ -258,7 +277,7 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
   while (state_.epoch < config_.nepochs) {
     const int epoch = state_.epoch;
     const double lr = schedule_.learning_rate(epoch);
-    set_learning_rate(*optimizer_, lr);
+    set_learning_rate(*optimizer_, lr, config_.probe_learning_rate / config_.learning_rate);
     model_->train();
     const auto batches = sampler.epoch(epoch);
     for (auto b = static_cast<size_t>(state_.next_batch); b < batches.size(); ++b) {
@@ -303,6 +322,11 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
         state_.epoch_loss_sum / static_cast<double>(std::max<int64_t>(1, state_.epoch_groups));
     model_->eval();
     record.val_loss = validation_loss();
+    const CollapseMeasures collapse = collapse_measures();
+    record.amplitude_spread = collapse.amplitude_spread;
+    record.phase_spread = collapse.phase_spread;
+    record.pattern_correlation = collapse.pattern_correlation;
+    record.collapsed = looks_collapsed(collapse);
     record.learning_rate = lr;
     record.seconds = state_.epoch_seconds + std::chrono::duration<double>(Clock::now() - started).count();
     schedule_.end_epoch(epoch, record.val_loss.value_or(record.train_loss));

@@ -22,6 +22,7 @@
 #include "ptychopinn/config/training_config.h"
 #include "ptychopinn/data/grouped_data.h"
 #include "ptychopinn/model/pinn_model.h"
+#include "ptychopinn/train/collapse_check.h"
 #include "ptychopinn/train/history.h"
 #include "ptychopinn/train/lr_schedule.h"
 
@@ -131,6 +132,11 @@ class Trainer {
   // validation split or for a loss other than the pure NLL.
   std::optional<double> validation_nll_optimum() const;
 
+  // The collapse check (collapse_check.h) on a fixed set of groups: the first validation groups, or
+  // the first training groups without a validation split; at most kCollapseCheckGroups.
+  CollapseMeasures collapse_measures();
+  static constexpr int64_t kCollapseCheckGroups = 32;
+
  private:
   // One optimiser step on this rank's shard `ids` of a global batch of `global_groups` groups;
   // returns the shard's mean loss (0 for an empty shard).
@@ -141,6 +147,7 @@ class Trainer {
   torch::Device device_;
   model::PinnModel model_{nullptr};
   std::vector<torch::Tensor> parameters_;
+  torch::Tensor probe_parameter_;  // the trainable probe, undefined when the probe is fixed
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   LrSchedule schedule_;
   EarlyStopping early_stopping_;

@@ -170,7 +170,7 @@ IterateRunResult iterate_run(IterateRunRequest request, IterateRunEvents& events
   write_reconstruction_file(out.files.back(), file);
   out.files.push_back(path(layout::kAmplitudePicture));
   out.files.push_back(path(layout::kPhasePicture));
-  write_object_pictures(out.files[1], out.files[2], file.object, file.coverage);
+  write_object_pictures(out.files[1], out.files[2], file.object, file.coverage, request.phase_display);
   out.files.push_back(path(layout::kProbePicture));
   write_probe_picture(out.files.back(), r.probe);
   std::vector<double> errors;

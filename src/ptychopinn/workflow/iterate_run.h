@@ -13,6 +13,7 @@
 #include "ptychopinn/config/runtime_config.h"
 #include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/iterative/solver.h"
+#include "ptychopinn/workflow/reconstruction_outputs.h"
 
 namespace ptychopinn::workflow {
 
@@ -32,6 +33,8 @@ struct IterateRunRequest {
   // The hybrid: a trained model (wts.h5.zip or its run folder) reconstructs the same patterns,
   // stitched onto the solver's grid, and that object starts the solver, with the archive's probe.
   std::optional<std::string> model_path;
+  // How phase.png shows the phase (reconstruction_outputs.h).
+  PhaseDisplay phase_display = PhaseDisplay::kRobust;
   // Object pixel size of the product, in metres; null = the dataset's _metadata, else a placeholder
   // (with a note).
   std::optional<double> pixel_size_m;

@@ -74,7 +74,8 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   write_reconstruction_file(result.files.back(), file_of(r));
   result.files.push_back((out / layout::kAmplitudePicture).string());
   result.files.push_back((out / layout::kPhasePicture).string());
-  write_object_pictures(result.files[1], result.files[2], r.image.object, r.image.coverage);
+  write_object_pictures(result.files[1], result.files[2], r.image.object, r.image.coverage,
+                        request.phase_display);
   const double pixel_size_m = product_pixel_size_m(request.pixel_size_m, *data.dataset,
                                                    [&events](const std::string& t) { events.on_note(t); });
   result.files.push_back((out / layout::kProduct).string());

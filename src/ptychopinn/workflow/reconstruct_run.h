@@ -15,6 +15,7 @@
 #include "ptychopinn/data/pipeline.h"
 #include "ptychopinn/infer/reconstruct.h"
 #include "ptychopinn/infer/trained_model.h"
+#include "ptychopinn/workflow/reconstruction_outputs.h"
 
 namespace ptychopinn::workflow {
 
@@ -36,6 +37,8 @@ struct ReconstructRunRequest {
   bool keep_patches = false;
   // Stitch into this grid (object pixels) instead of the reference's canvas.
   std::optional<infer::StitchGrid> grid;
+  // How phase.png shows the phase (reconstruction_outputs.h).
+  PhaseDisplay phase_display = PhaseDisplay::kRobust;
   // Object pixel size of the product, in metres; null = the dataset's _metadata, else a placeholder
   // (with a note).
   std::optional<double> pixel_size_m;

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "ptychopinn/io/npy.h"
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/util/errors.h"
@@ -82,6 +83,33 @@ StitchedObject read_reconstruction_file(const std::string& path) {
 torch::Tensor read_complex_image(const std::string& path, const std::string& key) {
   const io::NpzReader npz(path);
   return complex_image(npz, path, key);
+}
+
+torch::Tensor read_starting_probe(const std::string& path) {
+  torch::Tensor probe;
+  std::string what;
+  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0) {
+    probe = io::to_tensor(io::read_npy(path));
+    what = "the array";
+  } else {
+    const io::NpzReader npz(path);
+    what = npz.contains("probe") ? "probe" : "probeGuess";
+    if (!npz.contains(what)) {
+      throw_io_error(path,
+                     "has neither 'probe' (a reconstruction.npz) nor 'probeGuess' (a dataset); expected "
+                     "one of them, a complex [N, N] or [K, N, N] array");
+    }
+    probe = io::to_tensor(npz.read(what));
+  }
+  if (probe.dim() == 3) probe = probe.select(0, 0);  // the strongest mode comes first
+  if (probe.dim() != 2 || probe.size(0) != probe.size(1) || !probe.is_complex()) {
+    throw_io_error(path, what + " is " + c10::str(probe.sizes()) + " " + std::string(probe.dtype().name()) +
+                             "; expected a complex [N, N] probe (or [K, N, N] modes)");
+  }
+  if (!torch::isfinite(torch::view_as_real(probe)).all().item<bool>()) {
+    throw_io_error(path, what + " has values that are not finite; expected a finite probe");
+  }
+  return probe.clone();
 }
 
 }  // namespace ptychopinn::workflow

@@ -62,4 +62,10 @@ StitchedObject read_reconstruction_file(const std::string& path);
 // file and key when it is missing or not a complex image.
 torch::Tensor read_complex_image(const std::string& path, const std::string& key);
 
+// A probe to start from: the strongest mode of a reconstruction.npz's `probe` (the refined probe
+// of `ptychopinn iterate`), a dataset NPZ's probeGuess, or an .npy holding a complex [N, N] (or
+// [K, N, N]: its first mode) array. Throws IoError naming the file and what was expected.
+//   returns: [N, N] complex
+torch::Tensor read_starting_probe(const std::string& path);
+
 }  // namespace ptychopinn::workflow

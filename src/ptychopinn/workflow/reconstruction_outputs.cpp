@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "ptychopinn/io/ptychodus_product.h"
@@ -14,24 +16,86 @@
 
 namespace ptychopinn::workflow {
 
+std::string to_string(PhaseDisplay d) {
+  switch (d) {
+    case PhaseDisplay::kRobust:
+      return "robust";
+    case PhaseDisplay::kRamp:
+      return "ramp";
+    case PhaseDisplay::kCyclic:
+      return "cyclic";
+  }
+  return "?";
+}
+
+PhaseDisplay parse_phase_display(const std::string& s) {
+  for (const auto d : {PhaseDisplay::kRobust, PhaseDisplay::kRamp, PhaseDisplay::kCyclic}) {
+    if (s == to_string(d)) return d;
+  }
+  throw std::invalid_argument("phase_display = '" + s + "'; expected one of robust, ramp, cyclic");
+}
+
+namespace {
+
+// The 1st and 99th percentiles of values[mask] (mask non-empty).
+std::pair<double, double> robust_range(const torch::Tensor& values, const torch::Tensor& mask) {
+  const auto v = values.index({mask});
+  const auto q = torch::quantile(v, torch::tensor({0.01, 0.99}, torch::kFloat64));
+  return {q[0].item<double>(), q[1].item<double>()};
+}
+
+torch::Tensor displayed_phase(const torch::Tensor& object, const torch::Tensor& lit, bool ramp) {
+  const double offset = torch::angle(object.index({lit}).sum()).item<double>();
+  torch::Tensor phase = torch::angle(object * c10::complex<double>(std::cos(offset), -std::sin(offset)));
+  if (!ramp) return phase;
+  const int64_t h = object.size(0), w = object.size(1);
+  const auto rows = torch::arange(h, torch::kFloat64).unsqueeze(1).expand({h, w});
+  const auto cols = torch::arange(w, torch::kFloat64).unsqueeze(0).expand({h, w});
+  const auto design = torch::stack({torch::ones({h, w}, torch::kFloat64), cols, rows}, -1);  // [h, w, 3]
+  const auto a = design.index({lit});                                                        // [n, 3]
+  const auto b = phase.index({lit}).unsqueeze(1);                                            // [n, 1]
+  const auto coefficients = std::get<0>(at::linalg_lstsq(a, b)).squeeze(1);
+  phase = phase - torch::matmul(design, coefficients);
+  return torch::atan2(torch::sin(phase), torch::cos(phase));
+}
+
+}  // namespace
+
+torch::Tensor well_lit(const torch::Tensor& coverage) {
+  const auto c = coverage.to(torch::kCPU, torch::kFloat64);
+  return (c > 0.1).logical_and(c >= 0.3 * c.max());
+}
+
+torch::Tensor phase_for_display(const torch::Tensor& object, const torch::Tensor& coverage,
+                                PhaseDisplay display) {
+  const auto o = object.to(torch::kCPU, torch::kComplexDouble).contiguous();
+  const auto lit = well_lit(coverage);
+  if (display == PhaseDisplay::kCyclic || !lit.any().item<bool>()) return torch::angle(o);
+  return displayed_phase(o, lit, display == PhaseDisplay::kRamp);
+}
+
 void write_object_pictures(const std::string& amplitude_png, const std::string& phase_png,
-                           const torch::Tensor& object_in, const torch::Tensor& coverage_in) {
+                           const torch::Tensor& object_in, const torch::Tensor& coverage_in,
+                           PhaseDisplay display) {
   const auto object = object_in.to(torch::kCPU, torch::kComplexDouble).contiguous();
   const auto coverage = coverage_in.to(torch::kCPU, torch::kFloat64).contiguous();
   const int h = static_cast<int>(object.size(0)), w = static_cast<int>(object.size(1));
-  const auto amplitude = torch::abs(object).contiguous();
-  const auto phase = torch::angle(object).contiguous();
-  const double* a = amplitude.data_ptr<double>();
-  const double* p = phase.data_ptr<double>();
-  const double* c = coverage.data_ptr<double>();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> amp(static_cast<size_t>(h) * static_cast<size_t>(w)), ph(amp.size());
   // Pixels with less than a tenth of a patch's weight are edge fringes of the bilinear shift:
   // shown as not covered rather than as noisy values.
+  const auto covered = coverage > 0.1;
+  const auto lit = well_lit(coverage);
+  const bool any_lit = lit.any().item<bool>();
+  const bool robust = display != PhaseDisplay::kCyclic && any_lit;
+  const auto amplitude = torch::abs(object).contiguous();
+  const auto phase = phase_for_display(object, coverage, display).contiguous();
+  const double* a = amplitude.data_ptr<double>();
+  const double* p = phase.data_ptr<double>();
+  const bool* c = covered.data_ptr<bool>();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> amp(static_cast<size_t>(h) * static_cast<size_t>(w)), ph(amp.size());
   for (size_t i = 0; i < amp.size(); ++i) {
-    const bool covered = c[i] > 0.1;
-    amp[i] = covered ? a[i] : nan;
-    ph[i] = covered ? p[i] : nan;
+    amp[i] = c[i] ? a[i] : nan;
+    ph[i] = c[i] ? p[i] : nan;
   }
   render::Font font;
   render::ImagePanel panel;
@@ -39,14 +103,28 @@ void write_object_pictures(const std::string& amplitude_png, const std::string& 
   panel.height = h;
   panel.display_size = std::max(320, std::min(640, std::max(w, h)));
   panel.title = "amplitude";
+  if (any_lit) {
+    const auto [lo, hi] = robust_range(amplitude, lit);
+    panel.vmin = lo;
+    panel.vmax = hi > lo ? hi : lo + 1e-12;
+    panel.title = "amplitude (1-99 % range)";
+  }
   panel.values = std::move(amp);
   render::save_png(amplitude_png, render::render_panel(panel, font));
-  panel.title = "phase";
   panel.values = std::move(ph);
-  panel.colormap = render::Colormap::kCyclic;
-  panel.vmin = -M_PI;
-  panel.vmax = M_PI;
   panel.units = "rad";
+  if (robust) {
+    const auto [lo, hi] = robust_range(phase, lit);
+    panel.vmin = lo;
+    panel.vmax = hi > lo ? hi : lo + 1e-12;
+    panel.colormap = render::Colormap::kGrey;
+    panel.title = display == PhaseDisplay::kRamp ? "phase (ramp removed, 1-99 %)" : "phase (1-99 % range)";
+  } else {
+    panel.title = "phase";
+    panel.colormap = render::Colormap::kCyclic;
+    panel.vmin = -M_PI;
+    panel.vmax = M_PI;
+  }
   render::save_png(phase_png, render::render_panel(panel, font));
 }
 

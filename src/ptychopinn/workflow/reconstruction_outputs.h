@@ -12,11 +12,33 @@
 
 namespace ptychopinn::workflow {
 
-// amplitude.png (viridis) and phase.png (cyclic map, −π ... π), each with a colour bar; pixels with
-// coverage below 0.1 are grey.
+// How phase.png shows the phase. A measured object is a weak phase object sitting on an arbitrary
+// offset (and, when the probe or the positions are off, a linear ramp): on a full −π ... π cyclic
+// map its structure is a few shades of one hue.
+//   kRobust: the offset of the well-lit region removed, grey map over its 1–99 % range (default);
+//   kRamp:   as kRobust, with the best-fitting plane over the well-lit region also removed;
+//   kCyclic: the raw phase on the cyclic map over −π ... π.
+enum class PhaseDisplay { kRobust, kRamp, kCyclic };
+std::string to_string(PhaseDisplay display);
+// Throws std::invalid_argument naming the value and the accepted spellings.
+PhaseDisplay parse_phase_display(const std::string& spelling);
+
+// The well-lit pixels: coverage above 0.1 and at least 30 % of the highest coverage. Edges, where
+// few patches reach, carry unconstrained values that would set the display range otherwise.
+//   coverage: [H, W] real -> [H, W] bool (CPU)
+torch::Tensor well_lit(const torch::Tensor& coverage);
+
+// The phase as phase.png shows it (radians, CPU, double).
+//   object: [H, W] complex;  coverage: [H, W] real -> [H, W] real
+torch::Tensor phase_for_display(const torch::Tensor& object, const torch::Tensor& coverage,
+                                PhaseDisplay display);
+
+// amplitude.png (viridis over the well-lit region's 1–99 % range) and phase.png (as `display`
+// says), each with a colour bar; pixels with coverage below 0.1 are grey.
 //   object: [H, W] complex;  coverage: [H, W] real
 void write_object_pictures(const std::string& amplitude_png, const std::string& phase_png,
-                           const torch::Tensor& object, const torch::Tensor& coverage);
+                           const torch::Tensor& object, const torch::Tensor& coverage,
+                           PhaseDisplay display = PhaseDisplay::kRobust);
 
 // probe.png: the amplitude and phase of every probe mode, with each mode's share of the power.
 //   probe: [K, N, N] (or [N, N]) complex

@@ -104,6 +104,38 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
+namespace {
+
+// The collapse check of every epoch (train/collapse_check.h): a warning when an epoch collapsed,
+// and the measures of the last epoch.
+std::string collapse_section(const std::vector<train::EpochRecord>& history) {
+  std::ostringstream html;
+  std::vector<int> collapsed;
+  for (const auto& r : history) {
+    if (r.collapsed) collapsed.push_back(r.epoch);
+  }
+  const auto& last = history.back();
+  if (!collapsed.empty()) {
+    html << "<p class=\"note\">The network's output collapsed to a flat object at epoch"
+         << (collapsed.size() > 1 ? "s" : "");
+    for (size_t i = 0; i < collapsed.size(); ++i) html << (i ? ", " : " ") << collapsed[i];
+    html << (last.collapsed
+                 ? " and is still collapsed at the end: this model reconstructs nothing (try a lower "
+                   "learning rate)."
+                 : "; it recovered by the end.")
+         << "</p>";
+  }
+  if (last.amplitude_spread && last.phase_spread && last.pattern_correlation) {
+    html << "<p>Collapse check at the last epoch: amplitude spread " << number(*last.amplitude_spread)
+         << ", phase spread " << number(*last.phase_spread) << " rad, correlation of the predicted patterns "
+         << "with the measured ones " << number(*last.pattern_correlation) << " ("
+         << (last.collapsed ? "collapsed" : "not collapsed") << ").</p>";
+  }
+  return html.str();
+}
+
+}  // namespace
+
 std::string html_report(const ReportInputs& in) {
   const auto history_csv = read_file(in.run_dir / layout::kHistory);
   if (!history_csv) {
@@ -128,6 +160,7 @@ std::string html_report(const ReportInputs& in) {
     const auto& last = history.back();
     html << "<p>" << history.size() << " epochs; final training loss " << number(last.train_loss)
          << ", validation loss " << (last.val_loss ? number(*last.val_loss) : std::string("–")) << ".</p>";
+    html << collapse_section(history);
     const fs::path curves =
         fs::temp_directory_path() / ("ptychopinn-curves-" + std::to_string(::getpid()) + ".png");
     report::write_training_curves(curves.string(), history);

@@ -14,6 +14,8 @@
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/util/errors.h"
+#include "ptychopinn/workflow/reconstruction_file.h"
+#include "ptychopinn/workflow/reconstruction_outputs.h"
 #include "ptychopinn/workflow/run_layout.h"
 
 namespace ptychopinn::workflow {
@@ -76,6 +78,13 @@ class LoopObserver : public train::TrainObserver {
       << (r.val_loss ? scientific(*r.val_loss) : std::string("-")) << ", lr " << scientific(r.learning_rate)
       << ", " << std::fixed << std::setprecision(1) << r.seconds << " s";
     log_.status(s.str());
+    if (r.collapsed && !warned_collapse_) {
+      warned_collapse_ = true;
+      const train::CollapseMeasures m{r.amplitude_spread.value_or(0), r.phase_spread.value_or(0),
+                                      r.pattern_correlation.value_or(0)};
+      const std::string warning = train::collapse_warning(m, r.epoch);
+      log_.note(warning);
+    }
     if (history_path_) {
       io::write_file_atomic(history_path_->string(), train::history_to_csv(trainer_.state().history));
     }
@@ -89,6 +98,7 @@ class LoopObserver : public train::TrainObserver {
   std::optional<fs::path> history_path_;
   const train::Trainer& trainer_;
   int epochs_ = 0;
+  bool warned_collapse_ = false;
 };
 
 // A checksum of every parameter's bytes (FNV-1a), to show that data-parallel replicas agree.
@@ -128,8 +138,7 @@ std::optional<std::string> border_gain_warning(const config::TrainingConfig& con
          " of its energy outside the central N/2 x N/2 block, where the object_big merge multiplies the "
          "decoder's border by 1000 (the reference's merge); training then tends to drive the object to "
          "zero. " +
-         (config.model.gridsize == 1 ? "With gridsize 1, use --object_big false."
-                                     : "Use --merge_denominator co_masked (or --probe_big false).");
+         "Use --merge_denominator probe_weighted (the default).";
 }
 
 TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
@@ -187,7 +196,18 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   auto data = data::prepare_data(source, options);
   // The effective nphotons (config.yaml, the archive) is the one the pipeline scaled the data with.
   config.nphotons = data.nphotons;
-  if (auto warning = border_gain_warning(config, data.dataset->probe())) data.messages.push_back(*warning);
+  torch::Tensor probe = data.dataset->probe();
+  if (config.probe_file) {
+    probe = read_starting_probe(*config.probe_file);
+    if (probe.size(0) != config.model.N) {
+      throw std::invalid_argument("probe_file " + *config.probe_file + " holds a " +
+                                  std::to_string(probe.size(0)) + " x " + std::to_string(probe.size(1)) +
+                                  " probe; expected N x N = " + std::to_string(config.model.N) + " x " +
+                                  std::to_string(config.model.N));
+    }
+    data.messages.push_back("the starting probe comes from " + *config.probe_file + ", not the dataset");
+  }
+  if (auto warning = border_gain_warning(config, probe)) data.messages.push_back(*warning);
   for (const auto& m : data.messages) log.note(m);
   if (result.writer) {
     std::string yaml = config::to_yaml(config);
@@ -198,7 +218,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
     }
     io::write_file_atomic((output_dir / layout::kConfig).string(), yaml);
   }
-  train::Trainer trainer(config, data.groups, data.dataset->probe(), device);
+  train::Trainer trainer(config, data.groups, probe, device);
   if (request.resume) trainer.resume_from(checkpoint);
 
   LoopObserver observer(out, log,
@@ -246,6 +266,8 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   const fs::path archive = output_dir / layout::kArchive;
   bundle::save_archive(archive, result.archive);
   result.archive_path = archive;
+  // The probe the model ends with: the starting one, or what a trainable probe became.
+  write_probe_picture((output_dir / layout::kProbePicture).string(), result.archive.probe);
   log.status(std::string(result.status == train::TrainStatus::kEarlyStopped
                              ? "stopped early (training loss did not improve); "
                              : "done; ") +
