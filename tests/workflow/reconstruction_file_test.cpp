@@ -14,7 +14,7 @@
 namespace ptychopinn::workflow {
 namespace {
 
-using testing::error_of;
+using testing::io_error_of;
 using testing::TempDir;
 
 torch::Tensor probe_modes(int64_t k, int64_t n) {
@@ -36,16 +36,16 @@ TEST(StartingProbe, AReconstructionGivesItsStrongestModeADatasetItsProbeGuessAnN
 TEST(StartingProbe, AFileWithoutAProbeOrWithABadOneIsNamed) {
   TempDir dir;
   io::write_npz(dir.file("other.npz"), {{"objectGuess", io::from_tensor(probe_modes(1, 8)[0])}});
-  const auto missing = error_of([&] { read_starting_probe(dir.file("other.npz")); });
+  const auto missing = io_error_of([&] { read_starting_probe(dir.file("other.npz")); });
   EXPECT_NE(missing.find("other.npz"), std::string::npos) << missing;
   EXPECT_NE(missing.find("probeGuess"), std::string::npos) << missing;
   io::write_npz(dir.file("real.npz"), {{"probeGuess", io::from_tensor(torch::ones({8, 8}))}});
-  EXPECT_NE(error_of([&] { read_starting_probe(dir.file("real.npz")); }).find("expected a complex [N, N]"),
+  EXPECT_NE(io_error_of([&] { read_starting_probe(dir.file("real.npz")); }).find("expected a complex [N, N]"),
             std::string::npos);
   auto bad = probe_modes(1, 8)[0].clone();
   bad[0][0] = c10::complex<float>(std::nanf(""), 0.0f);
   io::write_npz(dir.file("nan.npz"), {{"probeGuess", io::from_tensor(bad)}});
-  EXPECT_NE(error_of([&] { read_starting_probe(dir.file("nan.npz")); }).find("not finite"),
+  EXPECT_NE(io_error_of([&] { read_starting_probe(dir.file("nan.npz")); }).find("not finite"),
             std::string::npos);
 }
 
