@@ -15,7 +15,8 @@ def load_dataset(path, strict=False, n_subsample=None):
 
 class TrainResult:
     """What train() returns: the loss history (a list of dicts: epoch, train_loss, val_loss, lr,
-    seconds), how the run ended ('completed', 'early_stopped' or 'cancelled') and the trained Model.
+    seconds, and the collapse check's amplitude_spread, phase_spread, pattern_correlation and
+    collapsed, docs/measured-data.md), how the run ended ('completed', 'early_stopped' or 'cancelled') and the trained Model.
     It iterates as its history."""
 
     def __init__(self, history, status, model):

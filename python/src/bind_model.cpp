@@ -30,13 +30,20 @@ struct PyModel {
 
 py::list history_list(const std::vector<train::EpochRecord>& history) {
   py::list out;
+  const auto optional = [](const std::optional<double>& v) {
+    return v ? py::object(py::float_(*v)) : py::object(py::none());
+  };
   for (const auto& r : history) {
     py::dict row;
     row["epoch"] = r.epoch;
     row["train_loss"] = r.train_loss;
-    row["val_loss"] = r.val_loss ? py::object(py::float_(*r.val_loss)) : py::object(py::none());
+    row["val_loss"] = optional(r.val_loss);
     row["lr"] = r.learning_rate;
     row["seconds"] = r.seconds;
+    row["amplitude_spread"] = optional(r.amplitude_spread);
+    row["phase_spread"] = optional(r.phase_spread);
+    row["pattern_correlation"] = optional(r.pattern_correlation);
+    row["collapsed"] = r.collapsed;
     out.append(row);
   }
   return out;

@@ -161,6 +161,7 @@ def test_train_returns_history_and_writes_the_run(tiny_model):
     history = list(result)
     assert [h["epoch"] for h in history] == [1, 2, 3, 4, 5, 6]
     assert all(np.isfinite(h["train_loss"]) for h in history)
+    assert all(h["pattern_correlation"] is not None and isinstance(h["collapsed"], bool) for h in history)
     for name in ("wts.h5.zip", "history.csv", "config.yaml", "checkpoints/latest.zip"):
         assert (out / name).exists(), name
 
