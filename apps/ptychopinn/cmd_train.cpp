@@ -97,7 +97,9 @@ int run_train(const std::vector<std::string>& args) {
   CLI::App app{
       "Trains PtychoPINN on a dataset (NPZ, diffraction as amplitudes) and writes to --output_dir:\n"
       "  wts.h5.zip      the model archive (ptychopinn infer, ptychodus)\n"
-      "  history.csv     epoch, train_loss, val_loss, lr, seconds\n"
+      "  history.csv     epoch, train_loss, val_loss, lr, seconds and the collapse check (amplitude_spread,\n"
+      "                  phase_spread, pattern_correlation, collapsed)\n"
+      "  probe.png       the probe the model ends with\n"
       "  config.yaml     the effective configuration\n"
       "  train.log       what was printed\n"
       "  checkpoints/    latest.zip, replaced at every epoch end (--resume continues from it)\n"

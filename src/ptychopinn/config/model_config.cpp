@@ -45,8 +45,10 @@ const std::vector<Field<ModelConfig>>& model_fields() {
                  "FNO generators only: input amplitude transform (none)."),
       make_field("generator_output_mode", &M::generator_output_mode, "generator_output_mode",
                  "FNO generators only: meaning of the output channels (real_imag)."),
-      make_field("amp_activation", &M::amp_activation, "amp_activation",
-                 "Amplitude decoder output activation (default sigmoid, as in the paper)."),
+      make_field(
+          "amp_activation", &M::amp_activation, "amp_activation",
+          "Amplitude decoder output activation: sigmoid (default, as in the paper; |O| <= 1), swish, "
+          "softplus (no ceiling: for patterns brighter than a fully transmitting object gives) or relu."),
       make_field("object_big", &M::object_big, "object.big",
                  "Predict the object on the overlap canvas and merge each group's patches through "
                  "it (default true)."),

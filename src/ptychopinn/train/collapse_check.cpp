@@ -46,13 +46,15 @@ bool looks_collapsed(const CollapseMeasures& m) {
 }
 
 std::string collapse_warning(const CollapseMeasures& m, int epoch) {
-  char text[640];
+  char text[900];
   std::snprintf(text, sizeof text,
                 "the network's output has collapsed to a flat object at epoch %d (amplitude spread %.2g, "
                 "phase spread %.2g rad, correlation of its predicted patterns with the measured ones %.2g): "
                 "whatever the loss says, this model reconstructs nothing. Try a lower --learning_rate "
-                "(for example a tenth), the default --merge_denominator probe_weighted, and check that the "
-                "dataset's probe and intensity scale match the patterns (ptychopinn inspect).",
+                "(for example a tenth) and the default --merge_denominator probe_weighted. A flat amplitude "
+                "at the sigmoid's ceiling means the patterns ask for more light than |O| <= 1 lets the probe "
+                "give: --amp_activation softplus lifts the ceiling. Check too that the dataset's probe and "
+                "intensity scale match the patterns (ptychopinn inspect).",
                 epoch, m.amplitude_spread, m.phase_spread, m.pattern_correlation);
   return text;
 }
