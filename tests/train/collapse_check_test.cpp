@@ -42,6 +42,7 @@ TEST(CollapseCheck, AConstantNetworkIsCollapsed) {
   const auto text = collapse_warning(measures, 7);
   EXPECT_NE(text.find("collapsed to a flat object at epoch 7"), std::string::npos) << text;
   EXPECT_NE(text.find("--learning_rate"), std::string::npos) << text;
+  EXPECT_NE(text.find("--amp_activation softplus"), std::string::npos) << text;
 }
 
 // Initialised as the trainer does it (Glorot), a network's output varies with its input.
