@@ -86,5 +86,36 @@ TEST(Pipeline, TooFewPointsForTheGroupSizeIsAnError) {
   EXPECT_THROW(prepare_data(path, pipeline_options(c)), std::invalid_argument);
 }
 
+// The default n_groups (512) on a 25-point scan at gridsize 2: capped, with a message; the same
+// number asked for by the user is refused, as the sampler refuses any request beyond the scan.
+TEST(Pipeline, TheDefaultNGroupsIsCappedAtTheScanOnlyWhenTheUserDidNotChooseIt) {
+  TempDir dir;
+  const std::string path = dir.file("scan.npz");
+  TinyDatasetOptions o;
+  o.n_images = 25;
+  write_tiny_dataset(path, o);
+  config::ConfigSources sources;
+  sources.overrides.push_back(config::parse_override("gridsize=2"));
+  config::Origins origins;
+  config::TrainingConfig c = config::resolve_training_config(sources, nullptr, &origins);
+  ASSERT_GT(c.n_groups.value_or(0), 25);
+  PipelineOptions options = pipeline_options(c, &origins);
+  options.cache.enabled = false;
+  EXPECT_TRUE(options.cap_default_n_groups);
+  const PreparedData p = prepare_data(path, options);
+  EXPECT_EQ(p.groups->size(), 25);
+  bool said = false;
+  for (const auto& m : p.messages)
+    said = said || m.find("capped at the scan's 25 points") != std::string::npos;
+  EXPECT_TRUE(said);
+
+  sources.overrides.push_back(config::parse_override("n_groups=" + std::to_string(*c.n_groups)));
+  c = config::resolve_training_config(sources, nullptr, &origins);
+  options = pipeline_options(c, &origins);
+  options.cache.enabled = false;
+  EXPECT_FALSE(options.cap_default_n_groups);
+  EXPECT_THROW(prepare_data(path, options), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace ptychopinn::data

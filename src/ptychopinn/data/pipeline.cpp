@@ -23,6 +23,8 @@ PipelineOptions common_options(const Config& c) {
 PipelineOptions pipeline_options(const config::TrainingConfig& c, const config::Origins* origins) {
   PipelineOptions o = common_options(c);
   o.nphotons_from_metadata = origins && !config::set_by_user(*origins, "nphotons");
+  o.cap_default_n_groups =
+      origins && !config::set_by_user(*origins, "n_groups") && !config::set_by_user(*origins, "n_images");
   o.sampling.sequential_sampling = c.sequential_sampling;
   o.sampling.enable_oversampling = c.enable_oversampling;
   o.grouped.nphotons = c.nphotons;
@@ -55,8 +57,18 @@ PreparedData prepare_data(const DataSource& source, const PipelineOptions& optio
   out.cache_status = cached.status;
   out.cache_path = cached.path;
   out.messages.insert(out.messages.end(), cached.messages.begin(), cached.messages.end());
-  SampledGroups sampled =
-      sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, options.sampling);
+  SamplingOptions sampling = options.sampling;
+  if (options.cap_default_n_groups && sampling.n_groups && !sampling.enable_oversampling &&
+      *sampling.n_groups > dataset->size()) {
+    // Gridsize 1 caps on its own; the sampler refuses larger groups, which suits an explicit request.
+    if (options.grouping.gridsize > 1) {
+      out.messages.push_back(path + ": n_groups = " + std::to_string(*sampling.n_groups) +
+                             " (the default) capped at the scan's " + std::to_string(dataset->size()) +
+                             " points (set n_groups, or enable_oversampling, to choose)");
+    }
+    sampling.n_groups = dataset->size();
+  }
+  SampledGroups sampled = sample_groups(cached.table, dataset->x(), dataset->y(), options.grouping, sampling);
   GroupedDataOptions grouped = options.grouped;
   if (options.nphotons_from_metadata && dataset->metadata_nphotons()) {
     grouped.nphotons = *dataset->metadata_nphotons();

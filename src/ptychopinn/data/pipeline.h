@@ -27,6 +27,10 @@ struct PipelineOptions {
   // Take nphotons from the dataset's _metadata when it has one (grouped.nphotons is then only the
   // fallback). pipeline_options sets it when the user did not choose nphotons.
   bool nphotons_from_metadata = false;
+  // A default n_groups (not the user's choice) larger than the scan is capped at its M points
+  // rather than refused, at every gridsize: a small scan then trains on all of its groups.
+  // pipeline_options sets it when the user did not choose n_groups (or n_images).
+  bool cap_default_n_groups = false;
 };
 
 struct PreparedData {
@@ -63,8 +67,8 @@ PreparedData prepare_data(const std::string& path, const PipelineOptions& option
 // runtime.seed), sampling (n_groups, sequential_sampling, enable_oversampling, neighbor_pool_size)
 // and the intensity scale's nphotons: the config's, unless origins (from resolve_*_config) say the
 // user did not set it, in which case a dataset's _metadata nphotons takes precedence over the
-// profile's. Inference never oversamples and samples sequentially when n_groups is given, so that
-// a reconstruction covers the scan in order.
+// profile's; likewise a default n_groups is capped at the scan's size. Inference never oversamples and
+// samples sequentially when n_groups is given, so that a reconstruction covers the scan in order.
 PipelineOptions pipeline_options(const config::TrainingConfig& config,
                                  const config::Origins* origins = nullptr);
 PipelineOptions pipeline_options(const config::InferenceConfig& config,
