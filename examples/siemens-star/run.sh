@@ -22,7 +22,9 @@
 #   QUICK=0            the full 128 x 128 detector (N = 128), much longer
 #   EPOCHS             PINN training epochs (default 12 quick, 30 full)
 #   ITERATIONS         iterations of the iterative runs (default 100)
-#   GRIDSIZE           the PINN's gridsize (default 1; at 2 the network still collapses on this scan)
+#   GRIDSIZE           the PINN's gridsize (default 2: each group's views share one object)
+#   WARMUP             --overlap_warmup_epochs (default 4: merging the views from the first step
+#                      collapses the network at gridsize 2 on this scan)
 #   DATA, OUT, BUILD_DIR, THREADS
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -52,8 +54,9 @@ run() {  # prints, records and runs one command
   "$@"
 }
 # The default configuration (the probe-weighted overlap merge copes with the measured probe, which
-# lights the patch border) at GRIDSIZE (default 1: one pattern per group).
-train_args=(--N "$n" --gridsize "${GRIDSIZE:-1}" --nepochs "$epochs" --early_stop_patience 0 "${threads[@]}")
+# lights the patch border) at GRIDSIZE, with the overlap warmup (docs/measured-data.md).
+train_args=(--N "$n" --gridsize "${GRIDSIZE:-2}" --overlap_warmup_epochs "${WARMUP:-4}"
+  --nepochs "$epochs" --early_stop_patience 0 "${threads[@]}")
 # Stitch the central N/2 block of each patch: the probe lies there; outside it the object is barely lit.
 infer_args=(--stitch_crop $((n / 2)) "${threads[@]}")
 

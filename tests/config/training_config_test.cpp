@@ -114,7 +114,7 @@ TEST(TrainingConfig, FieldTableHasModelRowsThenTrainingRowsThenRuntimeRows) {
   EXPECT_EQ(fields.back().group, "runtime");
   std::set<std::string> keys;
   for (const auto& f : fields) EXPECT_TRUE(keys.insert(f.key).second) << "duplicate " << f.key;
-  EXPECT_EQ(fields.size(), model_fields().size() + 45 + runtime_fields().size());
+  EXPECT_EQ(fields.size(), model_fields().size() + 46 + runtime_fields().size());
 }
 
 TEST(TrainingConfig, LegacyKeysFollowTheReferenceKeyMappings) {
@@ -126,9 +126,17 @@ TEST(TrainingConfig, LegacyKeysFollowTheReferenceKeyMappings) {
       {"train_data_file", "train_data_file_path"},
       {"test_data_file", "test_data_file_path"},
   };
-  const std::set<std::string> not_legacy = {
-      "learning_rate", "adam_epsilon", "validation_fraction", "early_stop_patience", "device",
-      "threads",       "seed",         "probe_learning_rate", "probe_release_epoch", "probe_file"};
+  const std::set<std::string> not_legacy = {"learning_rate",
+                                            "adam_epsilon",
+                                            "validation_fraction",
+                                            "early_stop_patience",
+                                            "device",
+                                            "threads",
+                                            "seed",
+                                            "probe_learning_rate",
+                                            "probe_release_epoch",
+                                            "probe_file",
+                                            "overlap_warmup_epochs"};
   for (const auto& f : training_fields()) {
     if (f.group == "model") continue;
     if (mapped.count(f.key)) {

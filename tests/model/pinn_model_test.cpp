@@ -82,6 +82,25 @@ TEST(PinnModel, Gridsize1ForwardIsTheScaledFarFieldOfTheIlluminatedObject) {
   EXPECT_TRUE(torch::allclose(out.amplitude, expected, 1e-4, 1e-3));
 }
 
+// Weight 0: each member's view is its own patch (no merge); 1 (the default): the overlap canvas's.
+TEST(PinnModel, OverlapWeightBlendsEachMembersOwnPatchIntoItsView) {
+  torch::manual_seed(3);
+  PinnModel m(small_options(2), probe64());
+  const auto [x, r] = random_batch(2, 4, 3);
+  torch::NoGradGuard no_grad;
+  EXPECT_EQ(m->overlap_weight(), 1.0);
+  const auto merged = m->forward(x, r).amplitude;
+  m->set_overlap_weight(0.0);
+  const auto own = m->forward(x, r);
+  const auto expected = physics::far_field_amplitude(own.object * probe64()) * 50.0;
+  EXPECT_TRUE(torch::allclose(own.amplitude, expected, 1e-4, 1e-3));
+  EXPECT_GT((own.amplitude - merged).abs().max().item<double>(), 1e-3);
+  m->set_overlap_weight(1.0);
+  EXPECT_TRUE(torch::equal(m->forward(x, r).amplitude, merged));
+  EXPECT_THROW(m->set_overlap_weight(1.5), std::invalid_argument);
+  EXPECT_THROW(m->set_overlap_weight(-0.1), std::invalid_argument);
+}
+
 TEST(PinnModel, ScaleAndProbeAreParametersOnlyWhenTrainable) {
   auto options = small_options(1);
   PinnModel fixed(options, probe64());

@@ -74,6 +74,24 @@ TEST_F(TrainerTest, ValidationCountFollowsKerasValidationSplit) {
   EXPECT_EQ(t.validation_groups(), 5);
 }
 
+// The views move from each member's own patch to the canvas over overlap_warmup_epochs, batch by
+// batch; after the warmup (and without one) the model is the method's.
+TEST_F(TrainerTest, OverlapWarmupRaisesTheOverlapWeightToOne) {
+  EXPECT_DOUBLE_EQ(overlap_weight(4, 0, 0.5), 0.125);
+  EXPECT_DOUBLE_EQ(overlap_weight(4, 3, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(overlap_weight(4, 6, 0.1), 1.0);
+  EXPECT_DOUBLE_EQ(overlap_weight(0, 0, 0.1), 1.0);
+  auto c = small_config(2);
+  c.overlap_warmup_epochs = 4;
+  auto t = make(c);
+  ASSERT_EQ(t.run(quiet_), TrainStatus::kCompleted);  // 2 epochs: halfway
+  EXPECT_DOUBLE_EQ(t.model()->overlap_weight(), 0.5);
+  c.overlap_warmup_epochs = 2;
+  auto done = make(c);
+  ASSERT_EQ(done.run(quiet_), TrainStatus::kCompleted);
+  EXPECT_DOUBLE_EQ(done.model()->overlap_weight(), 1.0);
+}
+
 TEST_F(TrainerTest, TrainsAndRecordsEveryEpoch) {
   auto t = make(small_config());
   EXPECT_EQ(t.run(quiet_), TrainStatus::kCompleted);

@@ -54,6 +54,9 @@ std::vector<Field<TrainingConfig>> own_fields() {
                  "Learning rate of the trainable probe (1e-3)."),
       make_field("probe_release_epoch", &T::probe_release_epoch, "",
                  "First epoch (0-based) in which the trainable probe moves (1)."),
+      make_field("overlap_warmup_epochs", &T::overlap_warmup_epochs, "",
+                 "Epochs over which the views move from each member's own patch to the overlap canvas "
+                 "(0 = merge from the start, as the reference; 4 for a broad measured probe)."),
       make_field("probe_file", &T::probe_file, "",
                  "Starting probe from a reconstruction.npz (its first mode), a dataset NPZ (probeGuess) "
                  "or an [N, N] complex .npy (null = the dataset's probe)."),
@@ -162,6 +165,7 @@ void TrainingConfig::validate() const {
   require(probe_learning_rate > 0 && std::isfinite(probe_learning_rate), kWhere, "probe_learning_rate",
           str(probe_learning_rate), "> 0");
   require(probe_release_epoch >= 0, kWhere, "probe_release_epoch", str(probe_release_epoch), ">= 0");
+  require(overlap_warmup_epochs >= 0, kWhere, "overlap_warmup_epochs", str(overlap_warmup_epochs), ">= 0");
   require(validation_fraction >= 0 && validation_fraction < 1, kWhere, "validation_fraction",
           str(validation_fraction), "in [0, 1)");
   require(early_stop_patience >= 0, kWhere, "early_stop_patience", str(early_stop_patience),

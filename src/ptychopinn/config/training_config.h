@@ -77,6 +77,12 @@ struct TrainingConfig {
   // The first epoch (0-based) in which the trainable probe moves; before it only the network and
   // the scale learn, so the object takes shape before the probe adapts to it. Default 1.
   int probe_release_epoch = 1;
+  // Epochs over which each member's view moves from the member's own predicted patch to the
+  // overlap canvas (linearly, batch by batch; object_big at gridsize >= 2). Merging from the first
+  // step averages patches that do not yet agree, which with a broad probe drives the network to a
+  // flat object; 0 merges from the start, as the reference does. Default 0; 4 is what measured
+  // data with a broad probe needs (docs/measured-data.md).
+  int overlap_warmup_epochs = 0;
   // Where the starting probe comes from instead of the dataset's probeGuess: a reconstruction.npz
   // (its strongest probe mode, e.g. the refined probe of `ptychopinn iterate`), a dataset NPZ
   // (probeGuess) or an .npy of [N, N] complex. Null (default) = the dataset's probe.

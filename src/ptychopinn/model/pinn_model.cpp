@@ -49,6 +49,14 @@ PinnModelImpl::PinnModelImpl(const PinnOptions& options, const torch::Tensor& pr
                                         : register_buffer("probe", probe_real);
 }
 
+void PinnModelImpl::set_overlap_weight(double weight) {
+  if (!(weight >= 0 && weight <= 1)) {
+    throw std::invalid_argument("PinnModel: overlap weight = " + std::to_string(weight) +
+                                "; expected 0 <= w <= 1");
+  }
+  overlap_weight_ = weight;
+}
+
 torch::Tensor PinnModelImpl::intensity_scale() const { return torch::exp(log_scale_); }
 
 torch::Tensor PinnModelImpl::probe() const { return torch::view_as_complex(probe_real_); }
@@ -84,7 +92,10 @@ PinnOutput PinnModelImpl::forward(const torch::Tensor& patterns, const torch::Te
   } else {
     canvas = physics::pad_to(result.object.select(1, 0), options_.canvas_size);  // F4 without object_big
   }
-  const auto patches = physics::extract(canvas, offsets, n);  // F6
+  auto patches = physics::extract(canvas, offsets, n);  // F6
+  if (options_.net.object_big && overlap_weight_ < 1) {
+    patches = overlap_weight_ * patches + (1 - overlap_weight_) * result.object;
+  }
   const auto psi =
       physics::illuminate(patches, probe(), options_.probe_mask, options_.gaussian_smoothing_sigma);
   result.amplitude = physics::far_field_amplitude(psi) * intensity_scale();  // F8-F9

@@ -62,11 +62,19 @@ class PinnModelImpl : public torch::nn::Module {
   const PinnOptions& options() const { return options_; }
   nets::CnnGenerator& generator() { return generator_; }
 
+  // How much of each member's view comes from the overlap canvas (1, the method) rather than from
+  // the member's own patch (0), with object_big: the trainer raises it from 0 to 1 over the first
+  // epochs, so that the network learns to invert each pattern before the views must agree.
+  // Inference and a fresh model use 1. Throws std::invalid_argument outside [0, 1].
+  void set_overlap_weight(double weight);
+  double overlap_weight() const { return overlap_weight_; }
+
  private:
   PinnOptions options_;
   nets::CnnGenerator generator_{nullptr};
   torch::Tensor log_scale_;   // [] float32, parameter or buffer "log_scale"
   torch::Tensor probe_real_;  // [N, N, 2] float32, parameter or buffer "probe" (Adam steps real tensors)
+  double overlap_weight_ = 1.0;
 };
 TORCH_MODULE(PinnModel);
 

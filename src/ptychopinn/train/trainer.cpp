@@ -1,5 +1,6 @@
 #include "ptychopinn/train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -64,6 +65,11 @@ void require_same_run(const config::TrainingConfig& now, const config::TrainingC
 }
 
 }  // namespace
+
+double overlap_weight(int warmup_epochs, int epoch, double epoch_fraction) {
+  if (warmup_epochs <= 0) return 1.0;
+  return std::min(1.0, (epoch + epoch_fraction) / warmup_epochs);
+}
 
 int64_t validation_count(int64_t n, double fraction) {
   if (fraction <= 0) return 0;
@@ -302,6 +308,9 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
       ids.reserve(static_cast<size_t>(end - begin));
       for (int64_t k = begin; k < end; ++k)
         ids.push_back(train_ids_[static_cast<size_t>(global[static_cast<size_t>(k)])]);
+      model_->set_overlap_weight(
+          overlap_weight(config_.overlap_warmup_epochs, epoch,
+                         static_cast<double>(b + 1) / static_cast<double>(batches.size())));
       double loss = run_batch(ids, n, epoch, static_cast<int64_t>(b));
       if (world > 1) {
         std::vector<double> sum = {loss * static_cast<double>(ids.size())};

@@ -28,6 +28,10 @@
 
 namespace ptychopinn::train {
 
+// The model's overlap weight (PinnModelImpl::set_overlap_weight) in 0-based `epoch` when
+// `epoch_fraction` of it is done: min(1, (epoch + epoch_fraction) / warmup_epochs); 1 without warmup.
+double overlap_weight(int warmup_epochs, int epoch, double epoch_fraction);
+
 struct TrainPlan {
   int64_t train_groups = 0;
   int64_t validation_groups = 0;
