@@ -22,6 +22,13 @@ pkg_check_modules(LIBPNG REQUIRED IMPORTED_TARGET libpng>=1.6)
 add_library(pp_libpng INTERFACE)
 target_link_libraries(pp_libpng INTERFACE PkgConfig::LIBPNG)
 
+# FFTW (libfftw3-dev), single precision: the iterative engine's FFTs on the CPU
+# (iterative/far_field.h); fftw3f_threads only for its thread-safe planner switch.
+pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f>=3.3.5)
+find_library(PP_FFTW3F_THREADS fftw3f_threads HINTS ${FFTW3F_LIBRARY_DIRS} REQUIRED)
+add_library(pp_fftw INTERFACE)
+target_link_libraries(pp_fftw INTERFACE ${PP_FFTW3F_THREADS} PkgConfig::FFTW3F)
+
 find_package(nanoflann REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)

@@ -10,7 +10,7 @@ packages=(
   # libraries
   libtorch-dev libopenblas0-pthread
   libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev
-  libhdf5-dev liblzf-dev libpng-dev libbz2-dev libgloo-dev
+  libhdf5-dev liblzf-dev libpng-dev libbz2-dev libgloo-dev libfftw3-dev
   # pictures: PNG colour maps with labelled colour bars (FreeType renders the DejaVu font)
   libfreetype-dev fonts-dejavu-core
   # tests and benchmarks

@@ -15,6 +15,15 @@ torch::Tensor random_waves(int64_t b, int64_t k, int64_t n, uint64_t seed) {
 
 torch::Tensor far(const torch::Tensor& psi) { return torch::fft::fft2(psi, c10::nullopt, {-2, -1}, "ortho"); }
 
+// The engine's functions with transforms of the waves' size.
+torch::Tensor model_amplitude(const torch::Tensor& psi) {
+  return model_amplitude(FarField(psi.size(-1)), psi);
+}
+FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitudes,
+                         const torch::Tensor& valid, NoiseModel m) {
+  return iterative::fourier_step(FarField(psi.size(-1)), psi, amplitudes, valid, m);
+}
+
 TEST(FourierConstraint, TheModelAmplitudeIsThePinnsFarFieldSummedOverModes) {
   const torch::Tensor psi = random_waves(3, 2, 16, 1);
   const torch::Tensor expected = (physics::far_field_amplitude(psi.select(1, 0)).square() +

@@ -33,7 +33,8 @@ LsqmlCase make_case() {
 
 double batch_error(const LsqmlCase& s) {
   const torch::Tensor psi = exit_waves(s.state.probe, extract_patches(s.state.object, s.batch.windows));
-  return fourier_step(psi, s.batch.amplitudes, torch::Tensor(), NoiseModel::kGaussian).error_sum;
+  return fourier_step(FarField(32), psi, s.batch.amplitudes, torch::Tensor(), NoiseModel::kGaussian)
+      .error_sum;
 }
 
 TEST(Lsqml, AnUpdateLowersTheBatchErrorForBothNoiseModels) {
@@ -45,7 +46,7 @@ TEST(Lsqml, AnUpdateLowersTheBatchErrorForBothNoiseModels) {
       parameters.noise_model = m;
       Refine refine;
       refine.probe = refine_probe;
-      const BatchOutcome outcome = lsqml_update(s.state, s.batch, parameters, refine);
+      const BatchOutcome outcome = lsqml_update(s.state, s.batch, FarField(32), parameters, refine);
       EXPECT_NEAR(outcome.error_sum, before, 1e-6 * before);
       // The Poisson step minimises the Poisson likelihood, so it only has to lower the amplitude error.
       EXPECT_LT(batch_error(s), (m == NoiseModel::kGaussian ? 0.8 : 1.0) * before)
@@ -59,13 +60,13 @@ TEST(Lsqml, ExactDataLeaveTheStateUnchanged) {
   // A flat object up to float32 rounding: its noise-level gradient must not move any position.
   auto gen = at::make_generator<at::CPUGeneratorImpl>(4);
   s.state.object += 1e-7 * torch::complex(torch::randn({81, 81}, gen), torch::randn({81, 81}, gen));
-  s.batch.amplitudes =
-      model_amplitude(exit_waves(s.state.probe, extract_patches(s.state.object, s.batch.windows)));
+  s.batch.amplitudes = model_amplitude(
+      FarField(32), exit_waves(s.state.probe, extract_patches(s.state.object, s.batch.windows)));
   const torch::Tensor object = s.state.object.clone(), probe = s.state.probe.clone();
   Refine refine;
   refine.probe = true;
   refine.positions = true;
-  const BatchOutcome outcome = lsqml_update(s.state, s.batch, LsqmlParameters{}, refine);
+  const BatchOutcome outcome = lsqml_update(s.state, s.batch, FarField(32), LsqmlParameters{}, refine);
   EXPECT_TRUE(torch::allclose(s.state.object, object, 1e-5, 1e-5));
   EXPECT_TRUE(torch::allclose(s.state.probe, probe, 1e-5, 1e-5));
   EXPECT_LT(outcome.position_steps.abs().max().item<double>(), 1e-3);

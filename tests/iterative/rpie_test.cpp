@@ -27,10 +27,10 @@ OnePattern one_pattern() {
   p.batch.windows = patch_windows(p.state.x, p.state.y, {0}, 16);
   const torch::Tensor truth = testing::synthetic_object(40, 9);
   const torch::Tensor true_patch = truth.index({Slice(10, 26), Slice(12, 28)});
-  p.batch.amplitudes = model_amplitude(exit_waves(p.state.probe, true_patch.unsqueeze(0)));
+  p.batch.amplitudes = model_amplitude(FarField(16), exit_waves(p.state.probe, true_patch.unsqueeze(0)));
   p.patch = p.state.object.index({Slice(10, 26), Slice(12, 28)}).clone();
-  p.chi = fourier_step(exit_waves(p.state.probe, p.patch.unsqueeze(0)), p.batch.amplitudes, torch::Tensor(),
-                       NoiseModel::kGaussian)
+  p.chi = fourier_step(FarField(16), exit_waves(p.state.probe, p.patch.unsqueeze(0)), p.batch.amplitudes,
+                       torch::Tensor(), NoiseModel::kGaussian)
               .chi[0][0];
   return p;
 }
@@ -45,7 +45,7 @@ TEST(Rpie, OneUpdateIsThePapersFormula) {
   parameters.probe_step = 0.5;
   Refine refine;
   refine.probe = true;
-  rpie_update(p.state, p.batch, parameters, refine);
+  rpie_update(p.state, p.batch, FarField(16), parameters, refine);
   const torch::Tensor p2 = probe.abs().square(), o2 = p.patch.abs().square();
   const torch::Tensor expected_object = p.patch + probe.conj() * p.chi / ((1 - 0.2) * p2 + 0.2 * p2.max());
   const torch::Tensor expected_probe =
@@ -67,7 +67,7 @@ TEST(Rpie, AWholeBatchIsOneJointUpdate) {
   p.state.y = {18.0, 18.0};
   p.batch.windows = patch_windows(p.state.x, p.state.y, {0, 1}, 16);
   p.batch.amplitudes = p.batch.amplitudes.expand({2, 16, 16}).contiguous();
-  rpie_update(p.state, p.batch, RpieParameters{}, Refine{});
+  rpie_update(p.state, p.batch, FarField(16), RpieParameters{}, Refine{});
   const torch::Tensor p2 = 2 * probe.abs().square();
   const torch::Tensor expected = p.patch + 2 * probe.conj() * p.chi / (0.9 * p2 + 0.1 * p2.max());
   EXPECT_TRUE(torch::allclose(p.state.object.index({Slice(10, 26), Slice(12, 28)}), expected, 1e-4, 1e-4));

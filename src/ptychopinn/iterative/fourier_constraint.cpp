@@ -15,10 +15,6 @@ constexpr float kTinyAmplitude = 1e-20f;
 // Fixed-point iterations of the Poisson step (they converge to a few per cent in three).
 constexpr int kPoissonStepIterations = 3;
 
-torch::Tensor far_field(const torch::Tensor& psi) {
-  return torch::fft::fft2(psi, c10::nullopt, {-2, -1}, "ortho");
-}
-
 torch::Tensor intensity(const torch::Tensor& field) {
   // Σ_k (re² + im²) over the mode axis: [B, K, N, N] complex -> [B, N, N] float
   return torch::view_as_real(field).square().sum({1, -1});
@@ -65,16 +61,19 @@ torch::Tensor to_fft_order(const torch::Tensor& centred) {
   return torch::fft::ifftshift(centred, std::vector<int64_t>{-2, -1});
 }
 
-torch::Tensor model_amplitude(const torch::Tensor& psi) { return intensity(far_field(psi)).sqrt(); }
+torch::Tensor model_amplitude(const FarField& far_field, const torch::Tensor& psi) {
+  return intensity(far_field.forward(psi)).sqrt();
+}
 
-FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitudes,
+FourierStep fourier_step(const FarField& far_field, const torch::Tensor& psi, const torch::Tensor& amplitudes,
                          const torch::Tensor& valid, NoiseModel noise_model) {
-  torch::Tensor field = far_field(psi);
+  torch::Tensor field = far_field.forward(psi);
   if (noise_model == NoiseModel::kGaussian && field.is_cpu() && field.is_contiguous() &&
       amplitudes.scalar_type() == torch::kFloat) {
     FourierStep out;
     out.error_sum = gaussian_step_in_place(field, amplitudes, valid);
-    out.chi = torch::fft::ifft2(field, c10::nullopt, {-2, -1}, "ortho");
+    far_field.inverse_in_place(field);
+    out.chi = field;
     return out;
   }
   // One mode: |Ψ| in one pass (no intensity image needed by the Gaussian step).
@@ -106,7 +105,8 @@ FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitud
     factor = -alpha * xi;
   }
   if (valid.defined()) factor.mul_(valid);
-  out.chi = torch::fft::ifft2(field * factor.unsqueeze(1), c10::nullopt, {-2, -1}, "ortho");
+  out.chi = field * factor.unsqueeze(1);
+  far_field.inverse_in_place(out.chi);
   return out;
 }
 

@@ -17,6 +17,7 @@
 // count in the error.
 #include <torch/torch.h>
 
+#include "ptychopinn/iterative/far_field.h"
 #include "ptychopinn/iterative/iterative_options.h"
 
 namespace ptychopinn::iterative {
@@ -27,7 +28,7 @@ torch::Tensor to_fft_order(const torch::Tensor& centred);
 // |Fψ| = sqrt(Σ_k |FFT2_ortho(ψ_k)|²), in FFT order.
 //   psi:     [B, K, N, N] complex64
 //   returns: [B, N, N] float32
-torch::Tensor model_amplitude(const torch::Tensor& psi);
+torch::Tensor model_amplitude(const FarField& far_field, const torch::Tensor& psi);
 
 struct FourierStep {
   torch::Tensor chi;       // [B, K, N, N] complex64: ψ' − ψ
@@ -38,7 +39,8 @@ struct FourierStep {
 //   psi:        [B, K, N, N] complex64, the model's exit waves
 //   amplitudes: [B, N, N] float32, measured √counts in FFT order, the device of psi
 //   valid:      [N, N] float32 in FFT order, 1 = measured pixel, 0 = bad pixel; or undefined (all valid)
-FourierStep fourier_step(const torch::Tensor& psi, const torch::Tensor& amplitudes,
+//   far_field:  the transforms for the patterns' size
+FourierStep fourier_step(const FarField& far_field, const torch::Tensor& psi, const torch::Tensor& amplitudes,
                          const torch::Tensor& valid, NoiseModel noise_model);
 
 }  // namespace ptychopinn::iterative

@@ -11,12 +11,12 @@ using torch::indexing::Slice;
 
 }  // namespace
 
-BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const LsqmlParameters& parameters,
-                          const Refine& refine) {
+BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const FarField& far_field,
+                          const LsqmlParameters& parameters, const Refine& refine) {
   const torch::Tensor& probe = state.probe;
   const torch::Tensor patches = extract_patches(state.object, batch.windows);
-  const FourierStep step =
-      fourier_step(exit_waves(probe, patches), batch.amplitudes, batch.valid, parameters.noise_model);
+  const FourierStep step = fourier_step(far_field, exit_waves(probe, patches), batch.amplitudes, batch.valid,
+                                        parameters.noise_model);
   const torch::Tensor& chi = step.chi;
   BatchOutcome outcome;
   outcome.error_sum = step.error_sum;

@@ -27,6 +27,7 @@
 //    through the same windows.
 // Batches are drawn at random each iteration (pty-chi's "random" batching); the paper groups
 // non-overlapping positions, which matters for its parallel GPU update and not for the result.
+#include "ptychopinn/iterative/far_field.h"
 #include "ptychopinn/iterative/iterative_options.h"
 #include "ptychopinn/iterative/reconstruction_state.h"
 
@@ -40,7 +41,7 @@ struct LsqmlParameters {
 
 // Updates state.object (and state.probe when refine.probe) from one batch. Position steps, when
 // asked, are measured against the updated patches O_j + α_O ΔÔ_j (the shift the remaining χ implies).
-BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const LsqmlParameters& parameters,
-                          const Refine& refine);
+BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const FarField& far_field,
+                          const LsqmlParameters& parameters, const Refine& refine);
 
 }  // namespace ptychopinn::iterative

@@ -8,12 +8,12 @@ namespace ptychopinn::iterative {
 
 using torch::indexing::Slice;
 
-BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const RpieParameters& parameters,
-                         const Refine& refine) {
+BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const FarField& far_field,
+                         const RpieParameters& parameters, const Refine& refine) {
   const torch::Tensor& probe = state.probe;
   const torch::Tensor patches = extract_patches(state.object, batch.windows);
-  const FourierStep step =
-      fourier_step(exit_waves(probe, patches), batch.amplitudes, batch.valid, NoiseModel::kGaussian);
+  const FourierStep step = fourier_step(far_field, exit_waves(probe, patches), batch.amplitudes, batch.valid,
+                                        NoiseModel::kGaussian);
   BatchOutcome outcome;
   outcome.error_sum = step.error_sum;
   if (refine.positions) outcome.position_steps = position_steps(step.chi, probe, patches);

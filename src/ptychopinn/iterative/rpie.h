@@ -16,6 +16,7 @@
 //  * Mini-batch (B > 1 patterns per update): numerators and denominators are summed over the batch
 //    before dividing (the object on the canvas, the probe over the patterns), so B = 1 is the paper's
 //    sequential rPIE and a larger B is the same rule applied to the batch's joint illumination.
+#include "ptychopinn/iterative/far_field.h"
 #include "ptychopinn/iterative/reconstruction_state.h"
 
 namespace ptychopinn::iterative {
@@ -27,7 +28,7 @@ struct RpieParameters {
 };
 
 // Updates state.object (and state.probe when refine.probe) from one batch.
-BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const RpieParameters& parameters,
-                         const Refine& refine);
+BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const FarField& far_field,
+                         const RpieParameters& parameters, const Refine& refine);
 
 }  // namespace ptychopinn::iterative

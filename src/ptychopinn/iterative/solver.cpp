@@ -32,9 +32,9 @@ std::vector<int64_t> range(int64_t begin, int64_t end) {
 
 class Engine {
  public:
-  Engine(const IterativeProblem& problem, const IterativeOptions& options) : options_(options) {
+  Engine(const IterativeProblem& problem, const IterativeOptions& options)
+      : options_(options), n_(problem.amplitudes.size(1)), far_field_(n_) {
     const torch::Device device = options.device;
-    n_ = problem.amplitudes.size(1);
     m_ = problem.amplitudes.size(0);
     grid_ = problem.grid ? *problem.grid : covering_grid(problem.positions_px, n_);
     amplitudes_ = to_fft_order(problem.amplitudes.to(device, torch::kFloat)).contiguous();
@@ -72,7 +72,8 @@ class Engine {
       const std::vector<int64_t> indices = range(begin, std::min(m_, begin + kPassChunk));
       const Batch batch = batch_of(indices);
       torch::Tensor residual =
-          (model_amplitude(exit_waves(state_.probe, extract_patches(state_.object, batch.windows))) -
+          (model_amplitude(far_field_,
+                           exit_waves(state_.probe, extract_patches(state_.object, batch.windows))) -
            batch.amplitudes)
               .square();
       if (valid_.defined()) residual = residual * valid_;
@@ -140,14 +141,14 @@ class Engine {
       p.noise_model = options_.noise_model;
       p.damping = options_.lsqml_damping;
       p.step_regularisation = options_.lsqml_step_regularisation;
-      outcome = lsqml_update(state_, batch, p, refine);
+      outcome = lsqml_update(state_, batch, far_field_, p, refine);
     } else {
       RpieParameters p;
       const bool epie = options_.algorithm == Algorithm::kEpie;
       p.alpha = epie ? 1.0 : options_.rpie_alpha;
       p.beta = epie ? 1.0 : options_.rpie_beta;
       p.probe_step = options_.rpie_probe_step;
-      outcome = rpie_update(state_, batch, p, refine);
+      outcome = rpie_update(state_, batch, far_field_, p, refine);
     }
     if (outcome.position_steps.defined()) move_positions(indices, outcome.position_steps);
     return outcome.error_sum;
@@ -216,7 +217,7 @@ class Engine {
       const PatchWindows w =
           patch_windows(state_.x, state_.y, range(begin, std::min(m_, begin + kPassChunk)), n_);
       torch::Tensor power =
-          model_amplitude(exit_waves(state_.probe, extract_patches(state_.object, w))).square();
+          model_amplitude(far_field_, exit_waves(state_.probe, extract_patches(state_.object, w))).square();
       if (valid_.defined()) power = power * valid_;
       predicted += power.sum(torch::kDouble).item<double>();
     }
@@ -251,7 +252,9 @@ class Engine {
   }
 
   const IterativeOptions& options_;
-  int64_t n_ = 0, m_ = 0;
+  int64_t n_ = 0;
+  FarField far_field_;
+  int64_t m_ = 0;
   infer::StitchGrid grid_;
   torch::Tensor amplitudes_;  // [M, N, N] float32, FFT order, on the device
   torch::Tensor valid_;       // [N, N] float32, FFT order, or undefined

@@ -1,0 +1,43 @@
+#pragma once
+// The engine's far-field transforms: orthonormal 2-D FFTs over the last two axes (FFT2_ortho and its
+// inverse, the normalisation of physics/diffraction.h), the operation every iteration pays twice per
+// pattern and mode.
+//
+// On the CPU they run through FFTW (single precision, FFTW_ESTIMATE plans: made in microseconds and
+// the same on every run, so results do not depend on timing as FFTW_MEASURE's can), one N x N
+// transform per pattern and mode in parallel over the batch (at::parallel_for). On a 2-core machine
+// at N = 128 that is about four times LibTorch 1.13's pocketfft on one thread, whose transforms
+// also do not use a second thread. On other devices (and for other dtypes) they are torch::fft.
+// Internal to iterative/.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace ptychopinn::iterative {
+
+class FarField {
+ public:
+  // Transforms of n x n arrays.
+  explicit FarField(int64_t n);
+  ~FarField();
+  FarField(const FarField&) = delete;
+  FarField& operator=(const FarField&) = delete;
+
+  int64_t size() const { return n_; }
+
+  // Ψ = FFT2_ortho(ψ) into a new tensor.
+  //   psi: [..., N, N] complex64 (any device);  returns: the same shape, dtype and device
+  torch::Tensor forward(const torch::Tensor& psi) const;
+
+  // ψ = IFFT2_ortho(Ψ), in place where possible (contiguous complex64 on the CPU), otherwise
+  // `field` is replaced by a new tensor.
+  void inverse_in_place(torch::Tensor& field) const;
+
+ private:
+  struct Plans;
+  int64_t n_;
+  std::unique_ptr<Plans> plans_;
+};
+
+}  // namespace ptychopinn::iterative
