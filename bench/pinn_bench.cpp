@@ -268,5 +268,21 @@ int main(int argc, char** argv) {
     const auto it = py.find({c.N, c.gridsize});
     if (it != py.end()) print_row(label, "PyTorch Python", it->second, channels, flops, peak.gflops);
   }
+  // The two implementations ran back to back on the same threads: their ratio is steadier than
+  // either rate on a machine whose speed drifts.
+  if (!py.empty()) {
+    std::printf("\n| %-10s | %-21s | %-21s |\n", "case", "train C++ / PyTorch", "infer C++ / PyTorch");
+    std::printf("|%s|%s|%s|\n", std::string(12, '-').c_str(), std::string(23, '-').c_str(),
+                std::string(23, '-').c_str());
+    for (const auto& c : cases) {
+      const auto it = py.find({c.N, c.gridsize});
+      if (it == py.end()) continue;
+      const auto& mine = cpp.at({c.N, c.gridsize});
+      const std::string label = "N=" + std::to_string(c.N) + " g=" + std::to_string(c.gridsize);
+      std::printf("| %-10s | %20.2fx | %20.2fx |\n", label.c_str(),
+                  mine.train_samples_per_s / it->second.train_samples_per_s,
+                  mine.infer_patterns_per_s / it->second.infer_patterns_per_s);
+    }
+  }
   return 0;
 }

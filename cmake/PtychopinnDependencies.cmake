@@ -38,8 +38,13 @@ find_package(Threads REQUIRED)
 # LibTorch's imported target carries its compile flags (ABI, definitions) in TORCH_CXX_FLAGS; a pip
 # torch needs them, Debian's sets none. Wrap torch once so every consumer gets the same flags, which
 # also keeps the one precompiled header reusable.
+#
+# Debian's LibTorch parallelises through OpenMP, and at::parallel_for is a header template: it is
+# compiled into OUR translation units and runs serially unless they are built with -fopenmp. So
+# OpenMP is part of using torch here, not an option (GCC's libgomp is the runtime torch links).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
 add_library(pp_torch INTERFACE)
-target_link_libraries(pp_torch INTERFACE ${TORCH_LIBRARIES})
+target_link_libraries(pp_torch INTERFACE ${TORCH_LIBRARIES} OpenMP::OpenMP_CXX)
 if(TORCH_CXX_FLAGS)
   separate_arguments(_pp_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
   target_compile_options(pp_torch INTERFACE ${_pp_torch_flags})

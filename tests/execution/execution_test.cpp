@@ -1,7 +1,13 @@
 #include "ptychopinn/execution/execution.h"
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <limits>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -18,6 +24,38 @@ TEST(ConfigureThreads, SetsLibTorchsPoolAndZeroMeansEveryCore) {
   const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   EXPECT_EQ(configure_threads(0), all);
   EXPECT_EQ(torch::get_num_threads(), all);
+}
+
+// at::parallel_for is a header template compiled into our own code: with LibTorch's OpenMP backend
+// it runs every chunk on the calling thread unless our code is built with OpenMP.
+TEST(ConfigureThreads, OurParallelLoopsUseThePoolsThreads) {
+  configure_threads(2);
+  std::mutex mutex;
+  std::set<int> workers;
+  at::parallel_for(0, 64, 1, [&](int64_t, int64_t) {
+    // Long enough that one thread cannot take every chunk before the other starts.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard<std::mutex> lock(mutex);
+    workers.insert(at::get_thread_num());
+  });
+  EXPECT_EQ(workers.size(), 2u);
+}
+
+// Denormal arithmetic is tens of times slower on x86; every thread that runs tensor work must
+// flush them, the pool's workers as well as the caller.
+TEST(ConfigureThreads, EveryWorkerFlushesDenormalsToZero) {
+  configure_threads(2);
+  const float smallest_normal = std::numeric_limits<float>::min();
+  std::atomic<int> flushed{0};
+  std::atomic<int> chunks{0};
+  at::parallel_for(0, 64, 1, [&](int64_t, int64_t) {
+    volatile float x = smallest_normal;
+    volatile float half = x * 0.5f;  // a denormal, unless flushed to zero
+    ++chunks;
+    if (half == 0.0f) ++flushed;
+  });
+  EXPECT_GT(chunks.load(), 0);
+  EXPECT_EQ(flushed.load(), chunks.load());
 }
 
 TEST(ResolveDevice, CpuIsCpuAndAutoFollowsWhatLibTorchSees) {

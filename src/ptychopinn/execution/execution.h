@@ -14,7 +14,8 @@ torch::Device resolve_device(config::Device device);
 
 // Threads for LibTorch's intra-op pool: `threads`, or every core when 0. Debian's LibTorch starts
 // with one thread, so this is always called before work starts. LibTorch's pool is per process;
-// this is the one place that sets it. Returns the number in force.
+// this is the one place that sets it. Also makes the caller and the pool's threads flush denormal
+// floats to zero. Returns the number in force.
 int configure_threads(int threads);
 
 }  // namespace ptychopinn::execution

@@ -2,7 +2,7 @@
 
 #include <ATen/Parallel.h>
 
-#include <complex>
+#include <algorithm>
 #include <vector>
 
 #include "ptychopinn/iterative/reconstruction_state.h"
@@ -10,10 +10,9 @@
 namespace ptychopinn::iterative {
 namespace {
 
-using cfloat = std::complex<float>;
-
-const cfloat* complex_data(const torch::Tensor& t) {
-  return reinterpret_cast<const cfloat*>(t.data_ptr<c10::complex<float>>());
+// A complex64 tensor's data as interleaved (real, imaginary) floats.
+const float* floats(const torch::Tensor& t) {
+  return reinterpret_cast<const float*>(t.data_ptr<c10::complex<float>>());
 }
 
 bool on_host(std::initializer_list<torch::Tensor> tensors) {
@@ -24,43 +23,119 @@ bool on_host(std::initializer_list<torch::Tensor> tensors) {
   return true;
 }
 
-// Re(conj(a) b)
-inline double real_product(cfloat a, cfloat b) {
-  return static_cast<double>(a.real()) * b.real() + static_cast<double>(a.imag()) * b.imag();
-}
-
 torch::Tensor doubles(const std::vector<double>& v) {
   return torch::tensor(v, torch::TensorOptions().dtype(torch::kDouble));
 }
 
 }  // namespace
 
+// The loops below read complex64 data as interleaved float pairs and spell out the complex
+// arithmetic: std::complex<float> products carry a NaN-recovery branch (C99 Annex G) that keeps
+// the compiler from vectorising them.
+
 ProbeSums probe_sums(const torch::Tensor& patches_in, const torch::Tensor& chi_in) {
   const torch::Tensor patches = patches_in.contiguous(), chi = chi_in.contiguous();
   if (!on_host({patches, chi})) return detail::probe_sums_tensor(patches, chi);
   const int64_t b = chi.size(0), k = chi.size(1), pixels = chi.size(2) * chi.size(3);
   ProbeSums out;
-  out.numerator = torch::empty({k, chi.size(2), chi.size(3)}, chi.options());
-  out.object_power = torch::empty({chi.size(2), chi.size(3)}, torch::kFloat);
-  const cfloat* o = complex_data(patches);
-  const cfloat* c = complex_data(chi);
-  auto* num = reinterpret_cast<cfloat*>(out.numerator.data_ptr<c10::complex<float>>());
+  out.numerator = torch::zeros({k, chi.size(2), chi.size(3)}, chi.options());
+  out.object_power = torch::zeros({chi.size(2), chi.size(3)}, torch::kFloat);
+  const float* o = floats(patches);
+  const float* c = floats(chi);
+  float* num = reinterpret_cast<float*>(out.numerator.data_ptr<c10::complex<float>>());
   float* power = out.object_power.data_ptr<float>();
-  // Each task owns a range of pixels and sums over the batch in pattern order.
+  // Each task owns a range of pixels and adds the patterns in their order, one contiguous row of
+  // pixels at a time (so every pixel's sum is the same whatever the thread count).
   at::parallel_for(0, pixels, 1024, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      float pw = 0.0f;
-      for (int64_t j = 0; j < b; ++j) pw += std::norm(o[j * pixels + p]);
-      power[p] = pw;
+    for (int64_t j = 0; j < b; ++j) {
+      const float* oj = o + 2 * j * pixels;
+      for (int64_t p = begin; p < end; ++p) power[p] += oj[2 * p] * oj[2 * p] + oj[2 * p + 1] * oj[2 * p + 1];
       for (int64_t m = 0; m < k; ++m) {
-        cfloat s = 0.0f;
-        for (int64_t j = 0; j < b; ++j) s += std::conj(o[j * pixels + p]) * c[(j * k + m) * pixels + p];
-        num[m * pixels + p] = s;
+        const float* cj = c + 2 * (j * k + m) * pixels;
+        float* nm = num + 2 * m * pixels;
+        for (int64_t p = begin; p < end; ++p) {
+          // conj(o) c
+          nm[2 * p] += oj[2 * p] * cj[2 * p] + oj[2 * p + 1] * cj[2 * p + 1];
+          nm[2 * p + 1] += oj[2 * p] * cj[2 * p + 1] - oj[2 * p + 1] * cj[2 * p];
+        }
       }
     }
   });
   return out;
 }
+
+namespace {
+
+// Pixels per block: within a block each of kLanes float lanes sums every kLanes-th pixel, so the
+// compiler can keep the lanes in one vector register; the blocks' sums are added in double.
+constexpr int64_t kLanes = 8;
+constexpr int64_t kBlock = 256;
+
+struct PatternSums {
+  double a11 = 0, b1 = 0, a22 = 0, a12 = 0, b2 = 0;
+};
+
+// The object-step terms of one pattern: sum |d|^2 |P|^2 and Re(conj(d) g).
+PatternSums object_terms(const float* d, const float* g, const float* pp, int64_t pixels) {
+  PatternSums s;
+  for (int64_t p0 = 0; p0 < pixels; p0 += kBlock) {
+    const int64_t p1 = std::min(pixels, p0 + kBlock);
+    float l11[kLanes] = {}, l1[kLanes] = {};
+    int64_t p = p0;
+    for (; p + kLanes <= p1; p += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) {
+        const int64_t q = p + l;
+        l11[l] += (d[2 * q] * d[2 * q] + d[2 * q + 1] * d[2 * q + 1]) * pp[q];
+        l1[l] += d[2 * q] * g[2 * q] + d[2 * q + 1] * g[2 * q + 1];
+      }
+    }
+    for (; p < p1; ++p) {
+      l11[0] += (d[2 * p] * d[2 * p] + d[2 * p + 1] * d[2 * p + 1]) * pp[p];
+      l1[0] += d[2 * p] * g[2 * p] + d[2 * p + 1] * g[2 * p + 1];
+    }
+    for (int64_t l = 0; l < kLanes; ++l) {
+      s.a11 += l11[l];
+      s.b1 += l1[l];
+    }
+  }
+  return s;
+}
+
+// The probe-step terms of one pattern: sum |o|^2 |dP|^2, Re(conj(d) o x) with x = sum_m conj(P_m) dP_m,
+// and Re(conj(o) v) with v = sum_m conj(dP_m) chi_m.
+void probe_terms(const float* d, const float* o, const float* chi, const float* dp, const float* x,
+                 const float* dpp, int64_t k, int64_t pixels, PatternSums& s) {
+  for (int64_t p0 = 0; p0 < pixels; p0 += kBlock) {
+    const int64_t p1 = std::min(pixels, p0 + kBlock);
+    float l22[kLanes] = {}, l12[kLanes] = {}, l2[kLanes] = {};
+    auto term = [&](int64_t q, int64_t l) {
+      const float or_ = o[2 * q], oi = o[2 * q + 1];
+      l22[l] += (or_ * or_ + oi * oi) * dpp[q];
+      const float oxr = or_ * x[2 * q] - oi * x[2 * q + 1], oxi = or_ * x[2 * q + 1] + oi * x[2 * q];
+      l12[l] += d[2 * q] * oxr + d[2 * q + 1] * oxi;
+      float vr = 0.0f, vi = 0.0f;
+      for (int64_t m = 0; m < k; ++m) {
+        const float* dm = dp + 2 * m * pixels;
+        const float* cm = chi + 2 * m * pixels;
+        vr += dm[2 * q] * cm[2 * q] + dm[2 * q + 1] * cm[2 * q + 1];
+        vi += dm[2 * q] * cm[2 * q + 1] - dm[2 * q + 1] * cm[2 * q];
+      }
+      l2[l] += or_ * vr + oi * vi;
+    };
+    int64_t p = p0;
+    for (; p + kLanes <= p1; p += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) term(p + l, l);
+    }
+    for (; p < p1; ++p) term(p, 0);
+    for (int64_t l = 0; l < kLanes; ++l) {
+      s.a22 += l22[l];
+      s.a12 += l12[l];
+      s.b2 += l2[l];
+    }
+  }
+}
+
+}  // namespace
 
 StepSums lsqml_step_sums(const torch::Tensor& direction_in, const torch::Tensor& numerator_in,
                          const torch::Tensor& patches_in, const torch::Tensor& chi_in,
@@ -81,43 +156,33 @@ StepSums lsqml_step_sums(const torch::Tensor& direction_in, const torch::Tensor&
     direction_power = torch::view_as_real(dp_t).square().sum(std::vector<int64_t>{0, -1}).contiguous();
     cross = (p_t.conj() * dp_t).sum(0).contiguous();
   }
-  const cfloat *d = complex_data(d_t), *g = complex_data(g_t), *o = complex_data(o_t), *c = complex_data(c_t);
-  const cfloat* dp = with_probe ? complex_data(dp_t) : nullptr;
-  const cfloat* x = with_probe ? complex_data(cross) : nullptr;
+  const float *d = floats(d_t), *g = floats(g_t), *o = floats(o_t), *c = floats(c_t);
+  const float* dp = with_probe ? floats(dp_t) : nullptr;
+  const float* x = with_probe ? floats(cross) : nullptr;
   const float* pp = probe_power.data_ptr<float>();
   const float* dpp = with_probe ? direction_power.data_ptr<float>() : nullptr;
-  std::vector<double> a11(static_cast<size_t>(b)), b1(a11.size()), a22(a11.size()), a12(a11.size()),
-      b2(a11.size());
+  std::vector<PatternSums> sums(static_cast<size_t>(b));
   at::parallel_for(0, b, 1, [&](int64_t begin, int64_t end) {
     for (int64_t j = begin; j < end; ++j) {
-      const cfloat *dj = d + j * pixels, *gj = g + j * pixels, *oj = o + j * pixels, *cj = c + j * k * pixels;
-      double s11 = 0, s1 = 0, s22 = 0, s12 = 0, s2 = 0;
-      for (int64_t p = 0; p < pixels; ++p) {
-        s11 += static_cast<double>(std::norm(dj[p]) * pp[p]);
-        s1 += real_product(dj[p], gj[p]);
-        if (with_probe) {
-          s22 += static_cast<double>(std::norm(oj[p]) * dpp[p]);
-          s12 += real_product(dj[p], oj[p] * x[p]);
-          cfloat v = 0.0f;
-          for (int64_t m = 0; m < k; ++m) v += std::conj(dp[m * pixels + p]) * cj[m * pixels + p];
-          s2 += real_product(oj[p], v);
-        }
-      }
-      const auto i = static_cast<size_t>(j);
-      a11[i] = s11;
-      b1[i] = s1;
-      a22[i] = s22;
-      a12[i] = s12;
-      b2[i] = s2;
+      const int64_t at = 2 * j * pixels;
+      PatternSums s = object_terms(d + at, g + at, pp, pixels);
+      if (with_probe) probe_terms(d + at, o + at, c + k * at, dp, x, dpp, k, pixels, s);
+      sums[static_cast<size_t>(j)] = s;
     }
   });
+  auto column = [&](double PatternSums::*member) {
+    std::vector<double> v;
+    v.reserve(sums.size());
+    for (const auto& s : sums) v.push_back(s.*member);
+    return doubles(v);
+  };
   StepSums out;
-  out.a11 = doubles(a11);
-  out.b1 = doubles(b1);
+  out.a11 = column(&PatternSums::a11);
+  out.b1 = column(&PatternSums::b1);
   if (with_probe) {
-    out.a22 = doubles(a22);
-    out.a12 = doubles(a12);
-    out.b2 = doubles(b2);
+    out.a22 = column(&PatternSums::a22);
+    out.a12 = column(&PatternSums::a12);
+    out.b2 = column(&PatternSums::b2);
   }
   return out;
 }

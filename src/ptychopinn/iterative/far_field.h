@@ -5,11 +5,10 @@
 //
 // On the CPU they run through FFTW (single precision, FFTW_ESTIMATE plans: made in microseconds and
 // the same on every run, so results do not depend on timing as FFTW_MEASURE's can), one N x N
-// transform per pattern and mode, over the batch with at::parallel_for (serial while the build does
-// not compile with OpenMP, the backend of Debian's LibTorch). On a 2-core machine
-// at N = 128 that is three to four times LibTorch 1.13's pocketfft on one thread (0.05 against 0.15 s
-// for the 516 patterns of the Siemens star, forward and inverse), whose transforms
-// also do not use a second thread. On other devices (and for other dtypes) they are torch::fft.
+// transform per pattern and mode, over the batch with at::parallel_for. On a 2-core machine at
+// N = 128 that is three to four times LibTorch 1.13's pocketfft on one thread (0.05 against 0.15 s
+// for the 516 patterns of the Siemens star, forward and inverse; 0.02-0.03 s on two threads).
+// On other devices (and for other dtypes) they are torch::fft.
 // Internal to iterative/.
 #include <torch/torch.h>
 
