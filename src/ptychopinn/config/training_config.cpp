@@ -60,6 +60,9 @@ std::vector<Field<TrainingConfig>> own_fields() {
       make_field("probe_file", &T::probe_file, "",
                  "Starting probe from a reconstruction.npz (its first mode), a dataset NPZ (probeGuess) "
                  "or an [N, N] complex .npy (null = the dataset's probe)."),
+      make_field("probe_refinement_iterations", &T::probe_refinement_iterations, "",
+                 "LSQML iterations refining the starting probe before training (null = auto: 50, or 0 "
+                 "with probe_file or a dataset simulated with its probe; 0 = off)."),
       make_field("intensity_scale_trainable", &T::intensity_scale_trainable, "intensity_scale.trainable",
                  "Learn the intensity scale (true)."),
       make_field("output_dir", &T::output_dir, "output_prefix",
@@ -166,6 +169,10 @@ void TrainingConfig::validate() const {
           str(probe_learning_rate), "> 0");
   require(probe_release_epoch >= 0, kWhere, "probe_release_epoch", str(probe_release_epoch), ">= 0");
   require(overlap_warmup_epochs >= 0, kWhere, "overlap_warmup_epochs", str(overlap_warmup_epochs), ">= 0");
+  if (probe_refinement_iterations) {
+    require(*probe_refinement_iterations >= 0, kWhere, "probe_refinement_iterations",
+            str(*probe_refinement_iterations), ">= 0 or null (auto)");
+  }
   require(validation_fraction >= 0 && validation_fraction < 1, kWhere, "validation_fraction",
           str(validation_fraction), "in [0, 1)");
   require(early_stop_patience >= 0, kWhere, "early_stop_patience", str(early_stop_patience),

@@ -87,6 +87,11 @@ struct TrainingConfig {
   // (its strongest probe mode, e.g. the refined probe of `ptychopinn iterate`), a dataset NPZ
   // (probeGuess) or an .npy of [N, N] complex. Null (default) = the dataset's probe.
   std::optional<std::string> probe_file;
+  // LSQML iterations that refine the starting probe before training (flat object, the scan's
+  // central patterns): a probe that is not the one the patterns were measured with caps what the
+  // network can learn. Null (default) = auto: 50, or 0 when probe_file is set or the dataset says
+  // `ptychopinn simulate` made it with its probe; a run records the count it used. 0 = off.
+  std::optional<int> probe_refinement_iterations;
   // Learn the intensity scale (legacy `intensity_scale.trainable`). Default true.
   bool intensity_scale_trainable = true;
   // Folder for the model archive and outputs (legacy `output_prefix`). Default training_outputs.

@@ -14,6 +14,7 @@
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/util/errors.h"
+#include "ptychopinn/workflow/probe_refinement.h"
 #include "ptychopinn/workflow/reconstruction_file.h"
 #include "ptychopinn/workflow/reconstruction_outputs.h"
 #include "ptychopinn/workflow/run_layout.h"
@@ -26,6 +27,12 @@ namespace fs = std::filesystem;
 std::string scientific(double v) {
   std::ostringstream s;
   s << std::setprecision(4) << v;
+  return s.str();
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
   return s.str();
 }
 
@@ -209,6 +216,27 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   }
   if (auto warning = border_gain_warning(config, probe)) data.messages.push_back(*warning);
   for (const auto& m : data.messages) log.note(m);
+  // The run records the count it used (as it records nphotons), so a resumed run agrees with its
+  // checkpoint; on resume the checkpoint restores the refined probe and nothing is refined again.
+  config.probe_refinement_iterations = probe_refinement_iterations(config, *data.dataset);
+  if (*config.probe_refinement_iterations > 0 && !request.resume) {
+    log.status("refining the starting probe: " + std::to_string(*config.probe_refinement_iterations) +
+               " LSQML iterations on the scan's central patterns");
+    const ProbeRefinement refined =
+        refine_probe(*data.dataset, probe, *config.probe_refinement_iterations, device);
+    probe = refined.probe;
+    // Every rank refines the same patterns the same way; rank 0's result makes it certain.
+    if (comm) {
+      std::vector<torch::Tensor> shared{probe};
+      comm->broadcast(shared, 0);
+      probe = shared.front();
+    }
+    log.note("the starting probe was refined by " + std::to_string(refined.iterations) +
+             " LSQML iterations on " + std::to_string(refined.patterns) + " patterns in " +
+             fixed(refined.seconds, 1) + " s (Fourier error " + scientific(refined.fourier_error) +
+             "); its overlap with the probe it started from is " + fixed(refined.overlap, 3) +
+             " (probe_refinement_iterations = 0 keeps the probe as given)");
+  }
   if (result.writer) {
     std::string yaml = config::to_yaml(config);
     if (comm) {
