@@ -34,6 +34,10 @@ from scipy import ndimage  # noqa: E402
 from skimage.registration import phase_cross_correlation  # noqa: E402
 
 BLUR_SIGMA = 4.0
+# A batched solver's Fourier error fluctuates on its plateau (LSQML on the star: 0.24 % standard
+# deviation over the last 40 of 100 iterations), so the first iteration at or below the reference's
+# final value partly measures that noise; the table also gives the first iteration within 1 % of it.
+PLATEAU_TOLERANCE = 0.01
 LIT_FRACTION = 0.3  # a pixel is well lit at 30 % of the highest coverage or more
 
 
@@ -212,6 +216,7 @@ def main():
         for item in args.convergence:
             name, path = item.split("=", 1)
             summary[name]["iterations_to_reference_final_error"] = iterations_to_reach(path, target)
+            summary[name]["iterations_to_within_1pc"] = iterations_to_reach(path, target * (1 + PLATEAU_TOLERANCE))
 
     os.makedirs(args.out, exist_ok=True)
     ref_obj, ref_cov, _ = ref
@@ -259,14 +264,16 @@ def main():
         return "-" if x is None else format(x, spec)
 
     lines = [f"| method | complex FRC res vs {args.reference} (px) | amp r (blur {BLUR_SIGMA:g} px) | phase r "
-             "| half-scan res (px) | final Fourier error | iterations to the reference's final error |",
-             "|---|---|---|---|---|---|---|"]
+             "| half-scan res (px) | final Fourier error | iterations to the reference's final error "
+             "| to within 1 % of it |",
+             "|---|---|---|---|---|---|---|---|"]
     for name in names:
         m = summary.get(name, {})
         lines.append(f"| {name} | {fmt(m.get('frc_half_period_px'), '.2f')} | {fmt(m.get('amplitude_r_blurred'), '.3f')} "
                      f"| {fmt(m.get('phase_r'), '.3f')} | {fmt(m.get('half_scan_half_period_px'), '.2f')} "
                      f"| {fmt(m.get('final_fourier_error'), '.5f')} "
-                     f"| {fmt(m.get('iterations_to_reference_final_error'), 'd')} |")
+                     f"| {fmt(m.get('iterations_to_reference_final_error'), 'd')} "
+                     f"| {fmt(m.get('iterations_to_within_1pc'), 'd')} |")
     table = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(table)

@@ -73,6 +73,8 @@ TEST(TrainingConfig, ValidateRejectsOutOfRangeValuesNamingFieldAndConstraint) {
          "validation_fraction = 1.0; expected in [0, 1)");
   expect([](TrainingConfig& t) { t.learning_rate = 0; }, "learning_rate = 0.0; expected > 0");
   expect([](TrainingConfig& t) { t.adam_epsilon = 0; }, "adam_epsilon = 0.0; expected > 0");
+  expect([](TrainingConfig& t) { t.probe_refinement_iterations = -1; },
+         "probe_refinement_iterations = -1; expected >= 0 or null (auto)");
   expect([](TrainingConfig& t) { t.runtime.threads = -2; }, "threads = -2");
   expect([](TrainingConfig& t) { t.model.N = 32; }, "N = 32");
   expect([](TrainingConfig& t) { t.gradient_clip_val = 0.0; }, "gradient_clip_val = 0.0");
@@ -114,7 +116,7 @@ TEST(TrainingConfig, FieldTableHasModelRowsThenTrainingRowsThenRuntimeRows) {
   EXPECT_EQ(fields.back().group, "runtime");
   std::set<std::string> keys;
   for (const auto& f : fields) EXPECT_TRUE(keys.insert(f.key).second) << "duplicate " << f.key;
-  EXPECT_EQ(fields.size(), model_fields().size() + 46 + runtime_fields().size());
+  EXPECT_EQ(fields.size(), model_fields().size() + 47 + runtime_fields().size());
 }
 
 TEST(TrainingConfig, LegacyKeysFollowTheReferenceKeyMappings) {
@@ -136,7 +138,8 @@ TEST(TrainingConfig, LegacyKeysFollowTheReferenceKeyMappings) {
                                             "probe_learning_rate",
                                             "probe_release_epoch",
                                             "probe_file",
-                                            "overlap_warmup_epochs"};
+                                            "overlap_warmup_epochs",
+                                            "probe_refinement_iterations"};
   for (const auto& f : training_fields()) {
     if (f.group == "model") continue;
     if (mapped.count(f.key)) {
