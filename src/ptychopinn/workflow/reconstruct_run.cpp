@@ -1,5 +1,6 @@
 #include "ptychopinn/workflow/reconstruct_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -47,6 +48,16 @@ ReconstructRunResult reconstruct_run(ReconstructRunRequest request, ReconstructR
   const torch::Device device = model.probe().device();
   // The network fixes the geometry: the data are grouped as the model was trained.
   config.model = trained->archive.config.model;
+  // Grouping needs K >= gridsize^2 neighbours. A K below that (the default 4 for a gridsize-3
+  // model) cannot group at all, so the training run's K is used, with a note.
+  const int members = config.model.gridsize * config.model.gridsize;
+  if (config.model.gridsize > 1 && config.neighbor_count < members) {
+    const int k = std::max(members, trained->archive.config.neighbor_count);
+    events.on_note("neighbor_count = " + std::to_string(config.neighbor_count) +
+                   " is below gridsize^2 = " + std::to_string(members) + " of the model; grouping with " +
+                   std::to_string(k) + ", the training run's");
+    config.neighbor_count = k;
+  }
   auto options = data::pipeline_options(config, nullptr);
   options.grouped.intensity_scale = trained->intensity_scale;
   const auto data = data::prepare_data(source, options);
