@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ptychopinn/util/fixed_point.h"
+
 namespace ptychopinn {
 namespace {
 
@@ -15,6 +17,19 @@ TEST(Quoted, EscapesControlAndNonAsciiBytes) {
   EXPECT_EQ(quoted("a\nb"), "'a\\nb'");
   EXPECT_EQ(quoted(std::string("\x01\xff", 2)), "'\\x01\\xff'");
   EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
+}
+
+}  // namespace
+}  // namespace ptychopinn
+
+namespace ptychopinn {
+namespace {
+
+TEST(Fixed, PrintsTheGivenNumberOfDecimals) {
+  EXPECT_EQ(fixed(3.14159, 2), "3.14");
+  EXPECT_EQ(fixed(0.6587, 3), "0.659");
+  EXPECT_EQ(fixed(12.0, 0), "12");
+  EXPECT_EQ(fixed(-1.25, 1), "-1.2");
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <iostream>
 #include <utility>
 
+#include "ptychopinn/util/fixed_point.h"
+
 namespace ptychopinn {
 namespace {
 
@@ -25,12 +27,6 @@ bool detect_tty(const std::ostream* out) {
   if (out == &std::cout) return isatty(STDOUT_FILENO) != 0;
   if (out == &std::cerr || out == &std::clog) return isatty(STDERR_FILENO) != 0;
   return false;
-}
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
 }
 
 // Three significant figures or so: 1234, 123, 12.3, 1.23.

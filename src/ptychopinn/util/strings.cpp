@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ptychopinn/util/fixed_point.h"
+
 namespace ptychopinn {
 
 std::string format_shape(const std::vector<std::int64_t>& shape) {
@@ -39,6 +41,12 @@ std::string quoted(const std::string& s) {
     }
   }
   return out + "'";
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
 }
 
 }  // namespace ptychopinn

@@ -12,6 +12,7 @@
 #include "ptychopinn/io/ptychodus_product.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/util/errors.h"
+#include "ptychopinn/util/fixed_point.h"
 #include "ptychopinn/workflow/reconstruct_run.h"
 #include "ptychopinn/workflow/reconstruction_file.h"
 #include "ptychopinn/workflow/reconstruction_outputs.h"
@@ -21,12 +22,6 @@ namespace ptychopinn::workflow {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string fixed(double v, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, v);
-  return text;
-}
 
 // The grid of a start read from a file: unit pixels, pixel [0, 0] at the origin.
 infer::StitchGrid grid_of(const torch::Tensor& object, double x_origin, double y_origin) {

@@ -14,6 +14,7 @@
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/physics/canvas.h"
 #include "ptychopinn/util/errors.h"
+#include "ptychopinn/util/fixed_point.h"
 #include "ptychopinn/workflow/probe_refinement.h"
 #include "ptychopinn/workflow/reconstruction_file.h"
 #include "ptychopinn/workflow/reconstruction_outputs.h"
@@ -27,12 +28,6 @@ namespace fs = std::filesystem;
 std::string scientific(double v) {
   std::ostringstream s;
   s << std::setprecision(4) << v;
-  return s.str();
-}
-
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
   return s.str();
 }
 
