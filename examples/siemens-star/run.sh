@@ -23,7 +23,7 @@
 #   EPOCHS             PINN training epochs (default 30: under 7 minutes per training at the 64 crop)
 #   ITERATIONS         iterations of the iterative runs (default 100)
 #   GRIDSIZE           the PINN's gridsize (default 2: each group's views share one object)
-#   WARMUP             --overlap_warmup_epochs (default 0, the program's default)
+#   WARMUP             --overlap_warmup_epochs (default: not passed, the program's auto rule)
 #   DATA, OUT, BUILD_DIR, THREADS
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -55,7 +55,7 @@ run() {  # prints, records and runs one command
 # The default configuration at GRIDSIZE: train refines the scan's approximate probe with 50 LSQML
 # iterations before the network sees it, and the probe-weighted overlap merge copes with a measured
 # probe that lights the patch border (docs/measured-data.md).
-train_args=(--N "$n" --gridsize "${GRIDSIZE:-2}" --overlap_warmup_epochs "${WARMUP:-0}"
+train_args=(--N "$n" --gridsize "${GRIDSIZE:-2}" ${WARMUP:+--overlap_warmup_epochs "$WARMUP"}
   --nepochs "$epochs" --early_stop_patience 0 "${threads[@]}")
 # Stitch the central N/2 block of each patch: the probe lies there; outside it the object is barely lit.
 infer_args=(--stitch_crop $((n / 2)) "${threads[@]}")

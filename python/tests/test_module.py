@@ -58,9 +58,11 @@ def test_a_gridsize_3_model_is_configured_and_round_trips_through_yaml_and_legac
     legacy = pp.to_legacy_params(t)
     assert (legacy["gridsize"], legacy["neighbor_count"]) == (3, 9)
     assert pp.TrainingConfig.from_legacy_params(legacy) == t
-    # The rule that ties the two belongs to the training config, which holds both.
+    # The rule that ties the two belongs to the training config, which holds both: a K nobody set
+    # becomes C = 9, a K set below C is refused.
+    assert pp.TrainingConfig(model=m).neighbor_count == 9
     with pytest.raises(pp.ConfigError, match="neighbor_count = 4; expected >= "):
-        pp.TrainingConfig(model=m)
+        pp.TrainingConfig(model=m, neighbor_count=4)
 
 
 def test_legacy_params_use_the_references_names_and_types():

@@ -129,6 +129,16 @@ TEST(ConfigLoader, OutOfRangeValuesAreReportedAtTheirSource) {
         resolve_training_config(sources({}, {"gridsize=2", "neighbor_count=3"}));
       },
       {"--set: neighbor_count = 3; expected >= C = gridsize^2 = 4"}));
+  // The default K = 4 cannot group nine members: unless the user set K, gridsize 3 raises it to 9.
+  EXPECT_EQ(resolve_training_config(sources({}, {"gridsize=3"})).neighbor_count, 9);
+  EXPECT_EQ(resolve_inference_config(sources({}, {"gridsize=3"})).neighbor_count, 9);
+  EXPECT_EQ(resolve_training_config(sources({}, {"gridsize=3", "neighbor_count=12"})).neighbor_count, 12);
+  EXPECT_EQ(resolve_training_config(sources({}, {"gridsize=2"})).neighbor_count, 4);
+  EXPECT_TRUE(throws_config_error(
+      [] {
+        resolve_training_config(sources({}, {"gridsize=3", "neighbor_count=4"}));
+      },
+      {"--set: neighbor_count = 4; expected >= C = gridsize^2 = 9"}));
   EXPECT_TRUE(throws_config_error([] { resolve_training_config(sources({}, {"validation_fraction=1"})); },
                                   {"--set: validation_fraction = 1.0; expected in [0, 1)"}));
 }

@@ -75,6 +75,8 @@ TEST(TrainingConfig, ValidateRejectsOutOfRangeValuesNamingFieldAndConstraint) {
   expect([](TrainingConfig& t) { t.adam_epsilon = 0; }, "adam_epsilon = 0.0; expected > 0");
   expect([](TrainingConfig& t) { t.probe_refinement_iterations = -1; },
          "probe_refinement_iterations = -1; expected >= 0 or null (auto)");
+  expect([](TrainingConfig& t) { t.overlap_warmup_epochs = -1; },
+         "overlap_warmup_epochs = -1; expected >= 0 or null (auto)");
   expect([](TrainingConfig& t) { t.runtime.threads = -2; }, "threads = -2");
   expect([](TrainingConfig& t) { t.model.N = 32; }, "N = 32");
   expect([](TrainingConfig& t) { t.gradient_clip_val = 0.0; }, "gradient_clip_val = 0.0");

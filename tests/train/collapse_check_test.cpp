@@ -63,5 +63,26 @@ TEST(CollapseCheck, EachMeasureAloneKeepsARunFromCountingAsCollapsed) {
   EXPECT_FALSE(looks_collapsed({0.001, 0.001, 0.5}));
 }
 
+// A textured output that ignores the patterns counts only once sound runs have left their slow
+// start behind, and only while it persists.
+TEST(CollapseCheck, PatternsIgnoredForSeveralLateEpochsCountAsACollapse) {
+  std::vector<double> r(kIgnoredPatternsFromEpoch - 1, 0.0);
+  EXPECT_FALSE(ignores_patterns(r));  // too early to tell
+  r.push_back(0.02);
+  EXPECT_TRUE(ignores_patterns(r));
+  r[r.size() - kIgnoredPatternsEpochs] = 0.3;  // followed them within the window
+  EXPECT_FALSE(ignores_patterns(r));
+  std::vector<double> recovering(kIgnoredPatternsFromEpoch + 2, 0.0);
+  recovering.back() = kIgnoredPatternsCorrelation;
+  EXPECT_FALSE(ignores_patterns(recovering));
+  EXPECT_FALSE(ignores_patterns({}));
+
+  const CollapseMeasures textured{0.26, 0.49, -0.002};
+  EXPECT_FALSE(looks_collapsed(textured));
+  const auto text = collapse_warning(textured, 10);
+  EXPECT_NE(text.find("does not follow the patterns at epoch 10"), std::string::npos) << text;
+  EXPECT_NE(text.find("--overlap_warmup_epochs"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ptychopinn::train

@@ -92,6 +92,22 @@ TEST_F(TrainerTest, OverlapWarmupRaisesTheOverlapWeightToOne) {
   EXPECT_DOUBLE_EQ(done.model()->overlap_weight(), 1.0);
 }
 
+// Null = auto: the warmup that a nine-member average needs on a measured scan, none below.
+TEST_F(TrainerTest, OverlapWarmupAutoRuleDependsOnGridsize) {
+  config::TrainingConfig c;
+  for (int g : {1, 2}) {
+    c.model.gridsize = g;
+    EXPECT_EQ(overlap_warmup_epochs(c), 0) << g;
+  }
+  c.model.gridsize = 3;
+  EXPECT_EQ(overlap_warmup_epochs(c), kAutoOverlapWarmupEpochs);
+  c.overlap_warmup_epochs = 0;
+  EXPECT_EQ(overlap_warmup_epochs(c), 0);
+  c.model.gridsize = 2;
+  c.overlap_warmup_epochs = 6;
+  EXPECT_EQ(overlap_warmup_epochs(c), 6);
+}
+
 TEST_F(TrainerTest, TrainsAndRecordsEveryEpoch) {
   auto t = make(small_config());
   EXPECT_EQ(t.run(quiet_), TrainStatus::kCompleted);

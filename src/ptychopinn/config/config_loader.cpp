@@ -88,9 +88,4 @@ InferenceConfig resolve_inference_config(const ConfigSources& sources, std::vect
   return resolve<InferenceConfig>(sources, warnings, origins);
 }
 
-bool set_by_user(const Origins& origins, const std::string& key) {
-  const auto it = origins.find(key);
-  return it != origins.end() && it->second.rfind("profile ", 0) != 0;
-}
-
 }  // namespace ptychopinn::config

@@ -59,9 +59,4 @@ InferenceConfig resolve_inference_config(const ConfigSources& sources,
                                          std::vector<std::string>* warnings = nullptr,
                                          Origins* origins = nullptr);
 
-// Whether the user chose key's value (a YAML file, --set or a flag) rather than a profile or the
-// defaults. Values a dataset can supply (nphotons from its _metadata) fill in only when this is
-// false.
-bool set_by_user(const Origins& origins, const std::string& key);
-
 }  // namespace ptychopinn::config

@@ -23,7 +23,7 @@ std::vector<Field<InferenceConfig>> own_fields() {
       make_field("subsample_seed", &I::subsample_seed, "subsample_seed",
                  "Seed of the subsampling (null = derived from seed)."),
       make_field("neighbor_count", &I::neighbor_count, "neighbor_count",
-                 "K nearest neighbours a group is drawn from (4; >= gridsize^2)."),
+                 "K nearest neighbours a group is drawn from (4, or gridsize^2 when larger; >= gridsize^2)."),
       make_field("enable_oversampling", &I::enable_oversampling, "enable_oversampling",
                  "Allow more groups than points by K-choose-C draws (false)."),
       make_field("neighbor_pool_size", &I::neighbor_pool_size, "neighbor_pool_size",

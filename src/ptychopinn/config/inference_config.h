@@ -36,7 +36,8 @@ struct InferenceConfig {
   std::optional<int> n_subsample;
   // Seed of that subsampling; null (default) = derived from runtime.seed.
   std::optional<int> subsample_seed;
-  // K, the nearest neighbours a group is drawn from. Default 4; >= gridsize^2 when gridsize > 1.
+  // K, the nearest neighbours a group is drawn from. Default 4, raised to gridsize^2 when that is
+  // larger and K was not set (finish_config); >= gridsize^2 when gridsize > 1.
   int neighbor_count = 4;
   // Allow more groups than scan points (K choose C). Default false.
   bool enable_oversampling = false;

@@ -75,6 +75,17 @@ void migrate_n_images(Config& config, const Origins& origins, std::vector<std::s
   if (warnings != nullptr) warnings->push_back(message);
 }
 
+// Grouping draws a group's C = gridsize^2 members from its K nearest neighbours, so the default
+// K = 4 cannot serve gridsize 3 and up: a K nobody set becomes C there, the smallest that works
+// (a K the user set is kept, and validation names it when it is too small).
+template <class Config>
+void raise_default_neighbor_count(Config& config, const Origins& origins) {
+  const int c = config.model.gridsize * config.model.gridsize;
+  if (!set_by_user(origins, "neighbor_count") && config.model.gridsize > 1 && config.neighbor_count < c) {
+    config.neighbor_count = c;
+  }
+}
+
 template <class Config>
 void validate_attributed(const Config& config, const Origins& origins) {
   try {
@@ -87,6 +98,11 @@ void validate_attributed(const Config& config, const Origins& origins) {
 }
 
 }  // namespace
+
+bool set_by_user(const Origins& origins, const std::string& key) {
+  const auto it = origins.find(key);
+  return it != origins.end() && it->second.rfind("profile ", 0) != 0;
+}
 
 void apply_settings(TrainingConfig& config, const std::vector<Setting>& settings,
                     bool ignore_other_config_keys, Origins& origins) {
@@ -101,11 +117,13 @@ void apply_settings(InferenceConfig& config, const std::vector<Setting>& setting
 void finish_config(TrainingConfig& config, const Origins& origins, std::vector<std::string>* warnings) {
   migrate_n_images(config, origins, warnings);
   if (!config.n_groups) config.n_groups = kDefaultTrainingGroups;
+  raise_default_neighbor_count(config, origins);
   validate_attributed(config, origins);
 }
 
 void finish_config(InferenceConfig& config, const Origins& origins, std::vector<std::string>* warnings) {
   migrate_n_images(config, origins, warnings);
+  raise_default_neighbor_count(config, origins);
   validate_attributed(config, origins);
 }
 

@@ -19,6 +19,11 @@ namespace ptychopinn::config {
 // are absent (they hold their default).
 using Origins = std::map<std::string, std::string>;
 
+// Whether the user chose key's value (a YAML file, --set or a flag) rather than a profile or the
+// defaults. Values a dataset can supply (nphotons from its _metadata) fill in only when this is
+// false.
+bool set_by_user(const Origins& origins, const std::string& key);
+
 // Sets each setting in order (a later one wins) and records its origin. Keys:
 //  * a field of this config, bare or qualified ("N", "model.N", "runtime.device");
 //  * "profile": skipped (the loader reads it before applying anything);
@@ -36,7 +41,9 @@ void apply_settings(InferenceConfig& config, const std::vector<Setting>& setting
 //  1. n_images (deprecated): when set, a warning is appended to *warnings (if given), and when
 //     n_groups was not given (absent from origins, or null) n_images is copied into n_groups;
 //  2. TrainingConfig only: a null n_groups becomes 512 (the reference's __post_init__);
-//  3. validate(); a ConfigError is rethrown with the origin of the offending key in place of
+//  3. neighbor_count, unless set by the user (set_by_user), is raised to C = gridsize^2 when it is
+//     below it (the default 4 at gridsize 3 and up);
+//  4. validate(); a ConfigError is rethrown with the origin of the offending key in place of
 //     "TrainingConfig" / "InferenceConfig" when that key was set by a setting.
 void finish_config(TrainingConfig& config, const Origins& origins, std::vector<std::string>* warnings);
 void finish_config(InferenceConfig& config, const Origins& origins, std::vector<std::string>* warnings);

@@ -41,7 +41,7 @@ std::vector<Field<TrainingConfig>> own_fields() {
       make_field("subsample_seed", &T::subsample_seed, "subsample_seed",
                  "Seed of the subsampling (null = derived from seed)."),
       make_field("neighbor_count", &T::neighbor_count, "neighbor_count",
-                 "K nearest neighbours a group is drawn from (4; >= gridsize^2)."),
+                 "K nearest neighbours a group is drawn from (4, or gridsize^2 when larger; >= gridsize^2)."),
       make_field("enable_oversampling", &T::enable_oversampling, "enable_oversampling",
                  "Allow more groups than points by K-choose-C draws (false)."),
       make_field("neighbor_pool_size", &T::neighbor_pool_size, "neighbor_pool_size",
@@ -56,7 +56,7 @@ std::vector<Field<TrainingConfig>> own_fields() {
                  "First epoch (0-based) in which the trainable probe moves (1)."),
       make_field("overlap_warmup_epochs", &T::overlap_warmup_epochs, "",
                  "Epochs over which the views move from each member's own patch to the overlap canvas "
-                 "(0 = merge from the start, as the reference; 4 for a broad measured probe)."),
+                 "(null = auto: 4 at gridsize >= 3, 0 below; 0 = merge from the start, as the reference)."),
       make_field("probe_file", &T::probe_file, "",
                  "Starting probe from a reconstruction.npz (its first mode), a dataset NPZ (probeGuess) "
                  "or an [N, N] complex .npy (null = the dataset's probe)."),
@@ -168,7 +168,10 @@ void TrainingConfig::validate() const {
   require(probe_learning_rate > 0 && std::isfinite(probe_learning_rate), kWhere, "probe_learning_rate",
           str(probe_learning_rate), "> 0");
   require(probe_release_epoch >= 0, kWhere, "probe_release_epoch", str(probe_release_epoch), ">= 0");
-  require(overlap_warmup_epochs >= 0, kWhere, "overlap_warmup_epochs", str(overlap_warmup_epochs), ">= 0");
+  if (overlap_warmup_epochs) {
+    require(*overlap_warmup_epochs >= 0, kWhere, "overlap_warmup_epochs", str(*overlap_warmup_epochs),
+            ">= 0 or null (auto)");
+  }
   if (probe_refinement_iterations) {
     require(*probe_refinement_iterations >= 0, kWhere, "probe_refinement_iterations",
             str(*probe_refinement_iterations), ">= 0 or null (auto)");

@@ -59,8 +59,9 @@ struct TrainingConfig {
   std::optional<int> n_subsample;
   // Seed of that subsampling; null (default) = derived from runtime.seed.
   std::optional<int> subsample_seed;
-  // K, the nearest neighbours a group's members are drawn from. Default 4; must be >= C =
-  // gridsize^2 when gridsize > 1 (use 7 or more with enable_oversampling).
+  // K, the nearest neighbours a group's members are drawn from. Default 4, raised to C =
+  // gridsize^2 when that is larger and K was not set (finish_config); must be >= C when
+  // gridsize > 1 (use 7 or more with enable_oversampling).
   int neighbor_count = 4;
   // Allow more groups than scan points by drawing several C-subsets of each point's
   // neighbour pool ("K choose C"). Default false.
@@ -80,9 +81,10 @@ struct TrainingConfig {
   // Epochs over which each member's view moves from the member's own predicted patch to the
   // overlap canvas (linearly, batch by batch; object_big at gridsize >= 2). Merging from the first
   // step averages patches that do not yet agree, which with a broad probe drives the network to a
-  // flat object; 0 merges from the start, as the reference does. Default 0; 4 is what measured
-  // data with a broad probe needs (docs/measured-data.md).
-  int overlap_warmup_epochs = 0;
+  // flat object; 0 merges from the start, as the reference does. Null (default) = auto: 4 at
+  // gridsize >= 3, whose nine-member average stays flat on a measured scan without it, and 0 below,
+  // where it does not change the result (docs/measured-data.md); a run records the count it used.
+  std::optional<int> overlap_warmup_epochs;
   // Where the starting probe comes from instead of the dataset's probeGuess: a reconstruction.npz
   // (its strongest probe mode, e.g. the refined probe of `ptychopinn iterate`), a dataset NPZ
   // (probeGuess) or an .npy of [N, N] complex. Null (default) = the dataset's probe.

@@ -1,5 +1,6 @@
 #include "ptychopinn/train/collapse_check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -45,8 +46,27 @@ bool looks_collapsed(const CollapseMeasures& m) {
          m.pattern_correlation < kIgnoredPatternsCorrelation;
 }
 
+bool ignores_patterns(const std::vector<double>& correlations) {
+  if (correlations.size() < static_cast<size_t>(kIgnoredPatternsFromEpoch)) return false;
+  return std::all_of(correlations.end() - kIgnoredPatternsEpochs, correlations.end(),
+                     [](double r) { return r < kIgnoredPatternsCorrelation; });
+}
+
 std::string collapse_warning(const CollapseMeasures& m, int epoch) {
   char text[900];
+  if (!looks_collapsed(m)) {
+    std::snprintf(text, sizeof text,
+                  "the network's output does not follow the patterns at epoch %d: the correlation of its "
+                  "predicted patterns with the measured ones has stayed below %.2g for %d epochs (now %.2g; "
+                  "amplitude spread %.2g, phase spread %.2g rad), so the object it draws is the same texture "
+                  "whatever it is shown and reconstructs nothing. At gridsize >= 3 try a longer "
+                  "--overlap_warmup_epochs (for example 8) or gridsize 2; otherwise a lower --learning_rate. "
+                  "Check too that the probe matches the patterns (the default probe refinement, or --probe "
+                  "from an iterative reconstruction).",
+                  epoch, kIgnoredPatternsCorrelation, kIgnoredPatternsEpochs, m.pattern_correlation,
+                  m.amplitude_spread, m.phase_spread);
+    return text;
+  }
   std::snprintf(text, sizeof text,
                 "the network's output has collapsed to a flat object at epoch %d (amplitude spread %.2g, "
                 "phase spread %.2g rad, correlation of its predicted patterns with the measured ones %.2g): "

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ptychopinn/data/grouped_data.h"
 #include "ptychopinn/model/pinn_model.h"
@@ -37,7 +38,20 @@ CollapseMeasures measure_collapse(model::PinnModelImpl& model, const data::Batch
 
 bool looks_collapsed(const CollapseMeasures& m);
 
-// What happened and what to try, for the log and the console.
+// The second failure: an output that is not flat but does not follow the patterns either (a
+// texture the network draws whatever it is shown). Early in a sound run the correlation is also
+// near zero, for the first five epochs or so on a measured scan, so this one is judged only from
+// epoch kIgnoredPatternsFromEpoch on, over the last kIgnoredPatternsEpochs epochs.
+inline constexpr int kIgnoredPatternsFromEpoch = 10;
+inline constexpr int kIgnoredPatternsEpochs = 3;
+
+// `correlations` holds pattern_correlation of epochs 1, 2, ... in order: true when there are at
+// least kIgnoredPatternsFromEpoch and the last kIgnoredPatternsEpochs are all below
+// kIgnoredPatternsCorrelation.
+bool ignores_patterns(const std::vector<double>& correlations);
+
+// What happened (a flat object when looks_collapsed(m), else an output that ignores the patterns)
+// and what to try, for the log and the console.
 std::string collapse_warning(const CollapseMeasures& m, int epoch);
 
 }  // namespace ptychopinn::train

@@ -16,6 +16,8 @@ struct EpochRecord {
   // The collapse check on a fixed set of groups (collapse_check.h); empty cells when not measured
   // (and in a history written before the check existed).
   std::optional<double> amplitude_spread, phase_spread, pattern_correlation;
+  // A flat object (looks_collapsed), or an output that has ignored the patterns for several epochs
+  // (ignores_patterns).
   bool collapsed = false;
 };
 

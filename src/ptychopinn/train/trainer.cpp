@@ -71,6 +71,11 @@ double overlap_weight(int warmup_epochs, int epoch, double epoch_fraction) {
   return std::min(1.0, (epoch + epoch_fraction) / warmup_epochs);
 }
 
+int overlap_warmup_epochs(const config::TrainingConfig& config) {
+  if (config.overlap_warmup_epochs) return *config.overlap_warmup_epochs;
+  return config.model.gridsize >= 3 ? kAutoOverlapWarmupEpochs : 0;
+}
+
 int64_t validation_count(int64_t n, double fraction) {
   if (fraction <= 0) return 0;
   return n - static_cast<int64_t>(std::llround(static_cast<double>(n) * (1.0 - fraction)));
@@ -309,7 +314,7 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
       for (int64_t k = begin; k < end; ++k)
         ids.push_back(train_ids_[static_cast<size_t>(global[static_cast<size_t>(k)])]);
       model_->set_overlap_weight(
-          overlap_weight(config_.overlap_warmup_epochs, epoch,
+          overlap_weight(overlap_warmup_epochs(config_), epoch,
                          static_cast<double>(b + 1) / static_cast<double>(batches.size())));
       double loss = run_batch(ids, n, epoch, static_cast<int64_t>(b));
       if (world > 1) {
@@ -335,7 +340,11 @@ TrainStatus Trainer::run(TrainObserver& observer, const TrainControl& control) {
     record.amplitude_spread = collapse.amplitude_spread;
     record.phase_spread = collapse.phase_spread;
     record.pattern_correlation = collapse.pattern_correlation;
-    record.collapsed = looks_collapsed(collapse);
+    std::vector<double> correlations;
+    for (const auto& earlier : state_.history)
+      correlations.push_back(earlier.pattern_correlation.value_or(1.0));
+    correlations.push_back(collapse.pattern_correlation);
+    record.collapsed = looks_collapsed(collapse) || ignores_patterns(correlations);
     record.learning_rate = lr;
     record.seconds = state_.epoch_seconds + std::chrono::duration<double>(Clock::now() - started).count();
     schedule_.end_epoch(epoch, record.val_loss.value_or(record.train_loss));

@@ -32,6 +32,13 @@ namespace ptychopinn::train {
 // `epoch_fraction` of it is done: min(1, (epoch + epoch_fraction) / warmup_epochs); 1 without warmup.
 double overlap_weight(int warmup_epochs, int epoch, double epoch_fraction);
 
+// Overlap warmup epochs when config.overlap_warmup_epochs is null (auto) at gridsize >= 3.
+inline constexpr int kAutoOverlapWarmupEpochs = 4;
+
+// The overlap warmup a run uses: config.overlap_warmup_epochs when set, else the auto rule
+// (kAutoOverlapWarmupEpochs at gridsize >= 3, 0 below).
+int overlap_warmup_epochs(const config::TrainingConfig& config);
+
 struct TrainPlan {
   int64_t train_groups = 0;
   int64_t validation_groups = 0;

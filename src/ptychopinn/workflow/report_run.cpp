@@ -116,7 +116,8 @@ std::string collapse_section(const std::vector<train::EpochRecord>& history) {
   }
   const auto& last = history.back();
   if (!collapsed.empty()) {
-    html << "<p class=\"note\">The network's output collapsed to a flat object at epoch"
+    html << "<p class=\"note\">The network's output collapsed (a flat object, or an output that does not "
+            "follow the patterns) at epoch"
          << (collapsed.size() > 1 ? "s" : "");
     for (size_t i = 0; i < collapsed.size(); ++i) html << (i ? ", " : " ") << collapsed[i];
     html << (last.collapsed

@@ -214,6 +214,13 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   // The run records the count it used (as it records nphotons), so a resumed run agrees with its
   // checkpoint; on resume the checkpoint restores the refined probe and nothing is refined again.
   config.probe_refinement_iterations = probe_refinement_iterations(config, *data.dataset);
+  if (!config.overlap_warmup_epochs && train::overlap_warmup_epochs(config) > 0) {
+    log.note("gridsize " + std::to_string(config.model.gridsize) +
+             ": the views move from each member's own " + "patch to the overlap canvas over " +
+             std::to_string(train::overlap_warmup_epochs(config)) +
+             " epochs (overlap_warmup_epochs = 0 merges from the start)");
+  }
+  config.overlap_warmup_epochs = train::overlap_warmup_epochs(config);
   if (*config.probe_refinement_iterations > 0 && !request.resume) {
     log.status("refining the starting probe: " + std::to_string(*config.probe_refinement_iterations) +
                " LSQML iterations on the scan's central patterns");
