@@ -149,6 +149,39 @@ TEST(Dataset, SubsamplesASortedSeededSubset) {
   EXPECT_EQ(load({}, o).size(), 9);
 }
 
+// Streaming readers hand back the pages of the patterns they are done with; the patterns read the
+// same afterwards (they come from the file again), subsampled or not, and in-memory patterns are
+// untouched.
+TEST(Dataset, ReleasedPatternsReadTheSameAgain) {
+  TinyDatasetOptions big;
+  big.n_images = 40;
+  big.pattern_size = 64;  // 16 KiB a pattern: several whole pages each
+  const Dataset d = load(big);
+  ASSERT_TRUE(d.patterns_mapped());
+  std::vector<std::vector<float>> before;
+  for (std::int64_t i = 0; i < d.size(); ++i) before.push_back(pattern(d, i));
+  d.release_patterns_before(17);
+  d.release_patterns_before(30, 17);
+  d.release_patterns_before(1000, 30);  // past the end: everything
+  d.release_patterns_before(3, 5);      // nothing: an empty range
+  for (std::int64_t i = 0; i < d.size(); ++i)
+    EXPECT_EQ(pattern(d, i), before[static_cast<std::size_t>(i)]) << i;
+
+  DatasetOptions sub;
+  sub.n_subsample = 11;
+  const Dataset s = load(big, sub);
+  s.release_patterns_before(s.size());
+  for (std::int64_t i = 0; i < s.size(); ++i) {
+    EXPECT_EQ(pattern(s, i),
+              before[static_cast<std::size_t>(s.sample_indices()[static_cast<std::size_t>(i)])]);
+  }
+  big.diffraction_dtype = "float64";  // converted in memory: nothing to release
+  const Dataset in_memory = load(big);
+  ASSERT_FALSE(in_memory.patterns_mapped());
+  in_memory.release_patterns_before(in_memory.size());
+  EXPECT_EQ(pattern(in_memory, 7), before[7]);
+}
+
 TEST(Dataset, ReadsStartCoordinatesWhenPresent) {
   TinyDatasetOptions o;
   o.include_start = true;

@@ -1,7 +1,14 @@
 #include "ptychopinn/io/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
 
 #include "io_test_support.h"
 #include "ptychopinn/io/file_format.h"
@@ -65,6 +72,52 @@ TEST(MappedFile, MapsPrivatelyAndReportsProblems) {
   EXPECT_THROW(MappedFile(dir.path()), IoError);
   EXPECT_NO_THROW(require_regular_file(path));
   EXPECT_THROW(require_regular_file(dir.path()), IoError);
+}
+
+// kB of file-backed pages this process has resident (RssFile in /proc/self/status); -1 if unknown.
+long resident_file_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("RssFile:", 0) == 0) return std::stol(line.substr(8));
+  }
+  return -1;
+}
+
+// What lets streaming inference keep resident memory flat: released pages leave the process and
+// come back from the file unchanged when touched again; a page written privately keeps its bytes
+// (MADV_DONTNEED would silently revert it to the file's).
+TEST(MappedFile, ReleasedPagesLeaveResidentMemoryAndKeepTheirContents) {
+  testing::ScratchDir dir;
+  const std::string path = dir.file("big.bin");
+  constexpr std::size_t kBytes = 16u << 20;
+  std::string bytes(kBytes, '\0');
+  for (std::size_t i = 0; i < kBytes; ++i) bytes[i] = static_cast<char>(i % 251);
+  testing::write_bytes(path, bytes);
+  {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    ::fsync(fd);  // clean page-cache pages, as a dataset written long ago has
+    ::close(fd);
+  }
+  MappedFile m(path);
+  m.mutable_data()[3 * 4096 + 5] = 'Z';
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < kBytes; i += 4096) sum += m.data()[i];
+  EXPECT_GT(sum, 0u);
+  const long before = resident_file_kb();
+  if (!release_pages(m.data(), m.size())) GTEST_SKIP() << "this kernel declines MADV_PAGEOUT";
+  const long after = resident_file_kb();
+  struct statfs fs {};
+  const bool tmpfs = ::statfs(dir.path().c_str(), &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+  if (before >= 0 && !tmpfs)
+    EXPECT_LT(after, before - 12 * 1024) << before << " kB before, " << after << " after";
+  EXPECT_EQ(m.data()[3 * 4096 + 5], 'Z');
+  for (std::size_t i = 0; i < kBytes; i += 997) {
+    if (i != 3 * 4096 + 5) ASSERT_EQ(m.data()[i], static_cast<std::uint8_t>(i % 251)) << i;
+  }
+  EXPECT_FALSE(release_pages(m.data() + 1, 100));  // no whole page inside
+  EXPECT_FALSE(release_pages(nullptr, 8192));
 }
 
 TEST(FileFormat, SniffsAndNamesCompressedFiles) {

@@ -1,11 +1,15 @@
 #include "ptychopinn/data/dataset.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
 #include "ptychopinn/data/contract.h"
 #include "ptychopinn/data/random.h"
+#include "ptychopinn/io/mapped_file.h"
 #include "ptychopinn/io/npz.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/util/strings.h"
@@ -94,6 +98,26 @@ void Dataset::copy_pattern(std::int64_t i, float* dst) const {
   std::memcpy(
       dst, static_cast<const char*>(patterns_.data()) + static_cast<std::size_t>(sample_indices_[i]) * bytes,
       bytes);
+}
+
+void Dataset::release_patterns_before(std::int64_t end, std::int64_t from) const {
+  if (!patterns_mapped_) return;
+  end = std::min(end, size());
+  from = std::max<std::int64_t>(from, 0);
+  if (end <= from) return;
+  const std::size_t bytes = static_cast<std::size_t>(n_ * n_) * sizeof(float);
+  // Whole pages from the one holding pattern `from` (earlier patterns are done too) up to the start
+  // of pattern `end`; the page it starts in is kept. Rows left out by subsampling are never read.
+  const auto* base = static_cast<const char*>(patterns_.data());
+  const auto first = static_cast<std::size_t>(sample_indices_[static_cast<std::size_t>(from)]) * bytes;
+  const std::size_t stop =
+      end < size() ? static_cast<std::size_t>(sample_indices_[static_cast<std::size_t>(end)]) * bytes
+                   : static_cast<std::size_t>(file_size_) * bytes;
+  if (stop <= first) return;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = reinterpret_cast<std::uintptr_t>(base + first);
+  const std::size_t back = page > 0 ? start % page : 0;
+  io::release_pages(base + first - back, stop - first + back);
 }
 
 double Dataset::pattern_energy(std::int64_t i) const {

@@ -79,6 +79,12 @@ class Dataset {
   void copy_pattern(std::int64_t i, float* dst) const;
   // Sum of squares of pattern i, accumulated in float64.
   double pattern_energy(std::int64_t i) const;
+  // The caller will not read patterns before `end` again (for a while): a dataset read from the
+  // file mapping hands their pages back to the kernel (io::release_pages), so one pass over a
+  // dataset larger than memory keeps resident memory flat. `from` is where the caller's previous
+  // call ended, so that only new pages are visited. Nothing happens for patterns held in memory.
+  // Reading a released pattern again is correct, only slower (it comes from the file again).
+  void release_patterns_before(std::int64_t end, std::int64_t from = 0) const;
   // Copies the ground-truth patch of pattern i into dst (N*N complex64); requires has_patches().
   void copy_patch(std::int64_t i, std::complex<float>* dst) const;
 

@@ -37,14 +37,24 @@ GroupedData::GroupedData(std::shared_ptr<const Dataset> dataset, GroupTable grou
                                   "; expected 0 <= index < " + std::to_string(m));
     }
   }
-  // Normalisation over every member of every group (duplicates count), energies in float64.
-  std::vector<double> energy(static_cast<std::size_t>(m), -1.0);
-  double total = 0;
-  for (std::int64_t idx : groups_.indices) {
-    double& e = energy[static_cast<std::size_t>(idx)];
-    if (e < 0) e = dataset_->pattern_energy(idx);
-    total += e;
+  // Normalisation over every member of every group (duplicates count), energies in float64. The
+  // energies are read in file order, handing back what has been read as the pass goes: on a dataset
+  // larger than memory this pass would otherwise leave the whole file resident.
+  std::vector<char> used(static_cast<std::size_t>(m), 0);
+  for (std::int64_t idx : groups_.indices) used[static_cast<std::size_t>(idx)] = 1;
+  std::vector<double> energy(static_cast<std::size_t>(m), 0.0);
+  constexpr std::int64_t kReleaseEvery = 1024;
+  std::int64_t released = 0;
+  for (std::int64_t i = 0; i < m; ++i) {
+    if (used[static_cast<std::size_t>(i)]) energy[static_cast<std::size_t>(i)] = dataset_->pattern_energy(i);
+    if ((i + 1) % kReleaseEvery == 0) {
+      dataset_->release_patterns_before(i + 1, released);
+      released = i + 1;
+    }
   }
+  dataset_->release_patterns_before(m, released);
+  double total = 0;
+  for (std::int64_t idx : groups_.indices) total += energy[static_cast<std::size_t>(idx)];
   const double mean_energy = total / static_cast<double>(groups_.indices.size());
   if (!(mean_energy > 0) || !std::isfinite(mean_energy)) {
     throw std::invalid_argument(where + ": mean pattern energy = " + std::to_string(mean_energy) +

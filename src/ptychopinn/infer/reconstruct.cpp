@@ -46,11 +46,28 @@ Reconstruction reconstruct(model::PinnModelImpl& model, const data::GroupedData&
       options.grid ? *options.grid : reference_stitch_grid(result.centres, result.stitch_crop);
   StitchAccumulator accumulator(grid, result.stitch_crop, options.device);
   std::vector<torch::Tensor> kept;
+  // The lowest pattern any group from g on needs: the patterns below it are done once the groups
+  // before g are, and a dataset read from its file mapping hands their pages back, so resident
+  // memory stays flat however many patterns stream through (groups in scan order release as they
+  // go; in any other order, less and later).
+  const auto& table = groups.groups();
+  std::vector<int64_t> lowest_needed(static_cast<size_t>(g) + 1, groups.dataset().size());
+  for (int64_t r = g - 1; r >= 0; --r) {
+    const int64_t* row = table.row(r);
+    lowest_needed[static_cast<size_t>(r)] =
+        std::min(lowest_needed[static_cast<size_t>(r) + 1], *std::min_element(row, row + table.group_size));
+  }
+  int64_t released = 0;
   model.eval();
   for (int64_t start = 0; start < g; start += options.batch_size) {
     std::vector<int64_t> ids(static_cast<size_t>(std::min(options.batch_size, g - start)));
     std::iota(ids.begin(), ids.end(), start);
     const auto batch = groups.batch(ids, options.device);
+    const int64_t done_below = lowest_needed[static_cast<size_t>(start) + ids.size()];
+    if (done_below > released) {
+      groups.dataset().release_patterns_before(done_below, released);
+      released = done_below;
+    }
     const auto objects = predict_group_objects(model, batch);
     accumulator.add(objects, batch.coords_offsets);
     if (options.keep_patches) kept.push_back(objects.to(torch::kCPU, torch::kComplexFloat));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "ptychopinn/util/errors.h"
@@ -64,6 +65,21 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
   }
   // The mapping keeps the file's pages reachable; the descriptor is no longer needed.
   ::close(fd);
+}
+
+bool release_pages(const void* begin, std::size_t bytes) {
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (page_size <= 0 || begin == nullptr) return false;
+  const auto page = static_cast<std::uintptr_t>(page_size);
+  const auto start = reinterpret_cast<std::uintptr_t>(begin);
+  const std::uintptr_t first = (start + page - 1) / page * page;
+  const std::uintptr_t last = (start + bytes) / page * page;
+  if (last <= first) return false;
+#ifdef MADV_PAGEOUT
+  return ::madvise(reinterpret_cast<void*>(first), last - first, MADV_PAGEOUT) == 0;
+#else
+  return false;
+#endif
 }
 
 MappedFile::~MappedFile() {

@@ -36,6 +36,13 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// Hands back to the kernel the whole pages of a file mapping inside [begin, begin + bytes)
+// (madvise MADV_PAGEOUT): they leave this process's resident memory, and are read from the file
+// again if touched, with the same contents (private copy-on-write pages are kept, not discarded,
+// which MADV_DONTNEED would do). Advice only: false when no whole page lies inside or the kernel
+// declined (before Linux 5.4 it does not know the advice). `begin` must lie in a MappedFile.
+bool release_pages(const void* begin, std::size_t bytes);
+
 // Throws IoError naming `path` unless it names an existing regular file (a missing file, a directory
 // and a device each get their own message). Used before handing a path to a library (libzip) whose
 // own errors are less clear.
