@@ -16,7 +16,10 @@ say() { printf '\n== %s\n' "$*"; }
 say "1/8 installing missing Debian packages (scripts/setup-deps.sh)"
 bash scripts/setup-deps.sh
 say "2/8 building the ptychopinn command"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Configured exactly as scripts/test.sh configures, so that the tests run afterwards reuse every
+# object compiled here and compile only the tests.
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTYCHOPINN_KEEP_ASSERTS=ON \
+  -DPTYCHOPINN_BUILD_TESTS=ON >/dev/null
 cmake --build "$build_dir" --target ptychopinn_cli -j "$(nproc)"
 pp="$build_dir/bin/ptychopinn"
 mkdir -p "$out"
