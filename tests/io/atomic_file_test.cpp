@@ -106,15 +106,19 @@ TEST(MappedFile, ReleasedPagesLeaveResidentMemoryAndKeepTheirContents) {
   for (std::size_t i = 0; i < kBytes; i += 4096) sum += m.data()[i];
   EXPECT_GT(sum, 0u);
   const long before = resident_file_kb();
-  if (!release_pages(m.data(), m.size())) GTEST_SKIP() << "this kernel declines MADV_PAGEOUT";
+  if (!release_pages(m.data(), m.size())) {
+    GTEST_SKIP() << "this kernel declines MADV_PAGEOUT";
+  }
   const long after = resident_file_kb();
   struct statfs fs {};
   const bool tmpfs = ::statfs(dir.path().c_str(), &fs) == 0 && fs.f_type == TMPFS_MAGIC;
-  if (before >= 0 && !tmpfs)
+  if (before >= 0 && !tmpfs) {
     EXPECT_LT(after, before - 12 * 1024) << before << " kB before, " << after << " after";
+  }
   EXPECT_EQ(m.data()[3 * 4096 + 5], 'Z');
   for (std::size_t i = 0; i < kBytes; i += 997) {
-    if (i != 3 * 4096 + 5) ASSERT_EQ(m.data()[i], static_cast<std::uint8_t>(i % 251)) << i;
+    if (i == 3 * 4096 + 5) continue;
+    ASSERT_EQ(m.data()[i], static_cast<std::uint8_t>(i % 251)) << i;
   }
   EXPECT_FALSE(release_pages(m.data() + 1, 100));  // no whole page inside
   EXPECT_FALSE(release_pages(nullptr, 8192));

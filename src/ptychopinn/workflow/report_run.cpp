@@ -9,6 +9,7 @@
 
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/report/training_pictures.h"
+#include "ptychopinn/train/collapse_check.h"
 #include "ptychopinn/train/history.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/version.h"
@@ -106,23 +107,34 @@ std::string base64(const std::string& bytes) {
 
 namespace {
 
-// The collapse check of every epoch (train/collapse_check.h): a warning when an epoch collapsed,
-// and the measures of the last epoch.
+// The collapse check of every epoch (train/collapse_check.h): a warning naming the epochs of each
+// failure (a flat object, or an output that does not follow the patterns), and the measures of the
+// last epoch.
 std::string collapse_section(const std::vector<train::EpochRecord>& history) {
   std::ostringstream html;
-  std::vector<int> collapsed;
+  std::vector<int> flat, ignoring;
   for (const auto& r : history) {
-    if (r.collapsed) collapsed.push_back(r.epoch);
+    if (!r.collapsed) continue;
+    const bool is_flat =
+        r.amplitude_spread && r.phase_spread && r.pattern_correlation &&
+        train::looks_collapsed({*r.amplitude_spread, *r.phase_spread, *r.pattern_correlation});
+    (is_flat ? flat : ignoring).push_back(r.epoch);
   }
+  const auto epochs = [](const std::vector<int>& list) {
+    std::string text = list.size() > 1 ? "epochs" : "epoch";
+    for (size_t i = 0; i < list.size(); ++i) text += (i ? ", " : " ") + std::to_string(list[i]);
+    return text;
+  };
   const auto& last = history.back();
-  if (!collapsed.empty()) {
-    html << "<p class=\"note\">The network's output collapsed (a flat object, or an output that does not "
-            "follow the patterns) at epoch"
-         << (collapsed.size() > 1 ? "s" : "");
-    for (size_t i = 0; i < collapsed.size(); ++i) html << (i ? ", " : " ") << collapsed[i];
+  if (!flat.empty() || !ignoring.empty()) {
+    html << "<p class=\"note\">The network's output";
+    if (!flat.empty()) html << " collapsed to a flat object at " << epochs(flat);
+    if (!flat.empty() && !ignoring.empty()) html << ", and";
+    if (!ignoring.empty())
+      html << " did not follow the patterns (the same texture whatever it was shown) at " << epochs(ignoring);
     html << (last.collapsed
-                 ? " and is still collapsed at the end: this model reconstructs nothing (try a lower "
-                   "learning rate)."
+                 ? "; it is still collapsed at the end: this model reconstructs nothing (try a lower "
+                   "learning rate, or at gridsize 2 and up --overlap_warmup_epochs)."
                  : "; it recovered by the end.")
          << "</p>";
   }
