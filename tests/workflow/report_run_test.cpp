@@ -38,6 +38,29 @@ TEST(HtmlReport, EmbedsCurvesAndConfigAndExplainsMissingParts) {
   EXPECT_THROW(html_report(in), IoError);
 }
 
+// Epoch 2 is flat (both spreads below 0.01); epochs 11 and 12 are textured but ignore the patterns.
+TEST(HtmlReport, NamesEachKindOfCollapseWithItsEpochs) {
+  testing::TempDir dir;
+  std::ofstream history(dir.file("history.csv"));
+  history
+      << "epoch,train_loss,val_loss,lr,seconds,amplitude_spread,phase_spread,pattern_correlation,collapsed\n";
+  for (int e = 1; e <= 12; ++e) {
+    const bool flat = e == 2, ignoring = e >= 11;
+    history << e << ",2,2,0.001,1," << (flat ? "0.001" : "0.3") << "," << (flat ? "0.002" : "0.5") << ","
+            << (flat || ignoring ? "0.01" : "0.5") << "," << (flat || ignoring ? 1 : 0) << "\n";
+  }
+  history.close();
+  ReportInputs in;
+  in.run_dir = dir.path();
+  const auto html = html_report(in);
+  EXPECT_NE(html.find("collapsed to a flat object at epoch 2,"), std::string::npos) << html;
+  EXPECT_NE(
+      html.find("did not follow the patterns (the same texture whatever it was shown) at epochs 11, 12"),
+      std::string::npos)
+      << html;
+  EXPECT_NE(html.find("still collapsed at the end"), std::string::npos);
+}
+
 TEST(ReportRun, WritesThePageIntoTheRunFolderByDefault) {
   testing::TempDir dir;
   std::ofstream(dir.file(layout::kHistory)) << "epoch,train_loss,val_loss,lr,seconds\n1,2.5,,0.001,1\n";
