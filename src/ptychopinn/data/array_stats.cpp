@@ -1,9 +1,12 @@
 #include "ptychopinn/data/array_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstring>
 #include <limits>
+
+#include "ptychopinn/io/mapped_file.h"
 
 namespace ptychopinn::data {
 namespace {
@@ -57,54 +60,71 @@ T element(const io::NpyArray& a, std::int64_t i) {
   return v;
 }
 
+// Calls visit(i) for every element in order; with release_behind, hands back the pages behind it.
+template <class Visit>
+void scan(const io::NpyArray& a, bool release_behind, std::size_t element_bytes, Visit visit) {
+  constexpr std::int64_t kChunk = std::int64_t{1} << 20;
+  const auto* base = static_cast<const char*>(a.data());
+  std::size_t released = 0;
+  for (std::int64_t start = 0, n = a.numel(); start < n; start += kChunk) {
+    const std::int64_t end = std::min(n, start + kChunk);
+    for (std::int64_t i = start; i < end; ++i) visit(i);
+    if (release_behind) {
+      const std::size_t done = static_cast<std::size_t>(end) * element_bytes;
+      io::release_pages(base + released, done - released);
+      released = done;
+    }
+  }
+}
+
 template <class T>
-ArrayStats real_stats(const io::NpyArray& a) {
+ArrayStats real_stats(const io::NpyArray& a, bool release_behind) {
   Accumulator acc;
-  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) acc.add(static_cast<double>(element<T>(a, i)));
+  scan(a, release_behind, sizeof(T), [&](std::int64_t i) { acc.add(static_cast<double>(element<T>(a, i))); });
   return acc.finish();
 }
 
 template <class T>
-ArrayStats complex_stats(const io::NpyArray& a) {
+ArrayStats complex_stats(const io::NpyArray& a, bool release_behind) {
   Accumulator acc;
   acc.stats().of_modulus = true;
-  for (std::int64_t i = 0, n = a.numel(); i < n; ++i) {
-    acc.add(static_cast<double>(std::abs(element<std::complex<T>>(a, i))));
-  }
+  scan(a, release_behind, sizeof(std::complex<T>),
+       [&](std::int64_t i) { acc.add(static_cast<double>(std::abs(element<std::complex<T>>(a, i)))); });
   return acc.finish();
 }
 
 }  // namespace
 
-ArrayStats compute_stats(const io::NpyArray& a) {
+ArrayStats compute_stats(const io::NpyArray& a, bool release_behind) {
+  release_behind = release_behind && a.is_mapped();
   using io::DType;
   switch (a.dtype()) {
     case DType::kBool:
-      return real_stats<bool>(a);
+      return real_stats<bool>(a, release_behind);
     case DType::kInt8:
-      return real_stats<std::int8_t>(a);
+      return real_stats<std::int8_t>(a, release_behind);
     case DType::kInt16:
-      return real_stats<std::int16_t>(a);
+      return real_stats<std::int16_t>(a, release_behind);
     case DType::kInt32:
-      return real_stats<std::int32_t>(a);
+      return real_stats<std::int32_t>(a, release_behind);
     case DType::kInt64:
-      return real_stats<std::int64_t>(a);
+      return real_stats<std::int64_t>(a, release_behind);
     case DType::kUInt8:
-      return real_stats<std::uint8_t>(a);
+      return real_stats<std::uint8_t>(a, release_behind);
     case DType::kUInt16:
-      return real_stats<std::uint16_t>(a);
+      return real_stats<std::uint16_t>(a, release_behind);
     case DType::kUInt32:
-      return real_stats<std::uint32_t>(a);
+      return real_stats<std::uint32_t>(a, release_behind);
     case DType::kUInt64:
-      return real_stats<std::uint64_t>(a);
+      return real_stats<std::uint64_t>(a, release_behind);
     case DType::kFloat32:
-      return real_stats<float>(a);
+      return real_stats<float>(a, release_behind);
     case DType::kFloat64:
-      return real_stats<double>(a);
+      return real_stats<double>(a, release_behind);
     case DType::kComplex64:
-      return complex_stats<float>(a);
+      return complex_stats<float>(a, release_behind);
     case DType::kComplex128:
-      return complex_stats<double>(a);
+      return complex_stats<double>(a, release_behind);
     case DType::kUnicode:
       break;
   }

@@ -21,7 +21,9 @@ struct ArrayStats {
   bool all_integral = true;  // every finite value is a whole number
 };
 
-// Statistics of every element of `array` (bool counts as 0/1).
-ArrayStats compute_stats(const io::NpyArray& array);
+// Statistics of every element of `array` (bool counts as 0/1). release_behind: the array lies in a
+// file mapping whose pages the scan hands back as it goes (io::release_pages), so that scanning the
+// patterns of a dataset larger than memory does not leave them all resident.
+ArrayStats compute_stats(const io::NpyArray& array, bool release_behind = false);
 
 }  // namespace ptychopinn::data

@@ -203,7 +203,7 @@ class Checker {
               "; expected float32 amplitudes (float64 and unsigned integers are converted)");
       return;
     }
-    check_amplitude(key, h, compute_stats(archive_.read(key)));
+    check_amplitude(key, h, compute_stats(archive_.read(key), archive_.maps_file()));
   }
 
   void check_amplitude(const std::string& key, const io::NpyHeader& h, const ArrayStats& st) {

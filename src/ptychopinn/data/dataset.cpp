@@ -172,7 +172,7 @@ Dataset load_dataset(const io::NpzReader& archive, const DatasetOptions& options
   d.file_size_ = report.n_images;
   const io::NpyArray raw = archive.read(report.diffraction_key);
   d.patterns_ = canonical_patterns(raw, report.legacy_layout);
-  d.patterns_mapped_ = raw.is_mapped() && d.patterns_.data() == raw.data();
+  d.patterns_mapped_ = archive.maps_file() && raw.is_mapped() && d.patterns_.data() == raw.data();
 
   const std::vector<double> x = archive.read("xcoords").to_double_vector();
   const std::vector<double> y = archive.read("ycoords").to_double_vector();

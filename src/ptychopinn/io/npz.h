@@ -48,6 +48,9 @@ class NpzReader {
   NpzReader& operator=(const NpzReader&) = delete;
 
   const std::string& path() const;
+  // Whether the archive is a file mapping (opened from a path): its stored members' pages then come
+  // from the file and can be handed back after a pass (io::release_pages) and read again.
+  bool maps_file() const;
   // Member names without the ".npy" suffix, in archive order (NumPy's NpzFile.files).
   std::vector<std::string> keys() const;
   bool contains(const std::string& key) const;

@@ -226,6 +226,8 @@ NpzReader& NpzReader::operator=(NpzReader&&) noexcept = default;
 
 const std::string& NpzReader::path() const { return impl_->path; }
 
+bool NpzReader::maps_file() const { return !impl_->in_memory && impl_->writable; }
+
 std::vector<std::string> NpzReader::keys() const { return impl_->keys; }
 
 bool NpzReader::contains(const std::string& key) const {
