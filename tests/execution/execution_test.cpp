@@ -2,9 +2,11 @@
 
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -56,6 +58,18 @@ TEST(ConfigureThreads, EveryWorkerFlushesDenormalsToZero) {
   });
   EXPECT_GT(chunks.load(), 0);
   EXPECT_EQ(flushed.load(), chunks.load());
+}
+
+// A block of a batch's size comes from the heap, not from a mapping of its own (glibc counts those
+// in mallinfo2().hblks), once the allocator is configured.
+TEST(ConfigureAllocator, BlocksOfABatchsSizeComeFromTheHeap) {
+  configure_allocator();
+  const std::size_t before = ::mallinfo2().hblks;
+  void* block = std::malloc(std::size_t{16} << 20);
+  ASSERT_NE(block, nullptr);
+  static_cast<volatile char*>(block)[0] = 1;
+  EXPECT_EQ(::mallinfo2().hblks, before);
+  std::free(block);
 }
 
 TEST(ResolveDevice, CpuIsCpuAndAutoFollowsWhatLibTorchSees) {

@@ -1,6 +1,7 @@
 #include "ptychopinn/execution/execution.h"
 
 #include <ATen/Parallel.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -25,7 +26,17 @@ torch::Device resolve_device(config::Device device) {
   return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
+void configure_allocator() {
+  constexpr int kMmapThreshold = 32 << 20;  // glibc's upper bound on 64-bit systems
+  constexpr int kTrimThreshold = 256 << 20;
+#if defined(__GLIBC__)
+  ::mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  ::mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+#endif
+}
+
 int configure_threads(int threads) {
+  configure_allocator();
   const int n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   if (torch::get_num_threads() != n) torch::set_num_threads(n);
   // Denormal floats take a slow microcode path on x86 (tens of times slower per operation);
