@@ -43,9 +43,10 @@ section() { printf '\n## %s\n\n' "$*"; }
 # The benchmarks are built like everything else (scripts/test.sh's flags), so a build folder that
 # the tests or the demo made is reused; only what is missing compiles.
 if [[ ! -f "$build_dir/build.ninja" ]]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTYCHOPINN_KEEP_ASSERTS=ON \
+    -DPTYCHOPINN_BUILD_TESTS=ON >/dev/null
 fi
-targets=(pinn_bench iterative_bench)
+targets=(pinn_bench iterative_bench ptychopinn_cli)
 if grep -q 'build bench/grouping_bench:' "$build_dir/build.ninja"; then
   targets+=(grouping_bench npz_read_bench batch_bench)
 fi
@@ -86,6 +87,11 @@ done
 
 section "iterative engine on the Siemens star (bench/iterative_bench)"
 "$build_dir/bench/iterative_bench" --sizes 64,128 --threads "1,$threads" --iterations "$iterations" --no-cuda
+
+section "streaming inference memory (bench/stream_memory.sh)"
+stream_sizes="1000 20000"
+((quick)) && stream_sizes="1000 5000"
+SIZES=$stream_sizes THREADS=$threads BUILD_DIR=$build_dir bash bench/stream_memory.sh
 
 if [[ -x "$build_dir/bench/grouping_bench" ]]; then
   gb_args=(--benchmark_min_time="$seconds")
