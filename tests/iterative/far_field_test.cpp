@@ -4,7 +4,9 @@
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace ptychopinn::iterative {
 namespace {
@@ -82,6 +84,41 @@ TEST(FarField, TheResultDoesNotDependOnTheThreadCount) {
   const torch::Tensor two = far_field.forward(psi);
   at::set_num_threads(threads);
   EXPECT_TRUE(torch::equal(one, two));
+}
+
+TEST(FarField, TheRoundTripTransformsEachPatternBetweenTheCallersSteps) {
+  const int64_t b = 5, k = 2, n = 32, pixels = n * n;
+  const FarField far_field(n);
+  const torch::Tensor psi = random_waves({b, k, n, n}, 9);
+  const torch::Tensor gain = torch::rand({b, k, n, n}, at::make_generator<at::CPUGeneratorImpl>(10));
+  const torch::Tensor expected = ifft2_ortho(fft2_ortho(psi) * gain);
+  torch::Tensor fields = torch::empty({b, k, n, n}, torch::kComplexFloat);
+  torch::Tensor seen = torch::zeros({b, k, n, n}, torch::kComplexFloat);
+  std::vector<int> filled(b, 0), after(b, 0);
+  far_field.round_trip(
+      fields,
+      [&](int64_t j, std::complex<float>* f) {
+        ++filled[static_cast<size_t>(j)];
+        std::memcpy(f, psi[j].data_ptr(), sizeof(float) * 2 * k * pixels);
+      },
+      [&](int64_t j, std::complex<float>* f) {
+        // The fields here are the forward transforms; scale them pixel by pixel.
+        const torch::Tensor field = torch::from_blob(f, {k, n, n}, torch::kComplexFloat);
+        EXPECT_TRUE(torch::allclose(field, fft2_ortho(psi[j]), 1e-4, 1e-4)) << j;
+        field.mul_(gain[j]);
+      },
+      [&](int64_t j, std::complex<float>* f) {
+        ++after[static_cast<size_t>(j)];
+        seen[j].copy_(torch::from_blob(f, {k, n, n}, torch::kComplexFloat));
+      });
+  EXPECT_TRUE(torch::allclose(fields, expected, 1e-4, 1e-4));
+  EXPECT_TRUE(torch::equal(seen, fields));
+  for (int64_t j = 0; j < b; ++j) {
+    EXPECT_EQ(filled[static_cast<size_t>(j)], 1);
+    EXPECT_EQ(after[static_cast<size_t>(j)], 1);
+  }
+  torch::Tensor wrong = torch::empty({b, k, n, n}, torch::kComplexDouble);
+  EXPECT_THROW(far_field.round_trip(wrong, nullptr, nullptr), c10::Error);
 }
 
 TEST(FarField, AWrongSizeIsRefused) {

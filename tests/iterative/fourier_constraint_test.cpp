@@ -1,6 +1,7 @@
 #include "ptychopinn/iterative/fourier_constraint.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include "ptychopinn/physics/diffraction.h"
@@ -83,6 +84,52 @@ TEST(FourierConstraint, ThePoissonStepLowersThePoissonLikelihood) {
   };
   const FourierStep step = fourier_step(psi, amplitudes, torch::Tensor(), NoiseModel::kPoisson);
   EXPECT_LT(nll(psi + step.chi), nll(psi));
+}
+
+TEST(FourierConstraint, TheFusedStepFromPatchesEqualsTheStepOfTheExitWaves) {
+  for (int64_t k : {1, 2}) {
+    const int64_t b = 6, n = 32;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(20 + static_cast<uint64_t>(k));
+    const torch::Tensor probe = random_waves(1, k, n, 7 + static_cast<uint64_t>(k)).squeeze(0);
+    const torch::Tensor patches = random_waves(b, 1, n, 9).squeeze(1);
+    const torch::Tensor amplitudes = torch::rand({b, n, n}, gen) * 4;
+    torch::Tensor valid = torch::ones({n, n});
+    valid[5][6] = 0;
+    const torch::Tensor psi = probe.unsqueeze(0) * patches.unsqueeze(1);
+    for (const torch::Tensor& v : {valid, torch::Tensor()}) {
+      const FourierStep expected = fourier_step(psi, amplitudes, v, NoiseModel::kGaussian);
+      const FourierStep fused =
+          fourier_step_from_patches(FarField(n), probe, patches, amplitudes, v, NoiseModel::kGaussian);
+      EXPECT_TRUE(torch::allclose(fused.chi, expected.chi, 1e-4, 1e-4)) << k;
+      EXPECT_NEAR(fused.error_sum, expected.error_sum, 1e-5 * expected.error_sum) << k;
+      ASSERT_TRUE(fused.object_numerator.defined());
+      EXPECT_TRUE(
+          torch::allclose(fused.object_numerator, (probe.conj().unsqueeze(0) * fused.chi).sum(1), 1e-4, 1e-4))
+          << k;
+    }
+    // The Poisson model takes the tensor path: the same as the step of the exit waves.
+    const FourierStep poisson =
+        fourier_step_from_patches(FarField(n), probe, patches, amplitudes, valid, NoiseModel::kPoisson);
+    EXPECT_TRUE(torch::allclose(poisson.chi, fourier_step(psi, amplitudes, valid, NoiseModel::kPoisson).chi,
+                                1e-4, 1e-4));
+  }
+}
+
+TEST(FourierConstraint, TheFusedStepDoesNotDependOnTheThreadCount) {
+  const int64_t b = 9, n = 32;
+  const torch::Tensor probe = random_waves(1, 1, n, 30).squeeze(0);
+  const torch::Tensor patches = random_waves(b, 1, n, 31).squeeze(1);
+  const torch::Tensor amplitudes = torch::rand({b, n, n}, at::make_generator<at::CPUGeneratorImpl>(32));
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  const FourierStep one = fourier_step_from_patches(FarField(n), probe, patches, amplitudes, torch::Tensor(),
+                                                    NoiseModel::kGaussian);
+  at::set_num_threads(2);
+  const FourierStep two = fourier_step_from_patches(FarField(n), probe, patches, amplitudes, torch::Tensor(),
+                                                    NoiseModel::kGaussian);
+  at::set_num_threads(threads);
+  EXPECT_TRUE(torch::equal(one.chi, two.chi));
+  EXPECT_EQ(one.error_sum, two.error_sum);
 }
 
 }  // namespace

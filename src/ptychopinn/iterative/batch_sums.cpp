@@ -123,8 +123,23 @@ void probe_terms(const float* d, const float* o, const float* chi, const float* 
       l2[l] += or_ * vr + oi * vi;
     };
     int64_t p = p0;
-    for (; p + kLanes <= p1; p += kLanes) {
-      for (int64_t l = 0; l < kLanes; ++l) term(p + l, l);
+    if (k == 1) {  // one mode: the same terms with the mode loop gone, which lets them vectorise
+      for (; p + kLanes <= p1; p += kLanes) {
+        for (int64_t l = 0; l < kLanes; ++l) {
+          const int64_t q = p + l;
+          const float or_ = o[2 * q], oi = o[2 * q + 1];
+          l22[l] += (or_ * or_ + oi * oi) * dpp[q];
+          const float oxr = or_ * x[2 * q] - oi * x[2 * q + 1], oxi = or_ * x[2 * q + 1] + oi * x[2 * q];
+          l12[l] += d[2 * q] * oxr + d[2 * q + 1] * oxi;
+          const float vr = dp[2 * q] * chi[2 * q] + dp[2 * q + 1] * chi[2 * q + 1];
+          const float vi = dp[2 * q] * chi[2 * q + 1] - dp[2 * q + 1] * chi[2 * q];
+          l2[l] += or_ * vr + oi * vi;
+        }
+      }
+    } else {
+      for (; p + kLanes <= p1; p += kLanes) {
+        for (int64_t l = 0; l < kLanes; ++l) term(p + l, l);
+      }
     }
     for (; p < p1; ++p) term(p, 0);
     for (int64_t l = 0; l < kLanes; ++l) {

@@ -54,12 +54,22 @@ bool on_host_complex64(const torch::Tensor& t) {
 // alignment it was planned for, and the aligned one is two to four times faster. LibTorch's host
 // allocations are 64-byte aligned, so the unaligned plans serve only views at odd offsets.
 struct FarField::Plans {
-  fftwf_plan forward = nullptr, forward_unaligned = nullptr;  // out of place
-  fftwf_plan inverse = nullptr, inverse_unaligned = nullptr;  // in place
+  fftwf_plan forward = nullptr, forward_unaligned = nullptr;                    // out of place
+  fftwf_plan forward_in_place = nullptr, forward_in_place_unaligned = nullptr;  // in place
+  fftwf_plan inverse = nullptr, inverse_unaligned = nullptr;                    // in place
   ~Plans() {
-    for (fftwf_plan p : {forward, forward_unaligned, inverse, inverse_unaligned}) {
+    for (fftwf_plan p : {forward, forward_unaligned, forward_in_place, forward_in_place_unaligned, inverse,
+                         inverse_unaligned}) {
       if (p != nullptr) fftwf_destroy_plan(p);
     }
+  }
+
+  // One transform of `pixels` elements in place, scaled by `scale`.
+  static void in_place(fftwf_plan fast, fftwf_plan any, std::complex<float>* data, int64_t pixels,
+                       float scale) {
+    auto* f = reinterpret_cast<fftwf_complex*>(data);
+    fftwf_execute_dft(aligned(f) ? fast : any, f, f);
+    for (int64_t p = 0; p < pixels; ++p) data[p] *= scale;
   }
 
   // Runs `count` transforms of `pixels` elements from `in` to `out` (the same pointer for the
@@ -84,6 +94,9 @@ FarField::FarField(int64_t n) : n_(n), plans_(std::make_unique<Plans>()) {
   AlignedArray a(n * n), b(n * n);
   plans_->forward = plan_2d(n, a.data, b.data, FFTW_FORWARD, FFTW_ESTIMATE);
   plans_->forward_unaligned = plan_2d(n, a.data, b.data, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
+  plans_->forward_in_place = plan_2d(n, a.data, a.data, FFTW_FORWARD, FFTW_ESTIMATE);
+  plans_->forward_in_place_unaligned =
+      plan_2d(n, a.data, a.data, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
   plans_->inverse = plan_2d(n, a.data, a.data, FFTW_BACKWARD, FFTW_ESTIMATE);
   plans_->inverse_unaligned = plan_2d(n, a.data, a.data, FFTW_BACKWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
 }
@@ -115,6 +128,32 @@ void FarField::inverse_in_place(torch::Tensor& field) const {
   auto* data = field.data_ptr<c10::complex<float>>();
   Plans::run(plans_->inverse, plans_->inverse_unaligned, data, data, field.numel() / pixels, pixels,
              1.0f / static_cast<float>(n_));
+}
+
+void FarField::round_trip(torch::Tensor& fields, const PatternFields& fill, const PatternFields& between,
+                          const PatternFields& after) const {
+  TORCH_CHECK(on_host_complex64(fields) && fields.dim() == 4 && fields.size(2) == n_ && fields.size(3) == n_,
+              "FarField::round_trip: expected contiguous complex64 [B, K, ", n_, ", ", n_,
+              "] on the host, got ", fields.sizes(), " ", fields.dtype(), " on ", fields.device());
+  const int64_t modes = fields.size(1), pixels = n_ * n_;
+  const float scale = 1.0f / static_cast<float>(n_);
+  auto* data = reinterpret_cast<std::complex<float>*>(fields.data_ptr<c10::complex<float>>());
+  const Plans& plans = *plans_;
+  at::parallel_for(0, fields.size(0), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      std::complex<float>* f = data + b * modes * pixels;
+      fill(b, f);
+      for (int64_t k = 0; k < modes; ++k) {
+        Plans::in_place(plans.forward_in_place, plans.forward_in_place_unaligned, f + k * pixels, pixels,
+                        scale);
+      }
+      between(b, f);
+      for (int64_t k = 0; k < modes; ++k) {
+        Plans::in_place(plans.inverse, plans.inverse_unaligned, f + k * pixels, pixels, scale);
+      }
+      if (after) after(b, f);
+    }
+  });
 }
 
 }  // namespace ptychopinn::iterative

@@ -12,7 +12,9 @@
 // Internal to iterative/.
 #include <torch/torch.h>
 
+#include <complex>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace ptychopinn::iterative {
@@ -34,6 +36,20 @@ class FarField {
   // ψ = IFFT2_ortho(Ψ), in place where possible (contiguous complex64 on the CPU), otherwise
   // `field` is replaced by a new tensor.
   void inverse_in_place(torch::Tensor& field) const;
+
+  // A callback given one pattern's K fields, [K, N, N] contiguous complex64 starting at `fields`.
+  using PatternFields = std::function<void(int64_t pattern, std::complex<float>* fields)>;
+
+  // The transforms of a batch with work of the caller on each side, pattern by pattern while that
+  // pattern's fields are in cache (what costs three passes over the batch's memory when done as
+  // separate operations costs one): for each pattern b in parallel, fill(b, ·) writes ψ_bk, which
+  // are replaced by Ψ_bk = FFT2_ortho(ψ_bk); between(b, ·) changes them; they are replaced by
+  // IFFT2_ortho of the result; and after(b, ·), if given, reads them. Patterns are independent: the
+  // callbacks are called concurrently for different b and must write only that pattern's fields or
+  // per-pattern slots.
+  //   fields: [B, K, N, N] contiguous complex64 on the host (its values on entry are unused)
+  void round_trip(torch::Tensor& fields, const PatternFields& fill, const PatternFields& between,
+                  const PatternFields& after = nullptr) const;
 
  private:
   struct Plans;

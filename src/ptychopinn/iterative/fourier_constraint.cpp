@@ -2,16 +2,16 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <vector>
 
+#include "ptychopinn/iterative/pixel_kernels.h"
+
 namespace ptychopinn::iterative {
 namespace {
 
-// |Fψ| below this is treated as zero when dividing by it: Ψ_k is then 0 too (|Ψ_k| <= |Fψ|), so
-// the product stays 0 rather than NaN.
-constexpr float kTinyAmplitude = 1e-20f;
 // Fixed-point iterations of the Poisson step (they converge to a few per cent in three).
 constexpr int kPoissonStepIterations = 3;
 
@@ -20,14 +20,14 @@ torch::Tensor intensity(const torch::Tensor& field) {
   return torch::view_as_real(field).square().sum({1, -1});
 }
 
-// The Gaussian step on the host in one pass over the far field, in place: per pixel the model
-// amplitude, the residual and the factor A / |Fψ| − 1 applied to every mode (what the tensor form
-// does in about ten passes). Returns Σ_valid (|Fψ| − A)²; patterns in parallel, their sums added in
-// pattern order, so the result does not depend on the thread count.
+float* floats(const torch::Tensor& t) { return reinterpret_cast<float*>(t.data_ptr<c10::complex<float>>()); }
+
+// The Gaussian step of a batch of far fields [B, K, N, N] on the host, in place; patterns in
+// parallel, their sums added in pattern order, so the result does not depend on the thread count.
 double gaussian_step_in_place(torch::Tensor& field, const torch::Tensor& amplitudes,
                               const torch::Tensor& valid) {
   const int64_t b = field.size(0), k = field.size(1), pixels = field.size(2) * field.size(3);
-  auto* f = reinterpret_cast<std::complex<float>*>(field.data_ptr<c10::complex<float>>());
+  float* f = floats(field);
   const torch::Tensor a_c = amplitudes.contiguous();
   const float* a = a_c.data_ptr<float>();
   const torch::Tensor v_c = valid.defined() ? valid.contiguous() : torch::Tensor();
@@ -35,25 +35,15 @@ double gaussian_step_in_place(torch::Tensor& field, const torch::Tensor& amplitu
   std::vector<double> error(static_cast<size_t>(b), 0.0);
   at::parallel_for(0, b, 1, [&](int64_t begin, int64_t end) {
     for (int64_t j = begin; j < end; ++j) {
-      std::complex<float>* fj = f + j * k * pixels;
-      const float* aj = a + j * pixels;
-      double e = 0.0;
-      for (int64_t p = 0; p < pixels; ++p) {
-        float intensity = 0.0f;
-        for (int64_t m = 0; m < k; ++m) intensity += std::norm(fj[m * pixels + p]);
-        const float amp = std::sqrt(intensity), r = amp - aj[p];
-        const float w = v ? v[p] : 1.0f;
-        e += static_cast<double>(w * r * r);
-        const float factor = w * (aj[p] / std::max(amp, kTinyAmplitude) - 1.0f);
-        for (int64_t m = 0; m < k; ++m) fj[m * pixels + p] *= factor;
-      }
-      error[static_cast<size_t>(j)] = e;
+      error[static_cast<size_t>(j)] = gaussian_pattern(f + 2 * j * k * pixels, k, a + j * pixels, v, pixels);
     }
   });
   double total = 0.0;
   for (double e : error) total += e;
   return total;
 }
+
+bool host_complex64(const torch::Tensor& t) { return t.is_cpu() && t.scalar_type() == torch::kComplexFloat; }
 
 }  // namespace
 
@@ -107,6 +97,47 @@ FourierStep fourier_step(const FarField& far_field, const torch::Tensor& psi, co
   if (valid.defined()) factor.mul_(valid);
   out.chi = field * factor.unsqueeze(1);
   far_field.inverse_in_place(out.chi);
+  return out;
+}
+
+FourierStep fourier_step_from_patches(const FarField& far_field, const torch::Tensor& probe_in,
+                                      const torch::Tensor& patches_in, const torch::Tensor& amplitudes_in,
+                                      const torch::Tensor& valid_in, NoiseModel noise_model) {
+  if (noise_model != NoiseModel::kGaussian || !host_complex64(probe_in) || !host_complex64(patches_in) ||
+      !amplitudes_in.is_cpu() || amplitudes_in.scalar_type() != torch::kFloat) {
+    return fourier_step(far_field, probe_in.unsqueeze(0) * patches_in.unsqueeze(1), amplitudes_in, valid_in,
+                        noise_model);
+  }
+  const torch::Tensor probe = probe_in.contiguous(), patches = patches_in.contiguous(),
+                      amplitudes = amplitudes_in.contiguous();
+  const torch::Tensor valid = valid_in.defined() ? valid_in.contiguous() : torch::Tensor();
+  const int64_t b = patches.size(0), k = probe.size(0), pixels = probe.size(1) * probe.size(2);
+  TORCH_CHECK(patches.size(1) == probe.size(1) && patches.size(2) == probe.size(2) &&
+                  amplitudes.size(0) == b && amplitudes.numel() == b * pixels,
+              "fourier_step_from_patches: probe ", probe.sizes(), ", patches ", patches.sizes(),
+              " and amplitudes ", amplitudes.sizes(), " do not match");
+  const float* p = floats(probe);
+  const float* o = floats(patches);
+  const float* a = amplitudes.data_ptr<float>();
+  const float* v = valid.defined() ? valid.data_ptr<float>() : nullptr;
+  FourierStep out;
+  out.chi = torch::empty({b, k, probe.size(1), probe.size(2)}, probe.options());
+  std::vector<double> error(static_cast<size_t>(b), 0.0);
+  const auto fill = [&](int64_t j, std::complex<float>* fields) {
+    exit_waves_of_pattern(p, o + 2 * j * pixels, k, pixels, reinterpret_cast<float*>(fields));
+  };
+  const auto constrain = [&](int64_t j, std::complex<float>* fields) {
+    error[static_cast<size_t>(j)] =
+        gaussian_pattern(reinterpret_cast<float*>(fields), k, a + j * pixels, v, pixels);
+  };
+  out.object_numerator = torch::empty({b, probe.size(1), probe.size(2)}, probe.options());
+  float* numerator = floats(out.object_numerator);
+  const auto conjugate_probe_times_chi = [&](int64_t j, std::complex<float>* fields) {
+    object_numerator_of_pattern(p, reinterpret_cast<const float*>(fields), k, pixels,
+                                numerator + 2 * j * pixels);
+  };
+  far_field.round_trip(out.chi, fill, constrain, conjugate_probe_times_chi);
+  for (double e : error) out.error_sum += e;
   return out;
 }
 

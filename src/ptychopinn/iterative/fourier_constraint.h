@@ -33,6 +33,9 @@ torch::Tensor model_amplitude(const FarField& far_field, const torch::Tensor& ps
 struct FourierStep {
   torch::Tensor chi;       // [B, K, N, N] complex64: ψ' − ψ
   double error_sum = 0.0;  // Σ_valid (|Fψ| − A)² over the batch, before the update
+  // [B, N, N] complex64: Σ_k conj(P_k) χ_bk, the object's update direction per pattern, where it was
+  // computed on the way (fourier_step_from_patches on the host); otherwise undefined.
+  torch::Tensor object_numerator;
 };
 
 // The exit-wave update of a batch.
@@ -42,5 +45,15 @@ struct FourierStep {
 //   far_field:  the transforms for the patterns' size
 FourierStep fourier_step(const FarField& far_field, const torch::Tensor& psi, const torch::Tensor& amplitudes,
                          const torch::Tensor& valid, NoiseModel noise_model);
+
+// The exit waves ψ_bk = P_k · O_b of a batch and their update in one: fourier_step of those waves.
+// On the host with the Gaussian model each pattern goes from its object patch to χ while it is in
+// cache (FarField::round_trip), which saves the batch-sized exit-wave tensor and four passes over
+// memory, and it returns Σ_k conj(P_k) χ_bk as well; elsewhere the two steps run as tensor operations.
+//   probe:   [K, N, N] complex64;  patches: [B, N, N] complex64, the device of probe
+//   the rest as fourier_step
+FourierStep fourier_step_from_patches(const FarField& far_field, const torch::Tensor& probe,
+                                      const torch::Tensor& patches, const torch::Tensor& amplitudes,
+                                      const torch::Tensor& valid, NoiseModel noise_model);
 
 }  // namespace ptychopinn::iterative

@@ -15,8 +15,8 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
                           const LsqmlParameters& parameters, const Refine& refine) {
   const torch::Tensor& probe = state.probe;
   const torch::Tensor patches = extract_patches(state.object, batch.windows);
-  const FourierStep step = fourier_step(far_field, exit_waves(probe, patches), batch.amplitudes, batch.valid,
-                                        parameters.noise_model);
+  const FourierStep step = fourier_step_from_patches(far_field, probe, patches, batch.amplitudes, batch.valid,
+                                                     parameters.noise_model);
   const torch::Tensor& chi = step.chi;
   BatchOutcome outcome;
   outcome.error_sum = step.error_sum;
@@ -24,7 +24,9 @@ BatchOutcome lsqml_update(ReconstructionState& state, const Batch& batch, const 
   // Eqs. 24b and 25b on the box the batch touches.
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
-  const torch::Tensor object_numerator = sum_modes(probe.conj().unsqueeze(0) * chi);  // ΔO_j, [B, N, N]
+  const torch::Tensor object_numerator = step.object_numerator.defined()
+                                             ? step.object_numerator
+                                             : sum_modes(probe.conj().unsqueeze(0) * chi);  // ΔO_j, [B, N, N]
   torch::Tensor direction = torch::zeros({box.height(), box.width()}, state.object.options());
   add_patches(direction, object_numerator, local);
   const torch::Tensor probe_power = torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <complex>
+#include <vector>
 
 namespace ptychopinn::iterative {
 namespace {
@@ -12,68 +12,69 @@ namespace {
 // Canvas rows per parallel task of the adjoint: enough work per task to amortise the scheduling.
 constexpr int64_t kRowGrain = 16;
 
-template <class T>
-T* data_of(const torch::Tensor& t) {
-  if constexpr (std::is_same_v<T, float>) {
+// The loops read a float32 canvas (E = 1) or a complex64 one (E = 2) as floats: the bilinear weights
+// are real, so a complex element's two floats are weighted alike, and a column step is E floats.
+// Plain float loops vectorise; std::complex<float> ones would not.
+template <int E>
+float* floats_of(const torch::Tensor& t) {
+  if constexpr (E == 1) {
     return t.data_ptr<float>();
   } else {
-    return reinterpret_cast<T*>(t.data_ptr<c10::complex<float>>());
+    return reinterpret_cast<float*>(t.data_ptr<c10::complex<float>>());
   }
 }
 
-template <class T>
+template <int E>
 void extract_cpu(const torch::Tensor& canvas, const PatchWindows& w, torch::Tensor& out) {
-  const int64_t n = w.n, width = canvas.size(1);
-  const T* src = data_of<T>(canvas);
-  T* dst = data_of<T>(out);
+  const int64_t n = w.n, width = canvas.size(1), row_floats = E * n;
+  const float* src = floats_of<E>(canvas);
+  float* dst = floats_of<E>(out);
   at::parallel_for(0, w.size(), 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
       const auto k = static_cast<size_t>(b);
       const float fy = w.fy[k], fx = w.fx[k];
       const float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
       for (int64_t r = 0; r < n; ++r) {
-        const T* a = src + (w.row0[k] + r) * width + w.col0[k];
-        const T* c = a + width;
-        T* o = dst + (b * n + r) * n;
-        for (int64_t j = 0; j < n; ++j) o[j] = w00 * a[j] + w01 * a[j + 1] + w10 * c[j] + w11 * c[j + 1];
+        const float* a = src + E * ((w.row0[k] + r) * width + w.col0[k]);
+        const float* c = a + E * width;
+        float* o = dst + (b * n + r) * row_floats;
+        for (int64_t q = 0; q < row_floats; ++q) {
+          o[q] = w00 * a[q] + w01 * a[q + E] + w10 * c[q] + w11 * c[q + E];
+        }
       }
     }
   });
 }
 
-template <class T>
+template <int E>
 void add_cpu(torch::Tensor& canvas, const torch::Tensor& patches, const PatchWindows& w) {
-  const int64_t n = w.n, height = canvas.size(0), width = canvas.size(1);
-  T* dst = data_of<T>(canvas);
-  const T* src = data_of<T>(patches);
-  const int64_t patch_stride = patches.size(0) == 1 ? 0 : n * n;  // one patch for every window
+  const int64_t n = w.n, height = canvas.size(0), width = canvas.size(1), row_floats = E * n;
+  float* dst = floats_of<E>(canvas);
+  const float* src = floats_of<E>(patches);
+  const int64_t patch_stride = patches.size(0) == 1 ? 0 : n * row_floats;  // one patch for every window
+  const std::vector<float> zeros(static_cast<size_t>(row_floats), 0.0f);   // the patch's rows -1 and n
   // Each task owns a band of canvas rows and visits every window in order: no two tasks write the
   // same pixel, and every pixel sums its contributions in pattern order whatever the thread count.
+  // A canvas row takes patch row r with weight 1 - fy and row r - 1 with weight fy, each spread over
+  // columns j (1 - fx) and j + 1 (fx): one pass per row with no dependence between columns.
   at::parallel_for(0, height, kRowGrain, [&](int64_t row_begin, int64_t row_end) {
     for (int64_t b = 0; b < w.size(); ++b) {
       const auto k = static_cast<size_t>(b);
       const int64_t top = w.row0[k];
       const int64_t lo = std::max(row_begin, top), hi = std::min(row_end, top + n + 1);
       const float fy = w.fy[k], fx = w.fx[k];
+      const float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
+      const float* patch = src + b * patch_stride;
       for (int64_t row = lo; row < hi; ++row) {
-        T* o = dst + row * width + w.col0[k];
-        const int64_t r = row - top;  // window row: patch row r (weight 1 - fy) and r - 1 (weight fy)
-        for (int part = 0; part < 2; ++part) {
-          const int64_t pr = part == 0 ? r : r - 1;
-          if (pr < 0 || pr >= n) continue;
-          const float wy = part == 0 ? 1 - fy : fy;
-          if (wy == 0) continue;
-          const float a = wy * (1 - fx), c = wy * fx;
-          const T* p = src + b * patch_stride + pr * n;
-          if (c == 0) {
-            for (int64_t j = 0; j < n; ++j) o[j] += a * p[j];
-          } else {
-            for (int64_t j = 0; j < n; ++j) {
-              o[j] += a * p[j];
-              o[j + 1] += c * p[j];
-            }
-          }
+        float* o = dst + E * (row * width + w.col0[k]);
+        const int64_t r = row - top;
+        const float* a = r < n ? patch + r * row_floats : zeros.data();
+        const float* c = r >= 1 ? patch + (r - 1) * row_floats : zeros.data();
+        for (int64_t q = 0; q < E; ++q) o[q] += w00 * a[q] + w10 * c[q];
+        for (int64_t q = E; q < row_floats; ++q) {
+          o[q] += w00 * a[q] + w01 * a[q - E] + w10 * c[q] + w11 * c[q - E];
         }
+        for (int64_t q = row_floats; q < row_floats + E; ++q) o[q] += w01 * a[q - E] + w11 * c[q - E];
       }
     }
   });
@@ -150,9 +151,9 @@ torch::Tensor extract_patches(const torch::Tensor& canvas, const PatchWindows& w
   const torch::Tensor c = canvas.contiguous();
   torch::Tensor out = torch::empty({w.size(), w.n, w.n}, c.options());
   if (c.is_complex()) {
-    extract_cpu<std::complex<float>>(c, w, out);
+    extract_cpu<2>(c, w, out);
   } else {
-    extract_cpu<float>(c, w, out);
+    extract_cpu<1>(c, w, out);
   }
   return out;
 }
@@ -168,9 +169,9 @@ void add_patches(torch::Tensor& canvas, const torch::Tensor& patches, const Patc
   if (!canvas.is_cpu()) return detail::add_patches_indexed(canvas, patches, w);
   const torch::Tensor p = patches.contiguous();
   if (canvas.is_complex()) {
-    add_cpu<std::complex<float>>(canvas, p, w);
+    add_cpu<2>(canvas, p, w);
   } else {
-    add_cpu<float>(canvas, p, w);
+    add_cpu<1>(canvas, p, w);
   }
 }
 

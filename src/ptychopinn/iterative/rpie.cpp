@@ -12,8 +12,8 @@ BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const F
                          const RpieParameters& parameters, const Refine& refine) {
   const torch::Tensor& probe = state.probe;
   const torch::Tensor patches = extract_patches(state.object, batch.windows);
-  const FourierStep step = fourier_step(far_field, exit_waves(probe, patches), batch.amplitudes, batch.valid,
-                                        NoiseModel::kGaussian);
+  const FourierStep step = fourier_step_from_patches(far_field, probe, patches, batch.amplitudes, batch.valid,
+                                                     NoiseModel::kGaussian);
   BatchOutcome outcome;
   outcome.error_sum = step.error_sum;
   if (refine.positions) outcome.position_steps = position_steps(step.chi, probe, patches);
@@ -22,7 +22,10 @@ BatchOutcome rpie_update(ReconstructionState& state, const Batch& batch, const F
   const CanvasBox box = bounding_box(batch.windows);
   const PatchWindows local = relative_to(batch.windows, box);
   torch::Tensor numerator = torch::zeros({box.height(), box.width()}, state.object.options());
-  add_patches(numerator, sum_modes(probe.conj().unsqueeze(0) * step.chi), local);
+  add_patches(numerator,
+              step.object_numerator.defined() ? step.object_numerator
+                                              : sum_modes(probe.conj().unsqueeze(0) * step.chi),
+              local);
   const torch::Tensor probe_power =
       torch::view_as_real(probe).square().sum(std::vector<int64_t>{0, -1});  // [N, N]
   torch::Tensor illumination = torch::zeros({box.height(), box.width()}, probe_power.options());
