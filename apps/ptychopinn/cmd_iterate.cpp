@@ -149,7 +149,8 @@ int run_iterate(const std::vector<std::string>& args) {
   app.add_option("--device", device, "auto (CUDA when available), cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->capture_default_str();
-  app.add_option("--threads", request.runtime.threads, "CPU threads (0 = every core)")
+  app.add_option("--threads", request.runtime.threads,
+                 "CPU threads (0 = automatic: the cores not busy with other work)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--seed", seed, "seed of the order patterns are visited in")->capture_default_str();

@@ -45,7 +45,7 @@ class Model:
     def load(cls, path, device="auto", threads=0):
         """Loads a model archive (wts.h5.zip), or the one in a training output folder, on device
         ('auto': CUDA when LibTorch sees a GPU, else 'cpu'; or 'cpu', 'cuda'), with threads CPU
-        threads (0: all cores)."""
+        threads (0: automatic, the cores not busy with other work)."""
         return cls(_core.Model.load(os.fspath(path), device, threads))
 
     def save(self, path):

@@ -143,7 +143,8 @@ as stored in a model archive (wts.h5.zip).)")
           },
           py::arg("path"), py::arg("device") = "auto", py::arg("threads") = 0,
           "Loads a model archive, or the wts.h5.zip of a training output folder, on device (auto: CUDA when "
-          "LibTorch sees a GPU, else cpu), with threads CPU threads (0: all cores).")
+          "LibTorch sees a GPU, else cpu), with threads CPU threads (0: automatic, the cores not busy with "
+          "other work).")
       .def(
           "save",
           [](const PyModel& model, const std::string& path) {

@@ -21,7 +21,7 @@ TEST(RuntimeConfig, NegativeThreadsOrSeedAreRejected) {
   RuntimeConfig r;
   r.threads = -1;
   EXPECT_TRUE(throws_config_error([&] { r.validate(); },
-                                  {"RuntimeConfig: threads = -1; expected >= 0 (0 = all cores)"}));
+                                  {"RuntimeConfig: threads = -1; expected >= 0 (0 = automatic)"}));
   r = RuntimeConfig{};
   r.seed = -5;
   EXPECT_TRUE(throws_config_error([&] { r.validate(); }, {"seed = -5; expected >= 0"}));

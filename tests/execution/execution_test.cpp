@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "ptychopinn/execution/cpu_load.h"
 #include "support/error_of.h"
 
 namespace ptychopinn::execution {
@@ -20,12 +21,39 @@ namespace {
 
 using testing::error_of;
 
-TEST(ConfigureThreads, SetsLibTorchsPoolAndZeroMeansEveryCore) {
-  EXPECT_EQ(configure_threads(1), 1);
+TEST(ConfigureThreads, SetsLibTorchsPoolAndKeepsAnExplicitCount) {
+  const ThreadChoice one = configure_threads(1);
+  EXPECT_EQ(one.threads, 1);
+  EXPECT_FALSE(one.automatic);
   EXPECT_EQ(torch::get_num_threads(), 1);
-  const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  EXPECT_EQ(configure_threads(0), all);
-  EXPECT_EQ(torch::get_num_threads(), all);
+  EXPECT_EQ(one.describe(), "1 CPU thread");
+  EXPECT_EQ(configure_threads(3).threads, 3);
+  EXPECT_EQ(torch::get_num_threads(), 3);
+}
+
+// Zero asks for the cores that other work leaves free: every core on an idle machine, fewer (at
+// least one) on a loaded one, which is why the exact count is not asserted here.
+TEST(ConfigureThreads, ZeroChoosesTheCoresNotBusyWithOtherWork) {
+  const ThreadChoice choice = configure_threads(0);
+  EXPECT_TRUE(choice.automatic);
+  EXPECT_EQ(choice.cores, available_cores());
+  EXPECT_EQ(choice.threads, automatic_threads(choice.cores, choice.busy));
+  EXPECT_EQ(torch::get_num_threads(), choice.threads);
+  EXPECT_NE(choice.describe().find("(automatic: " + std::to_string(choice.cores) + " core"),
+            std::string::npos)
+      << choice.describe();
+}
+
+TEST(ThreadChoice, DescribesTheCountAndWhyItWasChosen) {
+  ThreadChoice c;
+  c.threads = 1;
+  c.automatic = true;
+  c.cores = 2;
+  c.busy = 1;
+  EXPECT_EQ(c.describe(), "1 CPU thread (automatic: 2 cores, 1 busy with other work)");
+  c.threads = 2;
+  c.busy = 0;
+  EXPECT_EQ(c.describe(), "2 CPU threads (automatic: 2 cores)");
 }
 
 // at::parallel_for is a header template compiled into our own code: with LibTorch's OpenMP backend

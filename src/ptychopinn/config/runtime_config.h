@@ -14,14 +14,15 @@ namespace ptychopinn::config {
 struct RuntimeConfig {
   // Where tensors live: auto (default: CUDA when LibTorch sees a GPU, else CPU), cpu or cuda.
   Device device = Device::kAuto;
-  // CPU threads for LibTorch's intra-op pool; 0 (default) = all cores. Debian's LibTorch uses one
-  // thread unless told otherwise, hence the explicit setting.
+  // CPU threads for LibTorch's intra-op pool; 0 (default) = automatic: the cores the process may
+  // use less those other programs keep busy when the run starts (execution::configure_threads).
+  // Debian's LibTorch uses one thread unless told otherwise, hence the explicit setting.
   int threads = 0;
   // Seed of every random choice of a run (sampling, weight initialisation, shuffling, validation
   // split). Default 42, the reference's `npseed`; change it to check that a result is not luck.
   int seed = 42;
 
-  // Throws ConfigError ("RuntimeConfig: threads = -1; expected >= 0 (0 = all cores)").
+  // Throws ConfigError ("RuntimeConfig: threads = -1; expected >= 0 (0 = automatic)").
   void validate() const;
 
   bool operator==(const RuntimeConfig& other) const;

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <thread>
+#include <string>
+
+#include "ptychopinn/execution/cpu_load.h"
 
 namespace ptychopinn::execution {
 
@@ -35,9 +37,28 @@ void configure_allocator() {
 #endif
 }
 
-int configure_threads(int threads) {
+std::string ThreadChoice::describe() const {
+  std::string s = std::to_string(threads) + (threads == 1 ? " CPU thread" : " CPU threads");
+  if (automatic) {
+    s += " (automatic: " + std::to_string(cores) + (cores == 1 ? " core" : " cores");
+    if (busy > 0) s += ", " + std::to_string(busy) + " busy with other work";
+    s += ")";
+  }
+  return s;
+}
+
+ThreadChoice configure_threads(int threads) {
   configure_allocator();
-  const int n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  ThreadChoice choice;
+  choice.automatic = threads <= 0;
+  if (choice.automatic) {
+    choice.cores = available_cores();
+    choice.busy = choice.cores > 1 ? busy_elsewhere() : 0;
+    choice.threads = automatic_threads(choice.cores, choice.busy);
+  } else {
+    choice.threads = threads;
+  }
+  const int n = choice.threads;
   if (torch::get_num_threads() != n) torch::set_num_threads(n);
   // Denormal floats take a slow microcode path on x86 (tens of times slower per operation);
   // vanishing activations and gradients (a freshly initialised network, a late training step)
@@ -47,7 +68,7 @@ int configure_threads(int threads) {
   // (The pool may already exist, as in a Python process that imported torch first.)
   at::globalContext().setFlushDenormal(true);
   at::parallel_for(0, n, 1, [](int64_t, int64_t) { at::globalContext().setFlushDenormal(true); });
-  return n;
+  return choice;
 }
 
 }  // namespace ptychopinn::execution

@@ -25,7 +25,8 @@ struct IterateRunRequest {
   bool write_files = true;
   // The solver's settings; its device is replaced by runtime.device, resolved.
   iterative::IterativeOptions options;
-  // Device (auto: CUDA when LibTorch sees a GPU) and CPU threads (0: every core).
+  // Device (auto: CUDA when LibTorch sees a GPU) and CPU threads (0: automatic, the cores not busy
+  // with other work).
   config::RuntimeConfig runtime;
   // Starting object: a reconstruction.npz (its object on its own grid) or a dataset NPZ (its
   // objectGuess on the dataset's grid). Excludes model_path.

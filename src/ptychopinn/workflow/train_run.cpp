@@ -192,7 +192,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   }
   RunLog log(out, result.writer ? &log_file : nullptr);
 
-  const int threads = execution::configure_threads(config.runtime.threads);
+  const execution::ThreadChoice threads = execution::configure_threads(config.runtime.threads);
   const auto device = execution::resolve_device(config.runtime.device);
   auto options = data::pipeline_options(config, &request.origins);
   auto data = data::prepare_data(source, options);
@@ -254,7 +254,7 @@ TrainRunResult train_run(TrainRunRequest request, TrainRunEvents& events) {
   LoopObserver observer(out, log,
                         result.writer ? std::optional<fs::path>(output_dir / layout::kHistory) : std::nullopt,
                         trainer);
-  log.status("data " + source.name() + ", " + std::to_string(threads) + " CPU threads" +
+  log.status("data " + source.name() + ", " + threads.describe() +
              (comm ? ", rank " + std::to_string(dist->rank) + " of " + std::to_string(dist->world_size) +
                          " (gloo), global batch " + std::to_string(config.batch_size * dist->world_size)
                    : std::string()));
