@@ -53,5 +53,15 @@ TEST(ForwardFlops, IsAbout1point44GflopPerPatternForThePaperNetAtN64) {
   EXPECT_DOUBLE_EQ(forward_flops(options(64, 2, false)) - forward_flops(options(64, 1)), first_conv_extra);
 }
 
+TEST(LargestActivation, IsTheWidestFullResolutionLayer) {
+  // nfs 2: the first encoder layers have 64 filters at N x N at N = 64 (32 at N = 128), and
+  // nothing is larger.
+  EXPECT_EQ(largest_activation_elements(options(64, 1)), 64 * 64 * 64);
+  EXPECT_EQ(largest_activation_elements(options(128, 2)), 32 * 128 * 128);
+  CnnOptions narrow = options(64, 1);
+  narrow.n_filters_scale = 1;
+  EXPECT_EQ(largest_activation_elements(narrow), 32 * 64 * 64);
+}
+
 }  // namespace
 }  // namespace ptychopinn::nets

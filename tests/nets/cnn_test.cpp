@@ -163,6 +163,32 @@ TEST(CnnGenerator, WithoutPadObjectPredictsTheFullPatchAtFullResolution) {
   EXPECT_EQ(names["decoder_amp.amp.conv2.weight"].sizes(), (Sizes{4, 64, 3, 3}));
 }
 
+// Without autograd a batch larger than a chunk runs chunk by chunk; the groups are independent, so
+// the result is the one-pass result (with autograd on, which never chunks) to float rounding.
+TEST(CnnGenerator, ALargeBatchWithoutAutogradRunsInChunksWithTheSameResult) {
+  CnnOptions o = options(64, 1);
+  o.n_filters_scale = 1;
+  CnnGenerator net(o);
+  EXPECT_EQ(net->inference_chunk(), 32);  // 16 MiB / (32 x 64 x 64 floats)
+  EXPECT_EQ(CnnGenerator(options(64, 1))->inference_chunk(), 16);
+  EXPECT_EQ(CnnGenerator(options(128, 1))->inference_chunk(), 8);
+  const torch::Tensor x = input(o, 2 * 32 + 3, 11);
+  CnnOutput whole;
+  {
+    const CnnOutput out = net->forward(x);
+    whole = {out.amplitude.detach(), out.phase.detach()};
+  }
+  torch::NoGradGuard no_grad;
+  const CnnOutput chunked = net->forward(x);
+  ASSERT_EQ(chunked.amplitude.sizes(), whole.amplitude.sizes());
+  EXPECT_TRUE(chunked.amplitude.is_contiguous() && chunked.phase.is_contiguous());
+  EXPECT_TRUE(torch::allclose(chunked.amplitude, whole.amplitude, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(chunked.phase, whole.phase, 1e-5, 1e-6));
+  // Each group's output is its own: the last group alone gives the last row.
+  const CnnOutput last = net->forward(x.narrow(0, x.size(0) - 1, 1));
+  EXPECT_TRUE(torch::allclose(chunked.amplitude[-1], last.amplitude[0], 1e-5, 1e-6));
+}
+
 TEST(CnnGenerator, NamesParametersLikeThePythonPort) {
   CnnGenerator net(options(64, 2));
   const auto names = net->named_parameters();

@@ -1,7 +1,10 @@
 #include "ptychopinn/nets/cnn.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ptychopinn/tensor/checks.h"
 
@@ -44,6 +47,27 @@ CnnGeneratorImpl::CnnGeneratorImpl(const CnnOptions& options)
 
 CnnOutput CnnGeneratorImpl::forward(const torch::Tensor& x) {
   check_input(x, options_, encoder_->parameters().front());
+  const int64_t chunk = inference_chunk();
+  if (!torch::GradMode::is_enabled() && x.is_cpu() && x.size(0) > chunk) {
+    std::vector<torch::Tensor> amplitude, phase;
+    for (const torch::Tensor& part : x.split(chunk)) {
+      CnnOutput out = forward_batch(part);
+      amplitude.push_back(std::move(out.amplitude));
+      phase.push_back(std::move(out.phase));
+    }
+    return {torch::cat(amplitude), torch::cat(phase)};
+  }
+  return forward_batch(x);
+}
+
+int64_t CnnGeneratorImpl::inference_chunk() const {
+  constexpr int64_t kActivationBudgetBytes = int64_t{16} << 20;
+  const int64_t bytes_per_group =
+      largest_activation_elements(options_) * encoder_->parameters().front().element_size();
+  return std::max<int64_t>(1, kActivationBudgetBytes / std::max<int64_t>(1, bytes_per_group));
+}
+
+CnnOutput CnnGeneratorImpl::forward_batch(const torch::Tensor& x) {
   const auto format = activation_memory_format(x, cpu_memory_format_);
   const auto features = encoder_->forward(x, format);
   return {decoder_amp_->forward(features, format), decoder_phase_->forward(features, format)};

@@ -39,7 +39,17 @@ class CnnGeneratorImpl : public torch::nn::Module {
   //      dtype (float32 unless converted) and on its device
   //   returns amplitude and phase, each [B, Cout, N, N] contiguous (Cout = C if object_big, else 1)
   // Throws std::invalid_argument on a wrong shape, dtype or device.
+  // Without autograd on the CPU, a batch larger than inference_chunk() runs as chunks of that many
+  // groups (the groups of a batch are independent; the result is the same to float rounding).
   CnnOutput forward(const torch::Tensor& x);
+
+  // Groups per chunk of a forward pass without autograd on the CPU: as many as keep the largest
+  // activation within 16 MiB (N = 64: 16 groups, N = 128: 8). Why: glibc's malloc maps every block
+  // above 32 MiB afresh, and the kernel zeroes each of its pages on first touch, while the activations
+  // of a large batch also leave the caches. Measured on 2 cores (bench/pinn_bench): N = 64 at batch 64
+  // ran at 72 patterns/s against 183 at batch 16 (batch 4 to 16 alike), and N = 128 at batch 64 at
+  // 27 against 83; chunks give every batch size the rate of the best one.
+  int64_t inference_chunk() const;
 
   const CnnOptions& options() const;
 
@@ -51,6 +61,8 @@ class CnnGeneratorImpl : public torch::nn::Module {
   torch::MemoryFormat cpu_memory_format() const;
 
  private:
+  CnnOutput forward_batch(const torch::Tensor& x);
+
   CnnOptions options_;
   torch::MemoryFormat cpu_memory_format_ = torch::MemoryFormat::ChannelsLast;
   CnnEncoder encoder_{nullptr};

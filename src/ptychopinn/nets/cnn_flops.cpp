@@ -1,5 +1,7 @@
 #include "ptychopinn/nets/cnn_flops.h"
 
+#include <algorithm>
+
 namespace ptychopinn::nets {
 
 namespace {
@@ -57,6 +59,14 @@ double forward_flops(const CnnOptions& options) {
   double total = 0;
   for (const auto& layer : conv_layer_shapes(options)) total += layer.flops();
   return total;
+}
+
+int64_t largest_activation_elements(const CnnOptions& options) {
+  int64_t largest = 0;
+  for (const auto& layer : conv_layer_shapes(options)) {
+    largest = std::max(largest, layer.out_channels * layer.height * layer.width);
+  }
+  return largest;
 }
 
 }  // namespace ptychopinn::nets

@@ -30,4 +30,8 @@ std::vector<ConvLayerShape> conv_layer_shapes(const CnnOptions& options);
 // 1.611e9 with the outer-ring branch. Backward costs about twice the forward.
 double forward_flops(const CnnOptions& options);
 
+// Elements of the largest convolution output of one forward pass per input group (B = 1):
+// N = 64, nfs 2: 64 x 64 x 64 (the first encoder layers); N = 128: 32 x 128 x 128.
+int64_t largest_activation_elements(const CnnOptions& options);
+
 }  // namespace ptychopinn::nets
