@@ -37,7 +37,9 @@ bool starts_with_npy_magic(const std::string& path) {
 }
 
 // A finite double as JSON; NaN/Inf (no finite values) as null.
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json describe_array(const io::NpyArray& a, bool stored) {
   nlohmann::json m;
@@ -50,9 +52,9 @@ nlohmann::json describe_array(const io::NpyArray& a, bool stored) {
   } else {
     const data::ArrayStats st = data::compute_stats(a);
     const bool any = st.count > st.nan_count + st.inf_count;
-    m["min"] = any ? number(st.min) : nlohmann::json(nullptr);
-    m["max"] = any ? number(st.max) : nlohmann::json(nullptr);
-    m["mean"] = any ? number(st.mean) : nlohmann::json(nullptr);
+    m["min"] = any ? json_number(st.min) : nlohmann::json(nullptr);
+    m["max"] = any ? json_number(st.max) : nlohmann::json(nullptr);
+    m["mean"] = any ? json_number(st.mean) : nlohmann::json(nullptr);
     if (st.of_modulus) m["of"] = "abs";
     if (st.nan_count) m["nan_count"] = st.nan_count;
     if (st.inf_count) m["inf_count"] = st.inf_count;

@@ -21,9 +21,9 @@ std::string number(double v, const char* format) {
   return text;
 }
 
-class CliEvents : public workflow::IterateRunEvents {
+class IterateCliEvents : public workflow::IterateRunEvents {
  public:
-  explicit CliEvents(bool quiet) : quiet_(quiet) {}
+  explicit IterateCliEvents(bool quiet) : quiet_(quiet) {}
 
   void on_note(const std::string& text) override { std::cerr << "note: " << text << "\n"; }
 
@@ -171,7 +171,7 @@ int run_iterate(const std::vector<std::string>& args) {
   if (!init.empty()) request.init_file = init;
   if (!model_path.empty()) request.model_path = model_path;
 
-  CliEvents events(quiet);
+  IterateCliEvents events(quiet);
   workflow::IterateRunResult result;
   {
     StopSignalScope signals;
@@ -189,7 +189,7 @@ int run_iterate(const std::vector<std::string>& args) {
     for (const auto& h : r.history) seconds += h.seconds;
     if (!r.history.empty()) s << ", " << number(seconds / r.history.size(), "%.3f") << " s per iteration";
     if (!r.history.empty() && r.history.back().mode_powers.size() > 1) {
-      s << "; probe mode powers " << CliEvents::powers(r.history.back().mode_powers);
+      s << "; probe mode powers " << IterateCliEvents::powers(r.history.back().mode_powers);
     }
     std::cerr << s.str() << "\n";
   }

@@ -26,9 +26,9 @@ std::string scientific(double v) {
 }
 
 // What the run reports, on stderr: notes, the log's lines, and a progress bar per epoch.
-class CliEvents : public workflow::TrainRunEvents {
+class TrainCliEvents : public workflow::TrainRunEvents {
  public:
-  explicit CliEvents(bool quiet) : quiet_(quiet) {}
+  explicit TrainCliEvents(bool quiet) : quiet_(quiet) {}
 
   void on_start(const train::TrainPlan& plan) override { epochs_ = plan.epochs; }
 
@@ -164,7 +164,7 @@ int run_train(const std::vector<std::string>& args) {
   request.resume = resume;
   request.dist_backend = dist_backend;
   request.dist_timeout_s = dist_timeout;
-  CliEvents events(quiet);
+  TrainCliEvents events(quiet);
   workflow::TrainRunResult result;
   {
     StopSignalScope signals;

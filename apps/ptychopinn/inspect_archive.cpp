@@ -19,7 +19,7 @@ std::string pick(const nlohmann::json& object, const std::vector<const char*>& k
   return join(parts, ", ");
 }
 
-void print_text(const nlohmann::json& s) {
+void print_summary_text(const nlohmann::json& s) {
   const auto& m = s["manifest"];
   const auto& c = s["config"];
   std::cout << s["file"].get<std::string>() << ": ptychopinn model archive, format " << m["format_version"]
@@ -57,7 +57,7 @@ int inspect_archive(const std::string& path, bool json) {
   if (json) {
     std::cout << summary.dump(2) << "\n";
   } else {
-    print_text(summary);
+    print_summary_text(summary);
   }
   return 0;
 }

@@ -44,7 +44,7 @@ std::string joined(const std::vector<std::string>& messages) {
 }
 
 // A 12 × 12 unit grid, gridsize 2, K = 6; the fallback folder is always a temporary one.
-struct Fixture {
+struct CacheFixture {
   TempDir dir;
   TempDir user_cache;
   std::vector<double> x, y;
@@ -52,7 +52,7 @@ struct Fixture {
   GroupCacheOptions cache;
   std::string dataset;
 
-  Fixture() {
+  CacheFixture() {
     for (int r = 0; r < 12; ++r) {
       for (int c = 0; c < 12; ++c) {
         x.push_back(c);
@@ -80,7 +80,7 @@ TEST(GroupCache, FileIsNamedAfterTheDatasetAndTheGroupingParameters) {
 }
 
 TEST(GroupCache, FirstUseCreatesACacheHoldingTheTableTheHashAndTheParameters) {
-  const Fixture f;
+  const CacheFixture f;
   const GroupCacheResult r = f.load();
   EXPECT_EQ(r.status, GroupCacheStatus::kCreated);
   EXPECT_EQ(r.path, f.cache_path());
@@ -104,7 +104,7 @@ TEST(GroupCache, FirstUseCreatesACacheHoldingTheTableTheHashAndTheParameters) {
 }
 
 TEST(GroupCache, SecondUseReusesTheCacheWithoutRewritingIt) {
-  const Fixture f;
+  const CacheFixture f;
   const GroupCacheResult first = f.load();
   struct stat before {};
   ASSERT_EQ(stat(f.cache_path().c_str(), &before), 0);
@@ -126,7 +126,7 @@ TEST(GroupCache, SecondUseReusesTheCacheWithoutRewritingIt) {
 TEST(GroupCache, AReusedTableComesFromTheFileNotFromRegrouping) {
   // A cache with the right hash but a different (valid) table: if grouping were recomputed, the
   // result would be form_groups' table, not this one.
-  const Fixture f;
+  const CacheFixture f;
   std::vector<std::int64_t> planted(144 * 4);
   for (std::size_t i = 0; i < planted.size(); ++i) planted[i] = static_cast<std::int64_t>((i * 7) % 144);
   const std::int64_t version = kGroupCacheFormatVersion;
@@ -140,7 +140,7 @@ TEST(GroupCache, AReusedTableComesFromTheFileNotFromRegrouping) {
 }
 
 TEST(GroupCache, ChangedCoordinatesRebuildTheCacheAndSaySo) {
-  Fixture f;
+  CacheFixture f;
   f.load();
   f.x[5] += 0.25;
   const GroupCacheResult r = f.load();
@@ -155,7 +155,7 @@ TEST(GroupCache, ChangedCoordinatesRebuildTheCacheAndSaySo) {
 }
 
 TEST(GroupCache, AChangedSeedRebuildsTheCacheOfTheSameName) {
-  Fixture f;
+  CacheFixture f;
   const GroupCacheResult first = f.load();
   f.grouping.seed = 7;
   const GroupCacheResult r = f.load();
@@ -165,7 +165,7 @@ TEST(GroupCache, AChangedSeedRebuildsTheCacheOfTheSameName) {
 }
 
 TEST(GroupCache, TheHashChangesWithEveryCoordinateAndParameter) {
-  const Fixture f;
+  const CacheFixture f;
   const std::string h = group_cache_hash(f.x, f.y, f.grouping);
   EXPECT_EQ(h.size(), 32u);
   EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -185,7 +185,7 @@ TEST(GroupCache, TheHashChangesWithEveryCoordinateAndParameter) {
 }
 
 TEST(GroupCache, ACorruptCacheIsRebuiltAndSaysSo) {
-  const Fixture f;
+  const CacheFixture f;
   write_bytes(f.cache_path(), "this is not a zip file at all");
   const GroupCacheResult r = f.load();
   EXPECT_EQ(r.status, GroupCacheStatus::kRebuilt);
@@ -195,7 +195,7 @@ TEST(GroupCache, ACorruptCacheIsRebuiltAndSaysSo) {
 }
 
 TEST(GroupCache, ACacheWithAMatchingHashButABadTableIsRebuilt) {
-  const Fixture f;
+  const CacheFixture f;
   const std::string hash = group_cache_hash(f.x, f.y, f.grouping);
   const std::int64_t version = kGroupCacheFormatVersion;
   std::vector<std::int64_t> out_of_range(144 * 4, 144);
@@ -216,7 +216,7 @@ TEST(GroupCache, ACacheWithAMatchingHashButABadTableIsRebuilt) {
 TEST(GroupCache, AnUnwritableDatasetFolderFallsBackToThePerUserFolder) {
   // A dataset "folder" that is a regular file can never take a file, even for root (for whom a
   // chmod'ed folder stays writable).
-  Fixture f;
+  CacheFixture f;
   write_bytes(f.dir.file("not_a_folder"), "x");
   f.dataset = f.dir.file("not_a_folder/scan.npz");
   const GroupCacheResult r = f.load();
@@ -235,7 +235,7 @@ TEST(GroupCache, AnUnwritableDatasetFolderFallsBackToThePerUserFolder) {
 }
 
 TEST(GroupCache, AReadOnlyDatasetFolderFallsBackToThePerUserFolder) {
-  Fixture f;
+  CacheFixture f;
   const std::string folder = f.dir.file("readonly");
   fs::create_directory(folder);
   f.dataset = folder + "/scan.npz";
@@ -263,7 +263,7 @@ TEST(GroupCache, SameNamedDatasetsInDifferentFoldersGetDifferentFallbackFiles) {
 }
 
 TEST(GroupCache, WhenNoFolderIsWritableGroupingContinuesWithoutACache) {
-  Fixture f;
+  CacheFixture f;
   write_bytes(f.dir.file("file"), "x");
   f.dataset = f.dir.file("file/scan.npz");
   f.cache.fallback_dir = f.dir.file("file/groups");
@@ -275,7 +275,7 @@ TEST(GroupCache, WhenNoFolderIsWritableGroupingContinuesWithoutACache) {
 }
 
 TEST(GroupCache, ADisabledCacheReadsAndWritesNothing) {
-  Fixture f;
+  CacheFixture f;
   f.cache.enabled = false;
   const GroupCacheResult r = f.load();
   EXPECT_EQ(r.status, GroupCacheStatus::kDisabled);
@@ -287,7 +287,7 @@ TEST(GroupCache, ADisabledCacheReadsAndWritesNothing) {
 }
 
 TEST(GroupCache, InvalidOptionsThrowBeforeAnyFileIsWritten) {
-  Fixture f;
+  CacheFixture f;
   f.grouping.neighbor_count = 3;
   EXPECT_THROW(f.load(), std::invalid_argument);
   EXPECT_TRUE(fs::is_empty(f.dir.path()));

@@ -13,12 +13,12 @@ namespace ptychopinn::data {
 namespace {
 
 // A 10 × 10 unit grid: M = 100 scan points.
-struct Fixture {
+struct SamplingFixture {
   std::vector<double> x, y;
   GroupingOptions grouping;
   GroupTable table;
 
-  explicit Fixture(int gridsize = 2, int k = 7) {
+  explicit SamplingFixture(int gridsize = 2, int k = 7) {
     for (int r = 0; r < 10; ++r) {
       for (int c = 0; c < 10; ++c) {
         x.push_back(c);
@@ -50,7 +50,7 @@ SamplingOptions with_n(std::int64_t n, std::uint64_t seed = 42) {
 }
 
 // Every sampled group with a source row is that row of the table.
-void expect_rows_from_table(const Fixture& f, const SampledGroups& g) {
+void expect_rows_from_table(const SamplingFixture& f, const SampledGroups& g) {
   ASSERT_EQ(g.source_rows.size(), static_cast<std::size_t>(g.groups.n_rows));
   for (std::int64_t i = 0; i < g.groups.n_rows; ++i) {
     const std::int64_t r = g.source_rows[i];
@@ -60,7 +60,7 @@ void expect_rows_from_table(const Fixture& f, const SampledGroups& g) {
 }
 
 TEST(SampleGroups, UnsetNGroupsGivesEveryRowInNaturalOrder) {
-  const Fixture f;
+  const SamplingFixture f;
   const SampledGroups g = f.sample({});
   EXPECT_EQ(g.groups.indices, f.table.indices);
   std::vector<std::int64_t> natural(100);
@@ -69,7 +69,7 @@ TEST(SampleGroups, UnsetNGroupsGivesEveryRowInNaturalOrder) {
 }
 
 TEST(SampleGroups, SeededSamplingPicksDistinctTableRowsReproducibly) {
-  const Fixture f;
+  const SamplingFixture f;
   const SampledGroups a = f.sample(with_n(50, 42));
   EXPECT_EQ(a.groups.n_rows, 50);
   EXPECT_EQ(a.groups.group_size, 4);
@@ -83,7 +83,7 @@ TEST(SampleGroups, SeededSamplingPicksDistinctTableRowsReproducibly) {
 }
 
 TEST(SampleGroups, SequentialSamplingTakesTheFirstNRowsWhateverTheSeed) {
-  const Fixture f;
+  const SamplingFixture f;
   SamplingOptions s = with_n(30, 1);
   s.sequential_sampling = true;
   const SampledGroups a = f.sample(s);
@@ -99,12 +99,12 @@ TEST(SampleGroups, SequentialSamplingTakesTheFirstNRowsWhateverTheSeed) {
 }
 
 TEST(SampleGroups, AskingForExactlyMGroupsGivesEveryRow) {
-  const Fixture f;
+  const SamplingFixture f;
   EXPECT_EQ(f.sample(with_n(100)).groups.indices, f.table.indices);
 }
 
 TEST(SampleGroups, MoreGroupsThanScanPointsWithCAboveOneIsAnErrorNamingEnableOversampling) {
-  const Fixture f;
+  const SamplingFixture f;
   for (bool sequential : {false, true}) {
     SamplingOptions s = with_n(110);
     s.sequential_sampling = sequential;
@@ -116,7 +116,7 @@ TEST(SampleGroups, MoreGroupsThanScanPointsWithCAboveOneIsAnErrorNamingEnableOve
 }
 
 TEST(SampleGroups, SinglePatternRequestsAboveMAreCappedAtM) {
-  const Fixture f(1, 4);
+  const SamplingFixture f(1, 4);
   for (bool sequential : {false, true}) {
     SamplingOptions s = with_n(110);
     s.sequential_sampling = sequential;
@@ -128,7 +128,7 @@ TEST(SampleGroups, SinglePatternRequestsAboveMAreCappedAtM) {
 
 TEST(SampleGroups, OversamplingGivesExactlyNGroupsOfFourForKFiveToEight) {
   for (int k = 5; k <= 8; ++k) {
-    const Fixture f(2, k);
+    const SamplingFixture f(2, k);
     SamplingOptions s = with_n(200);
     s.enable_oversampling = true;
     const SampledGroups g = f.sample(s);
@@ -153,7 +153,7 @@ TEST(SampleGroups, OversamplingGivesExactlyNGroupsOfFourForKFiveToEight) {
 }
 
 TEST(SampleGroups, OversamplingHonoursSequentialSamplingAndTheSeed) {
-  const Fixture f;
+  const SamplingFixture f;
   SamplingOptions s = with_n(110);
   s.enable_oversampling = true;
   s.sequential_sampling = true;
@@ -165,7 +165,7 @@ TEST(SampleGroups, OversamplingHonoursSequentialSamplingAndTheSeed) {
 TEST(SampleGroups, OversamplingDrawsFromTheNeighbourPoolSize) {
   // With a pool of exactly C = 4 every seed point contributes one combination (its 4 nearest
   // others), so each oversampled group is some point's 4 nearest neighbours.
-  const Fixture f(2, 8);
+  const SamplingFixture f(2, 8);
   SamplingOptions s = with_n(150);
   s.enable_oversampling = true;
   s.neighbor_pool_size = 4;
@@ -185,7 +185,7 @@ TEST(SampleGroups, OversamplingDrawsFromTheNeighbourPoolSize) {
 }
 
 TEST(SampleGroups, NeighbourPoolSmallerThanCIsAnError) {
-  const Fixture f;
+  const SamplingFixture f;
   SamplingOptions s = with_n(200);
   s.enable_oversampling = true;
   s.neighbor_pool_size = 3;
@@ -195,9 +195,9 @@ TEST(SampleGroups, NeighbourPoolSmallerThanCIsAnError) {
 }
 
 TEST(SampleGroups, NonPositiveNGroupsAndAMismatchedTableAreErrors) {
-  const Fixture f;
+  const SamplingFixture f;
   EXPECT_NE(f.error(with_n(0)).find("n_groups = 0; expected n_groups >= 1"), std::string::npos);
-  const Fixture single(1, 4);
+  const SamplingFixture single(1, 4);
   EXPECT_THROW(sample_groups(single.table, f.x, f.y, f.grouping, {}), std::invalid_argument);
 }
 

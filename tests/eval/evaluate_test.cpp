@@ -10,7 +10,7 @@
 namespace ptychopinn::eval {
 namespace {
 
-torch::Tensor ground_truth(uint64_t seed) {
+torch::Tensor true_object(uint64_t seed) {
   simulate::ObjectOptions options;
   options.set_phi = true;
   return simulate::make_object(simulate::ObjectKind::kLines, 128, seed, options);
@@ -20,7 +20,7 @@ const char* const kMetricKeys[] = {"mae",     "mse",   "psnr",      "psnr_legacy
                                    "ms_ssim", "frc50", "frc1over7", "pearson"};
 
 TEST(Evaluate, OfTheGroundTruthAgainstItselfGivesPerfectScoresAndFiniteJson) {
-  const auto truth = ground_truth(21);
+  const auto truth = true_object(21);
   const auto result = evaluate(truth, truth);
   EXPECT_TRUE(result.registered);
   EXPECT_NEAR(result.shift.dy_px, 0.0, 1e-6);
@@ -60,7 +60,7 @@ TEST(Evaluate, OfTheGroundTruthAgainstItselfGivesPerfectScoresAndFiniteJson) {
 
 TEST(Evaluate, IgnoresTheFreeAmplitudeScaleAndPhaseGauge) {
   // Phase within ±π/2, so the offset below cannot wrap it.
-  const auto object = ground_truth(22);
+  const auto object = true_object(22);
   const auto truth = torch::polar(object.abs(), 0.5 * torch::angle(object));
   // A reconstruction with 3x the amplitude, a constant phase offset and a phase ramp: the
   // conventions remove all three, so the scores stay perfect.
@@ -79,7 +79,7 @@ TEST(Evaluate, IgnoresTheFreeAmplitudeScaleAndPhaseGauge) {
 }
 
 TEST(Evaluate, ScoresADegradedReconstructionLower) {
-  const auto truth = ground_truth(23);
+  const auto truth = true_object(23);
   torch::manual_seed(1);
   const double level = 0.1 * truth.abs().mean().item<double>();
   const auto noise = torch::complex(torch::randn({128, 128}), torch::randn({128, 128})) * level;

@@ -50,7 +50,7 @@ AssembledDiffraction sample(std::int64_t count = kN, std::int64_t h = kH, std::i
   return d;
 }
 
-std::string checker() {
+std::string diffraction_checker() {
   return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_diffraction_check.py";
 }
 
@@ -93,7 +93,8 @@ TEST(PtychodusDiffraction, H5pySeesLzfDatasetsOfPtychodusTypes) {
   TempDir dir;
   const AssembledDiffraction d = sample();
   write_assembled_diffraction(dir.file("diffraction.h5"), d);
-  const auto result = run_command(python3() + " " + checker() + " check " + dir.file("diffraction.h5"));
+  const auto result =
+      run_command(python3() + " " + diffraction_checker() + " check " + dir.file("diffraction.h5"));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   double sum = 0;
   for (float v : d.patterns) sum += v;
@@ -108,7 +109,7 @@ TEST(PtychodusDiffraction, H5pySeesLzfDatasetsOfPtychodusTypes) {
 TEST(PtychodusDiffraction, ReadsFilesWrittenByH5pyWithLzfOrGzip) {
   SKIP_WITHOUT_H5PY();
   TempDir dir;
-  const auto made = run_command(python3() + " " + checker() + " write " + dir.path());
+  const auto made = run_command(python3() + " " + diffraction_checker() + " write " + dir.path());
   ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
 
   const AssembledDiffraction a = read_assembled_diffraction(dir.file("ptychodus.h5"));

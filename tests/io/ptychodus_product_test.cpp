@@ -120,7 +120,9 @@ void expect_identical(const Product& got, const Product& want) {
   EXPECT_TRUE(same_bits(got.loss_values, want.loss_values));
 }
 
-std::string checker() { return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_product_check.py"; }
+std::string product_checker() {
+  return std::string(PTYCHOPINN_SOURCE_DIR) + "/tests/io/ptychodus_product_check.py";
+}
 
 std::vector<std::string> temp_files_in(const std::string& dir) {
   std::vector<std::string> names;
@@ -175,8 +177,8 @@ TEST(PtychodusProduct, H5pyFindsEveryDatasetAndAttributePtychodusReads) {
   TempDir dir;
   const Product p = full_product();
   write_ptychodus_product(dir.file("product-out.h5"), p);
-  const auto result =
-      run_command(python3() + " " + checker() + " check " + dir.file("product-out.h5") + " --pattern");
+  const auto result = run_command(python3() + " " + product_checker() + " check " +
+                                  dir.file("product-out.h5") + " --pattern");
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const std::string& out = result.out;
   EXPECT_NE(out.find("attribute name 'lines \xc3\xa9 test'"), std::string::npos) << out;
@@ -191,7 +193,7 @@ TEST(PtychodusProduct, H5pyFindsEveryDatasetAndAttributePtychodusReads) {
 TEST(PtychodusProduct, ReadsFilesWrittenByPtychodusAndByPtychoPinnsExporter) {
   SKIP_WITHOUT_H5PY();
   TempDir dir;
-  const auto made = run_command(python3() + " " + checker() + " foreign " + dir.path());
+  const auto made = run_command(python3() + " " + product_checker() + " foreign " + dir.path());
   ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
 
   // ptychodus' writer: OPR weights as a root dataset, empty float64 loss_epochs, no tomography angle.
@@ -284,7 +286,8 @@ TEST(PtychodusProduct, H5pyMapsTheHelpersPositionsOntoTheStitchedPixels) {
   TempDir dir;
   write_ptychodus_product(dir.file("product-out.h5"),
                           product_from_reconstruction(small_reconstruction(), {}));
-  const auto result = run_command(python3() + " " + checker() + " check " + dir.file("product-out.h5"));
+  const auto result =
+      run_command(python3() + " " + product_checker() + " check " + dir.file("product-out.h5"));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   // "position K INDEX X_PX Y_PX" from ptychodus' formula in Python.
   std::istringstream lines(result.out);

@@ -10,7 +10,7 @@
 namespace ptychopinn::physics {
 namespace {
 
-using testing::error_of;
+using ::ptychopinn::testing::error_of;
 
 TEST(GaussianFilter, ConservesTheSumOfAnImpulseAndIsSymmetric) {
   torch::Tensor img = torch::zeros({41, 41}, torch::kFloat64);

@@ -88,6 +88,9 @@ FieldValue parse_raw_value(const RawValue& raw, FieldType type, bool optional,
 // always carry a '.' (so that other YAML readers see a float too).
 std::string format_value(const FieldValue& v);
 std::string format_double(double x);
+// A value as validation messages show it.
+inline std::string describe_value(int v) { return std::to_string(v); }
+inline std::string describe_value(double v) { return format_double(v); }
 
 // JSON form of a value: null, bool, integer, float (always a JSON float: 2.0 stays 2.0), string.
 nlohmann::json value_to_json(const FieldValue& v);

@@ -6,9 +6,9 @@
 namespace ptychopinn::config {
 namespace {
 
-constexpr const char* kWhere = "InferenceConfig";
+constexpr const char* kInferenceWhere = "InferenceConfig";
 
-std::vector<Field<InferenceConfig>> own_fields() {
+std::vector<Field<InferenceConfig>> inference_own_fields() {
   using I = InferenceConfig;
   return {
       make_field("model_path", &I::model_path, "model_path",
@@ -42,7 +42,7 @@ std::vector<Field<InferenceConfig>> own_fields() {
 const std::vector<Field<InferenceConfig>>& inference_fields() {
   static const std::vector<Field<InferenceConfig>> fields = [] {
     std::vector<Field<InferenceConfig>> all = lift_fields(model_fields(), &InferenceConfig::model, "model");
-    for (auto& f : own_fields()) all.push_back(std::move(f));
+    for (auto& f : inference_own_fields()) all.push_back(std::move(f));
     for (auto& f : lift_fields(runtime_fields(), &InferenceConfig::runtime, "runtime")) {
       all.push_back(std::move(f));
     }
@@ -54,10 +54,10 @@ const std::vector<Field<InferenceConfig>>& inference_fields() {
 void InferenceConfig::validate() const {
   model.validate();
   runtime.validate();
-  validate_grouping(kWhere, model,
+  validate_grouping(kInferenceWhere, model,
                     {n_groups, n_images, n_subsample, subsample_seed, neighbor_count, neighbor_pool_size});
-  require(!output_dir.empty(), kWhere, "output_dir", "''", "a non-empty path");
-  require(batch_size >= 1, kWhere, "batch_size", std::to_string(batch_size), ">= 1");
+  require(!output_dir.empty(), kInferenceWhere, "output_dir", "''", "a non-empty path");
+  require(batch_size >= 1, kInferenceWhere, "batch_size", std::to_string(batch_size), ">= 1");
 }
 
 bool InferenceConfig::operator==(const InferenceConfig& other) const {

@@ -10,14 +10,14 @@
 namespace ptychopinn::config {
 namespace {
 
-constexpr const char* kWhere = "legacy params";
+constexpr const char* kLegacyWhere = "legacy params";
 
 template <class Config>
 void update_impl(nlohmann::json& dict, const Config& config, const std::vector<Field<Config>>& fields) {
   if (dict.is_null()) dict = nlohmann::json::object();
   if (!dict.is_object()) {
     throw ConfigError(
-        kWhere, "",
+        kLegacyWhere, "",
         std::string("the legacy params dictionary is a JSON ") + dict.type_name() + "; expected an object");
   }
   for (const auto& f : fields) {
@@ -46,7 +46,7 @@ Config from_legacy_impl(const nlohmann::json& dict, const std::vector<Field<Conf
                         const std::vector<Field<Other>>& other, std::vector<std::string>* warnings) {
   if (!dict.is_object()) {
     throw ConfigError(
-        kWhere, "",
+        kLegacyWhere, "",
         std::string("the legacy params dictionary is a JSON ") + dict.type_name() + "; expected an object");
   }
   Config config;
@@ -58,7 +58,7 @@ Config from_legacy_impl(const nlohmann::json& dict, const std::vector<Field<Conf
         // Parsed under the dictionary's key, so that messages name "object.big", not object_big.
         f->set(config, parse_raw_value(raw_from_json(value), f->type, f->optional, f->choices, key));
       } catch (const ConfigError& e) {
-        throw e.with_where(kWhere);
+        throw e.with_where(kLegacyWhere);
       }
       if (f->key == "n_groups") n_groups_given = true;
       continue;
@@ -66,10 +66,10 @@ Config from_legacy_impl(const nlohmann::json& dict, const std::vector<Field<Conf
     if (find_legacy_field(other, key) != nullptr) continue;
     const auto& ignored = ignored_legacy_keys();
     if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
-    throw ConfigError(kWhere, key, "unknown key " + quoted(key) + did_you_mean(key, all_legacy_keys()));
+    throw ConfigError(kLegacyWhere, key, "unknown key " + quoted(key) + did_you_mean(key, all_legacy_keys()));
   }
   if (config.n_images) {
-    std::string message = std::string(kWhere) + ": n_images is deprecated; use n_groups";
+    std::string message = std::string(kLegacyWhere) + ": n_images is deprecated; use n_groups";
     if (!n_groups_given) {
       config.n_groups = config.n_images;
       message += " (n_groups = " + std::to_string(*config.n_images) + " taken from n_images)";

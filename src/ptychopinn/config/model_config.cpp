@@ -6,10 +6,7 @@
 namespace ptychopinn::config {
 namespace {
 
-constexpr const char* kWhere = "ModelConfig";
-
-std::string str(int v) { return std::to_string(v); }
-std::string str(double v) { return format_double(v); }
+constexpr const char* kModelWhere = "ModelConfig";
 
 }  // namespace
 
@@ -83,35 +80,38 @@ const std::vector<Field<ModelConfig>>& model_fields() {
 }
 
 void ModelConfig::validate() const {
-  require(N == 64 || N == 128 || N == 256, kWhere, "N", str(N), "one of 64, 128, 256");
-  require(gridsize >= 1, kWhere, "gridsize", str(gridsize), ">= 1");
-  require(n_filters_scale >= 1, kWhere, "n_filters_scale", str(n_filters_scale), ">= 1");
-  require(architecture == Architecture::kCnn, kWhere, "architecture", to_string(architecture),
+  require(N == 64 || N == 128 || N == 256, kModelWhere, "N", describe_value(N), "one of 64, 128, 256");
+  require(gridsize >= 1, kModelWhere, "gridsize", describe_value(gridsize), ">= 1");
+  require(n_filters_scale >= 1, kModelWhere, "n_filters_scale", describe_value(n_filters_scale), ">= 1");
+  require(architecture == Architecture::kCnn, kModelWhere, "architecture", to_string(architecture),
           "cnn ('" + to_string(architecture) +
               "' is a reference generator not yet supported in this implementation)");
-  require(fno_modes >= 1, kWhere, "fno_modes", str(fno_modes), ">= 1");
-  require(fno_width >= 1, kWhere, "fno_width", str(fno_width), ">= 1");
-  require(fno_blocks >= 1, kWhere, "fno_blocks", str(fno_blocks), ">= 1");
-  require(fno_cnn_blocks >= 0, kWhere, "fno_cnn_blocks", str(fno_cnn_blocks), ">= 0");
-  require(learned_input_channels >= 1, kWhere, "learned_input_channels", str(learned_input_channels), ">= 1");
+  require(fno_modes >= 1, kModelWhere, "fno_modes", describe_value(fno_modes), ">= 1");
+  require(fno_width >= 1, kModelWhere, "fno_width", describe_value(fno_width), ">= 1");
+  require(fno_blocks >= 1, kModelWhere, "fno_blocks", describe_value(fno_blocks), ">= 1");
+  require(fno_cnn_blocks >= 0, kModelWhere, "fno_cnn_blocks", describe_value(fno_cnn_blocks), ">= 0");
+  require(learned_input_channels >= 1, kModelWhere, "learned_input_channels",
+          describe_value(learned_input_channels), ">= 1");
   if (max_hidden_channels) {
-    require(*max_hidden_channels >= 1, kWhere, "max_hidden_channels", str(*max_hidden_channels),
-            ">= 1 or null");
+    require(*max_hidden_channels >= 1, kModelWhere, "max_hidden_channels",
+            describe_value(*max_hidden_channels), ">= 1 or null");
   }
   if (resnet_width) {
-    require(*resnet_width >= 1, kWhere, "resnet_width", str(*resnet_width), ">= 1 or null");
+    require(*resnet_width >= 1, kModelWhere, "resnet_width", describe_value(*resnet_width), ">= 1 or null");
   }
   // Written as !(x >= 0) and the like so that NaN fails too.
-  require(probe_mask_sigma >= 0, kWhere, "probe_mask_sigma", str(probe_mask_sigma), ">= 0");
+  require(probe_mask_sigma >= 0, kModelWhere, "probe_mask_sigma", describe_value(probe_mask_sigma), ">= 0");
   if (probe_mask_diameter) {
-    require(*probe_mask_diameter > 0, kWhere, "probe_mask_diameter", str(*probe_mask_diameter),
-            "> 0 or null");
+    require(*probe_mask_diameter > 0, kModelWhere, "probe_mask_diameter",
+            describe_value(*probe_mask_diameter), "> 0 or null");
   }
-  require(probe_scale > 0 && std::isfinite(probe_scale), kWhere, "probe_scale", str(probe_scale), "> 0");
-  require(gaussian_smoothing_sigma >= 0, kWhere, "gaussian_smoothing_sigma", str(gaussian_smoothing_sigma),
+  require(probe_scale > 0 && std::isfinite(probe_scale), kModelWhere, "probe_scale",
+          describe_value(probe_scale), "> 0");
+  require(gaussian_smoothing_sigma >= 0, kModelWhere, "gaussian_smoothing_sigma",
+          describe_value(gaussian_smoothing_sigma), ">= 0");
+  require(offset >= 0, kModelWhere, "offset", describe_value(offset), ">= 0");
+  require(max_position_jitter >= 0, kModelWhere, "max_position_jitter", describe_value(max_position_jitter),
           ">= 0");
-  require(offset >= 0, kWhere, "offset", str(offset), ">= 0");
-  require(max_position_jitter >= 0, kWhere, "max_position_jitter", str(max_position_jitter), ">= 0");
 }
 
 bool ModelConfig::operator==(const ModelConfig& other) const {

@@ -8,12 +8,9 @@
 namespace ptychopinn::config {
 namespace {
 
-constexpr const char* kWhere = "TrainingConfig";
+constexpr const char* kTrainingWhere = "TrainingConfig";
 
-std::string str(int v) { return std::to_string(v); }
-std::string str(double v) { return format_double(v); }
-
-std::vector<Field<TrainingConfig>> own_fields() {
+std::vector<Field<TrainingConfig>> training_own_fields() {
   using T = TrainingConfig;
   return {
       make_field("train_data_file", &T::train_data_file, "train_data_file_path",
@@ -114,7 +111,7 @@ std::vector<Field<TrainingConfig>> own_fields() {
 const std::vector<Field<TrainingConfig>>& training_fields() {
   static const std::vector<Field<TrainingConfig>> fields = [] {
     std::vector<Field<TrainingConfig>> all = lift_fields(model_fields(), &TrainingConfig::model, "model");
-    for (auto& f : own_fields()) all.push_back(std::move(f));
+    for (auto& f : training_own_fields()) all.push_back(std::move(f));
     for (auto& f : lift_fields(runtime_fields(), &TrainingConfig::runtime, "runtime")) {
       all.push_back(std::move(f));
     }
@@ -126,60 +123,69 @@ const std::vector<Field<TrainingConfig>>& training_fields() {
 void TrainingConfig::validate() const {
   model.validate();
   runtime.validate();
-  require(batch_size >= 1, kWhere, "batch_size", str(batch_size), ">= 1");
-  require(nepochs >= 1, kWhere, "nepochs", str(nepochs), ">= 1");
+  require(batch_size >= 1, kTrainingWhere, "batch_size", describe_value(batch_size), ">= 1");
+  require(nepochs >= 1, kTrainingWhere, "nepochs", describe_value(nepochs), ">= 1");
   for (const auto& [key, w] : {std::pair<const char*, double>{"mae_weight", mae_weight},
                                {"nll_weight", nll_weight},
                                {"realspace_mae_weight", realspace_mae_weight},
                                {"realspace_weight", realspace_weight}}) {
-    require(w >= 0 && std::isfinite(w), kWhere, key, str(w), ">= 0");
+    require(w >= 0 && std::isfinite(w), kTrainingWhere, key, describe_value(w), ">= 0");
   }
   if (model.model_type == ModelType::kPinn) {
-    require(nll_weight > 0 || mae_weight > 0 || realspace_weight > 0 || realspace_mae_weight > 0, kWhere,
-            "nll_weight", str(nll_weight),
+    require(nll_weight > 0 || mae_weight > 0 || realspace_weight > 0 || realspace_mae_weight > 0,
+            kTrainingWhere, "nll_weight", describe_value(nll_weight),
             "> 0, or another loss weight (mae_weight, realspace_weight) > 0: all loss weights are "
             "0 for model_type pinn");
   }
   if (realspace_mae_weight > 0) {
-    require(realspace_weight > 0, kWhere, "realspace_weight", str(realspace_weight),
-            "> 0 when realspace_mae_weight > 0 (it is " + str(realspace_mae_weight) + ")");
+    require(realspace_weight > 0, kTrainingWhere, "realspace_weight", describe_value(realspace_weight),
+            "> 0 when realspace_mae_weight > 0 (it is " + describe_value(realspace_mae_weight) + ")");
   }
-  require(nphotons > 0 && std::isfinite(nphotons), kWhere, "nphotons", str(nphotons), "> 0");
-  validate_grouping(kWhere, model,
-                    {n_groups, n_images, n_subsample, subsample_seed, neighbor_count, neighbor_pool_size});
-  require(!output_dir.empty(), kWhere, "output_dir", "''", "a non-empty path");
-  if (gradient_clip_val) {
-    require(*gradient_clip_val > 0, kWhere, "gradient_clip_val", str(*gradient_clip_val), "> 0 or null");
-  }
-  require(momentum >= 0 && momentum < 1, kWhere, "momentum", str(momentum), "in [0, 1)");
-  require(weight_decay >= 0, kWhere, "weight_decay", str(weight_decay), ">= 0");
-  require(adam_beta1 >= 0 && adam_beta1 < 1, kWhere, "adam_beta1", str(adam_beta1), "in [0, 1)");
-  require(adam_beta2 >= 0 && adam_beta2 < 1, kWhere, "adam_beta2", str(adam_beta2), "in [0, 1)");
-  require(lr_warmup_epochs >= 0, kWhere, "lr_warmup_epochs", str(lr_warmup_epochs), ">= 0");
-  require(lr_min_ratio >= 0 && lr_min_ratio <= 1, kWhere, "lr_min_ratio", str(lr_min_ratio), "in [0, 1]");
-  require(plateau_factor > 0 && plateau_factor < 1, kWhere, "plateau_factor", str(plateau_factor),
-          "in (0, 1)");
-  require(plateau_patience >= 0, kWhere, "plateau_patience", str(plateau_patience), ">= 0");
-  require(plateau_min_lr >= 0, kWhere, "plateau_min_lr", str(plateau_min_lr), ">= 0");
-  require(plateau_threshold >= 0, kWhere, "plateau_threshold", str(plateau_threshold), ">= 0");
-  require(learning_rate > 0 && std::isfinite(learning_rate), kWhere, "learning_rate", str(learning_rate),
+  require(nphotons > 0 && std::isfinite(nphotons), kTrainingWhere, "nphotons", describe_value(nphotons),
           "> 0");
-  require(adam_epsilon > 0, kWhere, "adam_epsilon", str(adam_epsilon), "> 0");
-  require(probe_learning_rate > 0 && std::isfinite(probe_learning_rate), kWhere, "probe_learning_rate",
-          str(probe_learning_rate), "> 0");
-  require(probe_release_epoch >= 0, kWhere, "probe_release_epoch", str(probe_release_epoch), ">= 0");
+  validate_grouping(kTrainingWhere, model,
+                    {n_groups, n_images, n_subsample, subsample_seed, neighbor_count, neighbor_pool_size});
+  require(!output_dir.empty(), kTrainingWhere, "output_dir", "''", "a non-empty path");
+  if (gradient_clip_val) {
+    require(*gradient_clip_val > 0, kTrainingWhere, "gradient_clip_val", describe_value(*gradient_clip_val),
+            "> 0 or null");
+  }
+  require(momentum >= 0 && momentum < 1, kTrainingWhere, "momentum", describe_value(momentum), "in [0, 1)");
+  require(weight_decay >= 0, kTrainingWhere, "weight_decay", describe_value(weight_decay), ">= 0");
+  require(adam_beta1 >= 0 && adam_beta1 < 1, kTrainingWhere, "adam_beta1", describe_value(adam_beta1),
+          "in [0, 1)");
+  require(adam_beta2 >= 0 && adam_beta2 < 1, kTrainingWhere, "adam_beta2", describe_value(adam_beta2),
+          "in [0, 1)");
+  require(lr_warmup_epochs >= 0, kTrainingWhere, "lr_warmup_epochs", describe_value(lr_warmup_epochs),
+          ">= 0");
+  require(lr_min_ratio >= 0 && lr_min_ratio <= 1, kTrainingWhere, "lr_min_ratio",
+          describe_value(lr_min_ratio), "in [0, 1]");
+  require(plateau_factor > 0 && plateau_factor < 1, kTrainingWhere, "plateau_factor",
+          describe_value(plateau_factor), "in (0, 1)");
+  require(plateau_patience >= 0, kTrainingWhere, "plateau_patience", describe_value(plateau_patience),
+          ">= 0");
+  require(plateau_min_lr >= 0, kTrainingWhere, "plateau_min_lr", describe_value(plateau_min_lr), ">= 0");
+  require(plateau_threshold >= 0, kTrainingWhere, "plateau_threshold", describe_value(plateau_threshold),
+          ">= 0");
+  require(learning_rate > 0 && std::isfinite(learning_rate), kTrainingWhere, "learning_rate",
+          describe_value(learning_rate), "> 0");
+  require(adam_epsilon > 0, kTrainingWhere, "adam_epsilon", describe_value(adam_epsilon), "> 0");
+  require(probe_learning_rate > 0 && std::isfinite(probe_learning_rate), kTrainingWhere,
+          "probe_learning_rate", describe_value(probe_learning_rate), "> 0");
+  require(probe_release_epoch >= 0, kTrainingWhere, "probe_release_epoch",
+          describe_value(probe_release_epoch), ">= 0");
   if (overlap_warmup_epochs) {
-    require(*overlap_warmup_epochs >= 0, kWhere, "overlap_warmup_epochs", str(*overlap_warmup_epochs),
-            ">= 0 or null (auto)");
+    require(*overlap_warmup_epochs >= 0, kTrainingWhere, "overlap_warmup_epochs",
+            describe_value(*overlap_warmup_epochs), ">= 0 or null (auto)");
   }
   if (probe_refinement_iterations) {
-    require(*probe_refinement_iterations >= 0, kWhere, "probe_refinement_iterations",
-            str(*probe_refinement_iterations), ">= 0 or null (auto)");
+    require(*probe_refinement_iterations >= 0, kTrainingWhere, "probe_refinement_iterations",
+            describe_value(*probe_refinement_iterations), ">= 0 or null (auto)");
   }
-  require(validation_fraction >= 0 && validation_fraction < 1, kWhere, "validation_fraction",
-          str(validation_fraction), "in [0, 1)");
-  require(early_stop_patience >= 0, kWhere, "early_stop_patience", str(early_stop_patience),
-          ">= 0 (0 = never stop early)");
+  require(validation_fraction >= 0 && validation_fraction < 1, kTrainingWhere, "validation_fraction",
+          describe_value(validation_fraction), "in [0, 1)");
+  require(early_stop_patience >= 0, kTrainingWhere, "early_stop_patience",
+          describe_value(early_stop_patience), ">= 0 (0 = never stop early)");
 }
 
 bool TrainingConfig::operator==(const TrainingConfig& other) const {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ptychopinn/convert/detector_crop.h"
+#include "ptychopinn/convert/key_error.h"
 #include "ptychopinn/io/hdf5_file.h"
 #include "ptychopinn/io/lzf_filter.h"
 #include "ptychopinn/physics/probe.h"
@@ -26,11 +27,6 @@ constexpr const char* kTranslation = "/entry_1/sample_1/geometry_1/translation";
 // Planck constant times the speed of light, J m (CODATA 2018, exact).
 constexpr double kHc = 6.62607015e-34 * 299792458.0;
 
-[[noreturn]] void fail(const std::string& path, const std::string& key, const std::string& what,
-                       const std::string& expected) {
-  throw std::invalid_argument(path + ": '" + key + "' " + what + "; expected " + expected);
-}
-
 std::string shape_of(const std::vector<hsize_t>& dims) { return io::hdf5::shape_string(dims); }
 
 torch::Tensor as_tensor(std::vector<double> values, const std::vector<hsize_t>& dims) {
@@ -41,9 +37,9 @@ torch::Tensor as_tensor(std::vector<double> values, const std::vector<hsize_t>& 
 double positive_scalar(const io::hdf5::Reader& r, const std::string& path, const char* key) {
   std::vector<hsize_t> dims;
   const auto v = r.numeric_dataset<double>(key, H5T_NATIVE_DOUBLE, &dims);
-  if (v.size() != 1) fail(path, key, "has shape " + shape_of(dims), "one number");
+  if (v.size() != 1) fail_at_key(path, key, "has shape " + shape_of(dims), "one number");
   if (!(v[0] > 0) || !std::isfinite(v[0]))
-    fail(path, key, "is " + std::to_string(v[0]), "a finite number > 0");
+    fail_at_key(path, key, "is " + std::to_string(v[0]), "a finite number > 0");
   return v[0];
 }
 
@@ -56,14 +52,14 @@ CxiScan read_cxi_scan(const std::string& path) {
   const io::hdf5::Reader r(path, where, "a CXI file");
   for (const char* key : {kData, kDistance, kPixelX, kPixelY, kTranslation}) {
     if (!r.has_path(key))
-      fail(path, key, "is missing", "a CXI file with detector data, geometry and translations");
+      fail_at_key(path, key, "is missing", "a CXI file with detector data, geometry and translations");
   }
   CxiScan s;
   s.path = path;
   std::vector<hsize_t> dims;
   auto data = r.numeric_dataset<float>(kData, H5T_NATIVE_FLOAT, &dims);
   if (dims.size() != 3 || dims[1] != dims[2] || dims[0] < 1) {
-    fail(path, kData, "has shape " + shape_of(dims), "(M, H, H) patterns, square, M >= 1");
+    fail_at_key(path, kData, "has shape " + shape_of(dims), "(M, H, H) patterns, square, M >= 1");
   }
   s.counts = torch::from_blob(data.data(),
                               {static_cast<int64_t>(dims[0]), static_cast<int64_t>(dims[1]),
@@ -71,8 +67,9 @@ CxiScan read_cxi_scan(const std::string& path) {
                               torch::kFloat32)
                  .clone();
   if (!torch::isfinite(s.counts).all().item<bool>())
-    fail(path, kData, "has NaN or Inf counts", "finite counts");
-  if ((s.counts < 0).any().item<bool>()) fail(path, kData, "has negative counts", "photon counts >= 0");
+    fail_at_key(path, kData, "has NaN or Inf counts", "finite counts");
+  if ((s.counts < 0).any().item<bool>())
+    fail_at_key(path, kData, "has negative counts", "photon counts >= 0");
   const int64_t m = s.counts.size(0), h = s.counts.size(1);
 
   if (r.has_path(kMask)) {
@@ -80,8 +77,8 @@ CxiScan read_cxi_scan(const std::string& path) {
     const auto mask = r.numeric_dataset<double>(kMask, H5T_NATIVE_DOUBLE, &mask_dims);
     if (mask_dims.size() != 2 || static_cast<int64_t>(mask_dims[0]) != h ||
         static_cast<int64_t>(mask_dims[1]) != h) {
-      fail(path, kMask, "has shape " + shape_of(mask_dims),
-           "the pattern shape [" + std::to_string(h) + ", " + std::to_string(h) + "]");
+      fail_at_key(path, kMask, "has shape " + shape_of(mask_dims),
+                  "the pattern shape [" + std::to_string(h) + ", " + std::to_string(h) + "]");
     }
     s.bad_pixels = as_tensor(mask, mask_dims) != 0;
   }
@@ -90,35 +87,35 @@ CxiScan read_cxi_scan(const std::string& path) {
   s.pixel_m = positive_scalar(r, path, kPixelX);
   const double pixel_y = positive_scalar(r, path, kPixelY);
   if (std::abs(pixel_y - s.pixel_m) > 1e-6 * s.pixel_m) {
-    fail(path, kPixelY,
-         "is " + std::to_string(pixel_y) + " m but x_pixel_size is " + std::to_string(s.pixel_m),
-         "square detector pixels");
+    fail_at_key(path, kPixelY,
+                "is " + std::to_string(pixel_y) + " m but x_pixel_size is " + std::to_string(s.pixel_m),
+                "square detector pixels");
   }
   if (r.has_path(kWavelength)) {
     s.wavelength_m = positive_scalar(r, path, kWavelength);
   } else if (r.has_path(kEnergy)) {
     s.wavelength_m = kHc / positive_scalar(r, path, kEnergy);
   } else {
-    fail(path, kWavelength, "is missing (and so is " + std::string(kEnergy) + ")",
-         "the wavelength or the energy");
+    fail_at_key(path, kWavelength, "is missing (and so is " + std::string(kEnergy) + ")",
+                "the wavelength or the energy");
   }
 
   std::vector<hsize_t> t_dims;
   auto translation = r.numeric_dataset<double>(kTranslation, H5T_NATIVE_DOUBLE, &t_dims);
   if (t_dims.size() != 2 || static_cast<int64_t>(t_dims[0]) != m || t_dims[1] < 2) {
-    fail(path, kTranslation, "has shape " + shape_of(t_dims),
-         "[" + std::to_string(m) + ", 3]: one (x, y, z) per pattern of the data, in metres");
+    fail_at_key(path, kTranslation, "has shape " + shape_of(t_dims),
+                "[" + std::to_string(m) + ", 3]: one (x, y, z) per pattern of the data, in metres");
   }
   s.translation_m = as_tensor(std::move(translation), t_dims);
   if (!torch::isfinite(s.translation_m).all().item<bool>())
-    fail(path, kTranslation, "has NaN or Inf", "finite");
+    fail_at_key(path, kTranslation, "has NaN or Inf", "finite");
 
   if (r.has_path(kIllumination)) {
     const auto set = r.open_dataset(kIllumination);
     std::vector<hsize_t> p_dims;
     auto probe = r.complex_dataset(set.get(), kIllumination, &p_dims);
     if (p_dims.size() != 2 || static_cast<int64_t>(p_dims[0]) != h || static_cast<int64_t>(p_dims[1]) != h) {
-      fail(path, kIllumination, "has shape " + shape_of(p_dims), "the pattern shape");
+      fail_at_key(path, kIllumination, "has shape " + shape_of(p_dims), "the pattern shape");
     }
     s.probe = torch::from_blob(probe.data(), {h, h}, torch::kComplexFloat).clone();
   }

@@ -17,8 +17,8 @@ namespace {
 // h c / e in eV m: photon energy (eV) = kHcEvM / wavelength (m).
 constexpr double kHcEvM = 1.239841984e-6;
 
-[[noreturn]] void fail(const std::string& path, const std::string& field, const std::string& what,
-                       const std::string& expected) {
+[[noreturn]] void fail_field(const std::string& path, const std::string& field, const std::string& what,
+                             const std::string& expected) {
   throw std::invalid_argument(path + ": " + field + " " + what + "; expected " + expected);
 }
 
@@ -34,16 +34,18 @@ bool same_size(double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(s
 // ptychodus' object grid as the network needs it: pixels that exist, are square and have a size.
 void check_grid(const io::ProductObject& o, const std::string& where) {
   if (o.width < 1 || o.height < 1) {
-    fail(where, "object grid", "is " + std::to_string(o.height) + " x " + std::to_string(o.width) + " pixels",
-         "at least 1 x 1");
+    fail_field(where, "object grid",
+               "is " + std::to_string(o.height) + " x " + std::to_string(o.width) + " pixels",
+               "at least 1 x 1");
   }
   if (!std::isfinite(o.center_x_m) || !std::isfinite(o.center_y_m)) {
-    fail(where, "object centre", "is (" + str(o.center_x_m) + ", " + str(o.center_y_m) + ") m", "finite");
+    fail_field(where, "object centre", "is (" + str(o.center_x_m) + ", " + str(o.center_y_m) + ") m",
+               "finite");
   }
   if (!same_size(o.pixel_width_m, o.pixel_height_m) || !(o.pixel_width_m > 0) ||
       !std::isfinite(o.pixel_width_m)) {
-    fail(where, "object pixel", "is " + str(o.pixel_width_m) + " x " + str(o.pixel_height_m) + " m",
-         "square pixels of positive size");
+    fail_field(where, "object pixel", "is " + str(o.pixel_width_m) + " x " + str(o.pixel_height_m) + " m",
+               "square pixels of positive size");
   }
 }
 
@@ -63,21 +65,22 @@ PtychodusScan read_ptychodus_scan(const std::string& diffraction_path, const std
   const io::Product& p = s.product;
   for (size_t k = 0; k < p.scan.index.size(); ++k) {
     if (!std::isfinite(p.scan.x_m[k]) || !std::isfinite(p.scan.y_m[k])) {
-      fail(product_path, "probe position " + std::to_string(k), "is not finite",
-           "finite coordinates in metres");
+      fail_field(product_path, "probe position " + std::to_string(k), "is not finite",
+                 "finite coordinates in metres");
     }
   }
   const io::AssembledDiffraction& d = s.diffraction;
   if (d.height != d.width) {
-    fail(diffraction_path, "patterns", "are " + std::to_string(d.height) + " x " + std::to_string(d.width),
-         "square patterns (crop them in ptychodus' Diffraction settings)");
+    fail_field(diffraction_path, "patterns",
+               "are " + std::to_string(d.height) + " x " + std::to_string(d.width),
+               "square patterns (crop them in ptychodus' Diffraction settings)");
   }
   if (p.probe.height != d.height || p.probe.width != d.width) {
-    fail(product_path, "probe",
-         "is " + std::to_string(p.probe.height) + " x " + std::to_string(p.probe.width) +
-             " but the patterns of " + diffraction_path + " are " + std::to_string(d.height) + " x " +
-             std::to_string(d.width),
-         "the probe on the patterns' grid");
+    fail_field(product_path, "probe",
+               "is " + std::to_string(p.probe.height) + " x " + std::to_string(p.probe.width) +
+                   " but the patterns of " + diffraction_path + " are " + std::to_string(d.height) + " x " +
+                   std::to_string(d.width),
+               "the probe on the patterns' grid");
   }
   check_grid(p.object, product_path);
   return s;
@@ -87,32 +90,34 @@ PtychodusPixels ptychodus_pixels(const PtychodusInput& in, int64_t crop) {
   const std::string& where = in.where;
   const torch::Tensor& counts_in = in.counts;
   if (!counts_in.defined() || counts_in.dim() != 3 || counts_in.size(0) < 1) {
-    fail(where, "patterns",
-         "have shape " + (counts_in.defined() ? c10::str(counts_in.sizes()) : std::string("(none)")),
-         "[M, H, W] with M >= 1");
+    fail_field(where, "patterns",
+               "have shape " + (counts_in.defined() ? c10::str(counts_in.sizes()) : std::string("(none)")),
+               "[M, H, W] with M >= 1");
   }
   if (counts_in.scalar_type() != torch::kFloat32) {
-    fail(where, "patterns", "are " + std::string(counts_in.dtype().name()), "float32 counts");
+    fail_field(where, "patterns", "are " + std::string(counts_in.dtype().name()), "float32 counts");
   }
   const int64_t m = counts_in.size(0), h = counts_in.size(1), w = counts_in.size(2);
   if (h != w) {
-    fail(where, "patterns", "are " + std::to_string(h) + " x " + std::to_string(w),
-         "square patterns (crop them in ptychodus' Diffraction settings)");
+    fail_field(where, "patterns", "are " + std::to_string(h) + " x " + std::to_string(w),
+               "square patterns (crop them in ptychodus' Diffraction settings)");
   }
   const int64_t n = crop > 0 ? crop : h;
   if (crop < 0 || n % 2 != 0 || n < 2 || n > h) {
-    fail(where, "crop", "is " + std::to_string(crop), "0 or an even size in [2, " + std::to_string(h) + "]");
+    fail_field(where, "crop", "is " + std::to_string(crop),
+               "0 or an even size in [2, " + std::to_string(h) + "]");
   }
   if (static_cast<int64_t>(in.x_m.size()) != m || static_cast<int64_t>(in.y_m.size()) != m) {
-    fail(where, "probe positions",
-         "are " + std::to_string(in.x_m.size()) + " x and " + std::to_string(in.y_m.size()) +
-             " y coordinates for " + std::to_string(m) + " diffraction patterns",
-         "one position per pattern");
+    fail_field(where, "probe positions",
+               "are " + std::to_string(in.x_m.size()) + " x and " + std::to_string(in.y_m.size()) +
+                   " y coordinates for " + std::to_string(m) + " diffraction patterns",
+               "one position per pattern");
   }
   for (int64_t k = 0; k < m; ++k) {
     const auto i = static_cast<size_t>(k);
     if (!std::isfinite(in.x_m[i]) || !std::isfinite(in.y_m[i])) {
-      fail(where, "probe position " + std::to_string(k), "is not finite", "finite coordinates in metres");
+      fail_field(where, "probe position " + std::to_string(k), "is not finite",
+                 "finite coordinates in metres");
     }
   }
   check_grid(in.object, where);
@@ -121,8 +126,8 @@ PtychodusPixels ptychodus_pixels(const PtychodusInput& in, int64_t crop) {
   int64_t bad_count = 0;
   if (in.bad_pixels.defined()) {
     if (in.bad_pixels.dim() != 2 || in.bad_pixels.size(0) != h || in.bad_pixels.size(1) != w) {
-      fail(where, "bad pixels", "have shape " + c10::str(in.bad_pixels.sizes()),
-           "the patterns' [" + std::to_string(h) + ", " + std::to_string(w) + "]");
+      fail_field(where, "bad pixels", "have shape " + c10::str(in.bad_pixels.sizes()),
+                 "the patterns' [" + std::to_string(h) + ", " + std::to_string(w) + "]");
     }
     const auto bad = in.bad_pixels.to(torch::kBool);
     bad_count = bad.sum().item<int64_t>();
@@ -132,10 +137,10 @@ PtychodusPixels ptychodus_pixels(const PtychodusInput& in, int64_t crop) {
   if (invalid.any().item<bool>()) {
     const auto first = invalid.nonzero()[0];
     const int64_t k = first[0].item<int64_t>(), r = first[1].item<int64_t>(), c = first[2].item<int64_t>();
-    fail(where, "pattern " + std::to_string(k),
-         "has the count " + str(counts_in[k][r][c].item<double>()) + " at row " + std::to_string(r) +
-             ", column " + std::to_string(c),
-         "finite counts >= 0 (mark the pixel bad in ptychodus' detector settings)");
+    fail_field(where, "pattern " + std::to_string(k),
+               "has the count " + str(counts_in[k][r][c].item<double>()) + " at row " + std::to_string(r) +
+                   ", column " + std::to_string(c),
+               "finite counts >= 0 (mark the pixel bad in ptychodus' detector settings)");
   }
 
   PtychodusPixels out;
@@ -173,10 +178,10 @@ ContractData contract_from_ptychodus_input(const PtychodusInput& in, const Ptych
   const int64_t full = in.counts.size(-1);
   const int64_t n = pixels.amplitudes.size(-1);
   if (!in.probe.defined() || in.probe.dim() != 2 || in.probe.size(0) != full || in.probe.size(1) != full) {
-    fail(in.where, "probe",
-         "is " + (in.probe.defined() ? c10::str(in.probe.sizes()) : std::string("missing")) +
-             " but the patterns are " + std::to_string(full) + " x " + std::to_string(full),
-         "the probe on the patterns' grid");
+    fail_field(in.where, "probe",
+               "is " + (in.probe.defined() ? c10::str(in.probe.sizes()) : std::string("missing")) +
+                   " but the patterns are " + std::to_string(full) + " x " + std::to_string(full),
+               "the probe on the patterns' grid");
   }
 
   std::vector<double>& xs = pixels.x_px;

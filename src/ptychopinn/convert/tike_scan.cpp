@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ptychopinn/convert/detector_crop.h"
+#include "ptychopinn/convert/key_error.h"
 #include "ptychopinn/io/bzip2.h"
 #include "ptychopinn/io/tensor_convert.h"
 #include "ptychopinn/physics/probe.h"
@@ -12,11 +13,6 @@
 namespace ptychopinn::convert {
 
 namespace {
-
-[[noreturn]] void fail(const std::string& path, const std::string& key, const std::string& what,
-                       const std::string& expected) {
-  throw std::invalid_argument(path + ": '" + key + "' " + what + "; expected " + expected);
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -28,11 +24,11 @@ std::string join(const std::vector<std::string>& v) {
 // `allow_first` is set a leading axis > 1 keeps its first entry and adds a note.
 torch::Tensor squeeze_leading(const std::string& path, const std::string& key, torch::Tensor t, int64_t keep,
                               const std::string& layout, bool allow_first, std::vector<std::string>& notes) {
-  if (t.dim() < keep) fail(path, key, "has shape " + c10::str(t.sizes()), layout);
+  if (t.dim() < keep) fail_at_key(path, key, "has shape " + c10::str(t.sizes()), layout);
   while (t.dim() > keep) {
     if (t.size(0) != 1) {
       if (!allow_first)
-        fail(path, key, "has shape " + c10::str(t.sizes()), layout + " with leading axes of size 1");
+        fail_at_key(path, key, "has shape " + c10::str(t.sizes()), layout + " with leading axes of size 1");
       notes.push_back(path + ": '" + key + "' has " + std::to_string(t.size(0)) +
                       " entries on a leading axis (probe modes or views); using the first");
     }
@@ -57,44 +53,46 @@ TikeScan read_tike_scan(const std::string& path) {
   auto data = io::to_tensor(reader.read("data"));
   if (!data.is_floating_point() && data.scalar_type() != torch::kInt && data.scalar_type() != torch::kLong &&
       data.scalar_type() != torch::kShort && data.scalar_type() != torch::kByte) {
-    fail(path, "data", "has dtype " + std::string(data.dtype().name()),
-         "real photon counts (integer or float)");
+    fail_at_key(path, "data", "has dtype " + std::string(data.dtype().name()),
+                "real photon counts (integer or float)");
   }
   data = squeeze_leading(path, "data", data, 3, "(..., M, H, W) counts", false, s.notes).to(torch::kFloat32);
   if (data.size(1) != data.size(2) || data.size(0) < 1) {
-    fail(path, "data",
-         "has patterns of " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)) +
-             " pixels and " + std::to_string(data.size(0)) + " frames",
-         "at least one square pattern");
+    fail_at_key(path, "data",
+                "has patterns of " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)) +
+                    " pixels and " + std::to_string(data.size(0)) + " frames",
+                "at least one square pattern");
   }
-  if (!torch::isfinite(data).all().item<bool>()) fail(path, "data", "has NaN or Inf counts", "finite counts");
-  if ((data < 0).any().item<bool>()) fail(path, "data", "has negative counts", "photon counts >= 0");
+  if (!torch::isfinite(data).all().item<bool>())
+    fail_at_key(path, "data", "has NaN or Inf counts", "finite counts");
+  if ((data < 0).any().item<bool>()) fail_at_key(path, "data", "has negative counts", "photon counts >= 0");
   s.counts = data.contiguous();
 
   auto probe = io::to_tensor(reader.read("probe"));
   if (!probe.is_complex())
-    fail(path, "probe", "has dtype " + std::string(probe.dtype().name()), "complex64 or complex128");
+    fail_at_key(path, "probe", "has dtype " + std::string(probe.dtype().name()), "complex64 or complex128");
   probe =
       squeeze_leading(path, "probe", probe, 2, "(..., H, W) complex", true, s.notes).to(torch::kComplexFloat);
   if (probe.size(0) != data.size(1) || probe.size(1) != data.size(2)) {
-    fail(path, "probe", "is " + std::to_string(probe.size(0)) + " x " + std::to_string(probe.size(1)),
-         "the pattern size " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)));
+    fail_at_key(path, "probe", "is " + std::to_string(probe.size(0)) + " x " + std::to_string(probe.size(1)),
+                "the pattern size " + std::to_string(data.size(1)) + " x " + std::to_string(data.size(2)));
   }
   if (!torch::isfinite(torch::view_as_real(probe)).all().item<bool>())
-    fail(path, "probe", "has NaN or Inf", "finite");
+    fail_at_key(path, "probe", "has NaN or Inf", "finite");
   s.probe = probe.contiguous();
 
   auto scan = io::to_tensor(reader.read("scan"));
   if (!scan.is_floating_point() && scan.scalar_type() != torch::kInt && scan.scalar_type() != torch::kLong) {
-    fail(path, "scan", "has dtype " + std::string(scan.dtype().name()), "real (row, column) positions");
+    fail_at_key(path, "scan", "has dtype " + std::string(scan.dtype().name()),
+                "real (row, column) positions");
   }
   scan = squeeze_leading(path, "scan", scan, 2, "(..., M, 2) positions", false, s.notes).to(torch::kFloat64);
   if (scan.size(1) != 2 || scan.size(0) != data.size(0)) {
-    fail(path, "scan", "has shape " + c10::str(scan.sizes()),
-         "[" + std::to_string(data.size(0)) + ", 2]: one (row, column) per pattern of 'data'");
+    fail_at_key(path, "scan", "has shape " + c10::str(scan.sizes()),
+                "[" + std::to_string(data.size(0)) + ", 2]: one (row, column) per pattern of 'data'");
   }
   if (!torch::isfinite(scan).all().item<bool>())
-    fail(path, "scan", "has NaN or Inf positions", "finite positions");
+    fail_at_key(path, "scan", "has NaN or Inf positions", "finite positions");
   s.positions_rc = scan.contiguous();
   return s;
 }

@@ -12,7 +12,7 @@ namespace ptychopinn::io {
 namespace {
 
 // The only table of valid spellings: to_string and parsing both read it.
-constexpr std::array<std::pair<DType, const char*>, 14> kNames = {{
+constexpr std::array<std::pair<DType, const char*>, 14> kDTypeNames = {{
     {DType::kBool, "bool"},
     {DType::kInt8, "int8"},
     {DType::kInt16, "int16"},
@@ -32,7 +32,7 @@ constexpr std::array<std::pair<DType, const char*>, 14> kNames = {{
 }  // namespace
 
 std::string to_string(DType dtype) {
-  for (const auto& [d, name] : kNames) {
+  for (const auto& [d, name] : kDTypeNames) {
     if (d == dtype) return name;
   }
   return "DType(" + std::to_string(static_cast<int>(dtype)) + ")";
@@ -40,7 +40,7 @@ std::string to_string(DType dtype) {
 
 DType parse_dtype(const std::string& name) {
   std::vector<std::string> names;
-  for (const auto& [d, n] : kNames) {
+  for (const auto& [d, n] : kDTypeNames) {
     if (name == n) return d;
     names.emplace_back(n);
   }

@@ -13,7 +13,7 @@
 namespace ptychopinn::io {
 namespace {
 
-constexpr std::array<std::pair<FileFormat, const char*>, 9> kNames = {{
+constexpr std::array<std::pair<FileFormat, const char*>, 9> kFormatNames = {{
     {FileFormat::kEmpty, "empty"},
     {FileFormat::kNpy, "npy"},
     {FileFormat::kZip, "zip"},
@@ -48,7 +48,7 @@ std::string decompress_hint(FileFormat format, const std::string& path) {
 }  // namespace
 
 std::string to_string(FileFormat format) {
-  for (const auto& [f, name] : kNames) {
+  for (const auto& [f, name] : kFormatNames) {
     if (f == format) return name;
   }
   return "FileFormat(" + std::to_string(static_cast<int>(format)) + ")";
@@ -56,7 +56,7 @@ std::string to_string(FileFormat format) {
 
 FileFormat parse_file_format(const std::string& name) {
   std::vector<std::string> names;
-  for (const auto& [f, n] : kNames) {
+  for (const auto& [f, n] : kFormatNames) {
     if (name == n) return f;
     names.emplace_back(n);
   }

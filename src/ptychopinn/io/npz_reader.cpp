@@ -20,9 +20,6 @@ namespace {
 
 constexpr std::uint16_t kStored = 0;
 constexpr std::uint16_t kDeflated = 8;
-// Deflate cannot compress better than about 1032:1; a member that claims more is lying about its
-// size, and believing it would let a tiny archive make us allocate gigabytes.
-constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 std::string key_of(const std::string& member) {
   const std::string suffix = ".npy";

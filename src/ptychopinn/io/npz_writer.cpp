@@ -15,13 +15,13 @@
 
 #include "ptychopinn/io/atomic_file.h"
 #include "ptychopinn/io/npz.h"
+#include "ptychopinn/io/zip_directory.h"
 #include "ptychopinn/util/errors.h"
 #include "ptychopinn/util/strings.h"
 
 namespace ptychopinn::io {
 namespace {
 
-constexpr std::size_t kLocalHeaderSize = 30;
 // The fixed member timestamp, in MS-DOS format: 1980-01-01 00:00:00 (date bits: year − 1980 << 9,
 // month << 5, day). NumPy stamps the current time; a fixed one makes the output reproducible.
 constexpr zip_uint16_t kDosTime = 0;
@@ -133,7 +133,7 @@ struct NpzWriter::Impl {
   // under 4 GiB gets no extra field). Readers can then map the data without copying. Should libzip
   // lay members out differently the archive is still correct, only less aligned.
   std::string layout_header(const std::string& name, const NpyArray& view) {
-    const std::uint64_t data_start = next_offset + kLocalHeaderSize + name.size();
+    const std::uint64_t data_start = next_offset + kZipLocalHeaderSize + name.size();
     std::string header = encode_npy_header(view, compress ? 0 : static_cast<std::size_t>(data_start));
     const std::uint64_t member_size = header.size() + view.nbytes();
     next_offset = data_start + member_size + (member_size >= 0xFFFFFFFFull ? 20 : 0);

@@ -24,10 +24,6 @@
 namespace ptychopinn::io {
 namespace {
 
-// Deflate cannot do better than about 1032:1; a member claiming more lies about its size, and
-// believing it would let a tiny file make us allocate gigabytes.
-constexpr std::uint64_t kMaxDeflateRatio = 1032;
-
 // Names are written as given, so refuse anything an extracting tool could resolve outside the
 // folder it extracts into, or that would not survive a round trip through other zip tools.
 void check_member_name(const std::string& name, const std::string& where) {

@@ -20,7 +20,6 @@ constexpr std::uint32_t kZip64EndSig = 0x06064b50;
 constexpr std::uint32_t kZip64LocatorSig = 0x07064b50;
 constexpr std::size_t kEndSize = 22;
 constexpr std::size_t kCentralHeaderSize = 46;
-constexpr std::size_t kLocalHeaderSize = 30;
 
 // Little-endian reads at absolute offsets, bounds-checked against the archive size.
 class Reader {
@@ -187,22 +186,22 @@ std::vector<ZipEntry> read_zip_directory(const void* bytes, std::size_t size, co
     // The local header repeats the name and may carry its own extra field, so the data starts
     // after the local copies, whose lengths can differ from the central ones.
     const std::uint64_t lh = e.local_header_offset;
-    r.require(lh, kLocalHeaderSize, "local header of member " + quoted(e.name));
+    r.require(lh, kZipLocalHeaderSize, "local header of member " + quoted(e.name));
     if (r.le(lh, 4) != kLocalHeaderSig) {
       throw_io_error(where, "member " + quoted(e.name) + ": no local header at offset " + std::to_string(lh) +
                                 "; the archive is corrupt");
     }
     const std::uint64_t local_name_len = r.le(lh + 26, 2);
     const std::uint64_t local_extra_len = r.le(lh + 28, 2);
-    r.require(lh + kLocalHeaderSize, local_name_len + local_extra_len,
+    r.require(lh + kZipLocalHeaderSize, local_name_len + local_extra_len,
               "local header of member " + quoted(e.name));
-    if (r.str(lh + kLocalHeaderSize, static_cast<std::size_t>(local_name_len)) != e.name) {
+    if (r.str(lh + kZipLocalHeaderSize, static_cast<std::size_t>(local_name_len)) != e.name) {
       throw_io_error(where,
                      "member " + quoted(e.name) + ": local header name = " +
-                         quoted(r.str(lh + kLocalHeaderSize, static_cast<std::size_t>(local_name_len))) +
+                         quoted(r.str(lh + kZipLocalHeaderSize, static_cast<std::size_t>(local_name_len))) +
                          "; expected the central directory's name");
     }
-    e.data_offset = lh + kLocalHeaderSize + local_name_len + local_extra_len;
+    e.data_offset = lh + kZipLocalHeaderSize + local_name_len + local_extra_len;
     r.require(e.data_offset, e.compressed_size, "data of member " + quoted(e.name));
     entries.push_back(std::move(e));
     p += entry_len;

@@ -8,6 +8,12 @@
 
 namespace ptychopinn::io {
 
+// Bytes of a zip local file header before its name (APPNOTE 4.3.7).
+inline constexpr std::size_t kZipLocalHeaderSize = 30;
+// Deflate cannot compress better than about 1032:1; a member that claims more is lying about its
+// size, and believing it would let a tiny archive make us allocate gigabytes.
+inline constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
 // One member of a zip archive, as the central directory (with Zip64 extra fields) and the member's
 // local header describe it.
 struct ZipEntry {

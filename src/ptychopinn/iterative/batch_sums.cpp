@@ -6,14 +6,10 @@
 #include <vector>
 
 #include "ptychopinn/iterative/reconstruction_state.h"
+#include "ptychopinn/tensor/complex_floats.h"
 
 namespace ptychopinn::iterative {
 namespace {
-
-// A complex64 tensor's data as interleaved (real, imaginary) floats.
-const float* floats(const torch::Tensor& t) {
-  return reinterpret_cast<const float*>(t.data_ptr<c10::complex<float>>());
-}
 
 bool on_host(std::initializer_list<torch::Tensor> tensors) {
   for (const auto& t : tensors) {
@@ -40,8 +36,8 @@ ProbeSums probe_sums(const torch::Tensor& patches_in, const torch::Tensor& chi_i
   ProbeSums out;
   out.numerator = torch::zeros({k, chi.size(2), chi.size(3)}, chi.options());
   out.object_power = torch::zeros({chi.size(2), chi.size(3)}, torch::kFloat);
-  const float* o = floats(patches);
-  const float* c = floats(chi);
+  const float* o = complex_floats(patches);
+  const float* c = complex_floats(chi);
   float* num = reinterpret_cast<float*>(out.numerator.data_ptr<c10::complex<float>>());
   float* power = out.object_power.data_ptr<float>();
   // Each task owns a range of pixels and adds the patterns in their order, one contiguous row of
@@ -171,9 +167,10 @@ StepSums lsqml_step_sums(const torch::Tensor& direction_in, const torch::Tensor&
     direction_power = torch::view_as_real(dp_t).square().sum(std::vector<int64_t>{0, -1}).contiguous();
     cross = (p_t.conj() * dp_t).sum(0).contiguous();
   }
-  const float *d = floats(d_t), *g = floats(g_t), *o = floats(o_t), *c = floats(c_t);
-  const float* dp = with_probe ? floats(dp_t) : nullptr;
-  const float* x = with_probe ? floats(cross) : nullptr;
+  const float *d = complex_floats(d_t), *g = complex_floats(g_t), *o = complex_floats(o_t),
+              *c = complex_floats(c_t);
+  const float* dp = with_probe ? complex_floats(dp_t) : nullptr;
+  const float* x = with_probe ? complex_floats(cross) : nullptr;
   const float* pp = probe_power.data_ptr<float>();
   const float* dpp = with_probe ? direction_power.data_ptr<float>() : nullptr;
   std::vector<PatternSums> sums(static_cast<size_t>(b));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ptychopinn/iterative/pixel_kernels.h"
+#include "ptychopinn/tensor/complex_floats.h"
 
 namespace ptychopinn::iterative {
 namespace {
@@ -20,14 +21,12 @@ torch::Tensor intensity(const torch::Tensor& field) {
   return torch::view_as_real(field).square().sum({1, -1});
 }
 
-float* floats(const torch::Tensor& t) { return reinterpret_cast<float*>(t.data_ptr<c10::complex<float>>()); }
-
 // The Gaussian step of a batch of far fields [B, K, N, N] on the host, in place; patterns in
 // parallel, their sums added in pattern order, so the result does not depend on the thread count.
 double gaussian_step_in_place(torch::Tensor& field, const torch::Tensor& amplitudes,
                               const torch::Tensor& valid) {
   const int64_t b = field.size(0), k = field.size(1), pixels = field.size(2) * field.size(3);
-  float* f = floats(field);
+  float* f = complex_floats(field);
   const torch::Tensor a_c = amplitudes.contiguous();
   const float* a = a_c.data_ptr<float>();
   const torch::Tensor v_c = valid.defined() ? valid.contiguous() : torch::Tensor();
@@ -116,8 +115,8 @@ FourierStep fourier_step_from_patches(const FarField& far_field, const torch::Te
                   amplitudes.size(0) == b && amplitudes.numel() == b * pixels,
               "fourier_step_from_patches: probe ", probe.sizes(), ", patches ", patches.sizes(),
               " and amplitudes ", amplitudes.sizes(), " do not match");
-  const float* p = floats(probe);
-  const float* o = floats(patches);
+  const float* p = complex_floats(probe);
+  const float* o = complex_floats(patches);
   const float* a = amplitudes.data_ptr<float>();
   const float* v = valid.defined() ? valid.data_ptr<float>() : nullptr;
   FourierStep out;
@@ -131,7 +130,7 @@ FourierStep fourier_step_from_patches(const FarField& far_field, const torch::Te
         gaussian_pattern(reinterpret_cast<float*>(fields), k, a + j * pixels, v, pixels);
   };
   out.object_numerator = torch::empty({b, probe.size(1), probe.size(2)}, probe.options());
-  float* numerator = floats(out.object_numerator);
+  float* numerator = complex_floats(out.object_numerator);
   const auto conjugate_probe_times_chi = [&](int64_t j, std::complex<float>* fields) {
     object_numerator_of_pattern(p, reinterpret_cast<const float*>(fields), k, pixels,
                                 numerator + 2 * j * pixels);

@@ -1,7 +1,6 @@
 #include "ptychopinn/iterative/iterative_options.h"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -12,12 +11,6 @@ namespace ptychopinn::iterative {
 namespace {
 
 constexpr const char* kWhere = "iterative";
-
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
 
 void require(bool ok, const char* field, const std::string& value, const std::string& expected) {
   if (!ok)
@@ -67,16 +60,16 @@ void IterativeOptions::validate() const {
   require(iterations >= 0, "iterations", std::to_string(iterations), "iterations >= 0");
   require(batch_size >= 0, "batch_size", std::to_string(batch_size),
           "batch_size >= 0 (0 = the algorithm's default)");
-  require(std::isfinite(rpie_alpha) && rpie_alpha > 0 && rpie_alpha <= 1, "rpie_alpha", number(rpie_alpha),
-          "0 < rpie_alpha <= 1");
-  require(std::isfinite(rpie_beta) && rpie_beta > 0 && rpie_beta <= 1, "rpie_beta", number(rpie_beta),
+  require(std::isfinite(rpie_alpha) && rpie_alpha > 0 && rpie_alpha <= 1, "rpie_alpha",
+          format_number(rpie_alpha), "0 < rpie_alpha <= 1");
+  require(std::isfinite(rpie_beta) && rpie_beta > 0 && rpie_beta <= 1, "rpie_beta", format_number(rpie_beta),
           "0 < rpie_beta <= 1");
   require(std::isfinite(rpie_probe_step) && rpie_probe_step > 0 && rpie_probe_step <= 1, "rpie_probe_step",
-          number(rpie_probe_step), "0 < rpie_probe_step <= 1");
-  require(std::isfinite(lsqml_damping) && lsqml_damping >= 0, "lsqml_damping", number(lsqml_damping),
+          format_number(rpie_probe_step), "0 < rpie_probe_step <= 1");
+  require(std::isfinite(lsqml_damping) && lsqml_damping >= 0, "lsqml_damping", format_number(lsqml_damping),
           "a finite lsqml_damping >= 0");
   require(std::isfinite(lsqml_step_regularisation) && lsqml_step_regularisation >= 0,
-          "lsqml_step_regularisation", number(lsqml_step_regularisation),
+          "lsqml_step_regularisation", format_number(lsqml_step_regularisation),
           "a finite lsqml_step_regularisation >= 0");
   require(probe_refinement_start >= 0, "probe_refinement_start", std::to_string(probe_refinement_start),
           "probe_refinement_start >= 0");
@@ -84,7 +77,7 @@ void IterativeOptions::validate() const {
   require(position_correction_start >= 0, "position_correction_start",
           std::to_string(position_correction_start), "position_correction_start >= 0");
   require(std::isfinite(position_max_step_px) && position_max_step_px > 0, "position_max_step_px",
-          number(position_max_step_px), "a finite position_max_step_px > 0");
+          format_number(position_max_step_px), "a finite position_max_step_px > 0");
   require(device.is_cpu() || device.is_cuda(), "device", device.str(), "cpu or cuda");
   if (device.is_cuda()) {
     require(torch::cuda::is_available(), "device", device.str(),

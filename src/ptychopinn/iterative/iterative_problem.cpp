@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ptychopinn/data/dataset.h"
+#include "ptychopinn/util/strings.h"
 
 namespace ptychopinn::iterative {
 namespace {
@@ -33,12 +34,6 @@ std::string describe(const torch::Tensor& t) {
   if (!t.defined()) return "(none)";
   std::ostringstream s;
   s << t.sizes() << ' ' << dtype_name(t.scalar_type());
-  return s.str();
-}
-
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
   return s.str();
 }
 
@@ -107,8 +102,8 @@ void validate_problem(const IterativeProblem& p) {
       const int64_t j = first[0].item<int64_t>();
       const double v = a[j][first[1].item<int64_t>()][first[2].item<int64_t>()].item<double>();
       fail(p, "amplitudes[" + std::to_string(j) + "]",
-           "a value " + number(v) + " at row " + std::to_string(first[1].item<int64_t>()) + ", column " +
-               std::to_string(first[2].item<int64_t>()),
+           "a value " + format_number(v) + " at row " + std::to_string(first[1].item<int64_t>()) +
+               ", column " + std::to_string(first[2].item<int64_t>()),
            "finite amplitudes >= 0 (√counts)");
     }
   }
@@ -146,7 +141,7 @@ void validate_problem(const IterativeProblem& p) {
     throw std::invalid_argument(p.source + ": grid: " + e.what());
   }
   if (grid.pixel_width != 1.0 || grid.pixel_height != 1.0) {
-    fail(p, "grid pixel size", number(grid.pixel_width) + " x " + number(grid.pixel_height),
+    fail(p, "grid pixel size", format_number(grid.pixel_width) + " x " + format_number(grid.pixel_height),
          "1 x 1 (positions and the grid in object pixels)");
   }
   // Every window inside the grid: x − N/2 − x_origin in [0, width − N] (likewise y).
@@ -164,10 +159,11 @@ void validate_problem(const IterativeProblem& p) {
     const double lo_y = grid.y_origin + n / 2,
                  hi_y = grid.y_origin + static_cast<double>(grid.height - n + n / 2);
     fail(p, "positions_px[" + std::to_string(j) + "]",
-         "(" + number(pc[j][0].item<double>()) + ", " + number(pc[j][1].item<double>()) + ")",
-         "a patch inside the object grid: x in [" + number(lo_x) + ", " + number(hi_x) + "], y in [" +
-             number(lo_y) + ", " + number(hi_y) + "] (" + std::to_string(grid.width) + " x " +
-             std::to_string(grid.height) + " pixels, N = " + std::to_string(n) + ")");
+         "(" + format_number(pc[j][0].item<double>()) + ", " + format_number(pc[j][1].item<double>()) + ")",
+         "a patch inside the object grid: x in [" + format_number(lo_x) + ", " + format_number(hi_x) +
+             "], y in [" + format_number(lo_y) + ", " + format_number(hi_y) + "] (" +
+             std::to_string(grid.width) + " x " + std::to_string(grid.height) +
+             " pixels, N = " + std::to_string(n) + ")");
   }
   if (p.object.defined()) {
     const torch::Tensor& o = p.object;

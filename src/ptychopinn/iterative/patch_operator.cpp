@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "ptychopinn/tensor/complex_floats.h"
+
 namespace ptychopinn::iterative {
 namespace {
 
@@ -20,7 +22,7 @@ float* floats_of(const torch::Tensor& t) {
   if constexpr (E == 1) {
     return t.data_ptr<float>();
   } else {
-    return reinterpret_cast<float*>(t.data_ptr<c10::complex<float>>());
+    return complex_floats(t);
   }
 }
 

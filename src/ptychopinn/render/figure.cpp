@@ -7,12 +7,12 @@
 #include <limits>
 #include <stdexcept>
 
+#include "ptychopinn/render/font.h"
+
 namespace ptychopinn::render {
 namespace {
 
 constexpr int kMargin = 10;
-constexpr int kTitleSize = 16;
-constexpr int kLabelSize = 12;
 constexpr int kBarWidth = 16;
 
 // Resamples a row-major image to out_w x out_h: nearest neighbour when enlarging, mean of the

@@ -9,6 +9,10 @@
 
 namespace ptychopinn::render {
 
+// Text sizes shared by every picture, px: titles and labels.
+inline constexpr int kTitleSize = 16;
+inline constexpr int kLabelSize = 12;
+
 // $PTYCHOPINN_FONT when set, else the first DejaVu Sans found in the usual Debian locations; ""
 // when there is none.
 std::string default_font_path();

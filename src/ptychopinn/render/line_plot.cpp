@@ -5,12 +5,10 @@
 #include <limits>
 
 #include "ptychopinn/render/figure.h"
+#include "ptychopinn/render/font.h"
 
 namespace ptychopinn::render {
 namespace {
-
-constexpr int kTitleSize = 16;
-constexpr int kLabelSize = 12;
 
 // Anti-aliased enough for plots: a 2 px wide line by sampling along its length.
 void draw_line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb colour, bool dashed,

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <complex>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -16,12 +15,6 @@
 
 namespace ptychopinn::simulate {
 namespace {
-
-std::string describe(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 void check_inputs(const char* where, const torch::Tensor& object, const torch::Tensor& probe) {
   if (object.dim() != 2 || object.scalar_type() != torch::kComplexFloat) {
@@ -80,11 +73,11 @@ std::vector<double> exit_wave_energies(const torch::Tensor& psi) {
 
 double photon_scale(double nphotons, double mean_energy) {
   if (!(nphotons > 0) || !std::isfinite(nphotons)) {
-    throw std::invalid_argument("photon_scale: nphotons = " + describe(nphotons) +
+    throw std::invalid_argument("photon_scale: nphotons = " + format_number(nphotons) +
                                 "; expected finite nphotons > 0");
   }
   if (!(mean_energy > 0) || !std::isfinite(mean_energy)) {
-    throw std::invalid_argument("photon_scale: mean diffracted intensity = " + describe(mean_energy) +
+    throw std::invalid_argument("photon_scale: mean diffracted intensity = " + format_number(mean_energy) +
                                 "; expected > 0 (the probe must illuminate a non-zero part of the object)");
   }
   return nphotons / mean_energy;
@@ -114,7 +107,7 @@ SimulatedPatterns simulate_patterns(const torch::Tensor& object, const torch::Te
   const auto m = static_cast<int64_t>(positions.size());
   if (m == 0) throw std::invalid_argument(std::string(kWhere) + ": positions = 0; expected at least one");
   if (!(options.nphotons > 0)) {
-    throw std::invalid_argument(std::string(kWhere) + ": nphotons = " + describe(options.nphotons) +
+    throw std::invalid_argument(std::string(kWhere) + ": nphotons = " + format_number(options.nphotons) +
                                 "; expected > 0");
   }
   const torch::Tensor psi = exit_waves(object, probe, positions, 0, m);

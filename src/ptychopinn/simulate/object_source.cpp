@@ -11,7 +11,6 @@ namespace ptychopinn::simulate {
 namespace {
 
 constexpr const char* kImagePrefix = "image:";
-constexpr double kPi = 3.14159265358979323846;
 constexpr int64_t kMinSize = 64;
 constexpr int64_t kMaxSize = 4096;
 
@@ -88,7 +87,7 @@ torch::Tensor make_simulation_object(const ObjectRequest& request) {
   if (request.set_phi) {
     phase = set_phi_phase(amplitude);
   } else if (!request.phase_image.empty()) {
-    phase = kPi * (load_grey_picture(request.phase_image, amplitude.size(0)) - 0.5);
+    phase = M_PI * (load_grey_picture(request.phase_image, amplitude.size(0)) - 0.5);
   } else {
     phase = torch::zeros_like(amplitude);
   }

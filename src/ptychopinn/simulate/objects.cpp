@@ -3,17 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include "ptychopinn/data/random.h"
 #include "ptychopinn/physics/gaussian_filter.h"
+#include "ptychopinn/util/strings.h"
 
 namespace ptychopinn::simulate {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr int64_t kMinObjectSize = 64;
 constexpr int64_t kMaxObjectSize = 4096;
 
@@ -26,12 +25,6 @@ struct Image {
   double& at(int64_t r, int64_t c) { return v[static_cast<size_t>(r * cols + c)]; }
   double at(int64_t r, int64_t c) const { return v[static_cast<size_t>(r * cols + c)]; }
 };
-
-std::string describe(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 // scipy.ndimage.gaussian_filter (physics/gaussian_filter.h) on an Image.
 Image filter_image(const Image& in, double sigma) {
@@ -219,7 +212,7 @@ torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed) {
                                 "; expected size >= 4");
   }
   if (!std::isfinite(power)) {
-    throw std::invalid_argument("gaussian_random_field: power = " + describe(power) +
+    throw std::invalid_argument("gaussian_random_field: power = " + format_number(power) +
                                 "; expected a finite value");
   }
   // White noise by Box-Muller from uniform01, which is portable where std::normal_distribution is not.
@@ -227,7 +220,7 @@ torch::Tensor gaussian_random_field(int64_t size, double power, uint64_t seed) {
   Image noise(size, size);
   for (size_t i = 0; i < noise.v.size(); i += 2) {
     const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.uniform01()));  // 1 − u ∈ (0, 1]
-    const double angle = 2.0 * kPi * rng.uniform01();
+    const double angle = 2.0 * M_PI * rng.uniform01();
     noise.v[i] = radius * std::cos(angle);
     if (i + 1 < noise.v.size()) noise.v[i + 1] = radius * std::sin(angle);
   }
@@ -245,7 +238,7 @@ torch::Tensor make_object_amplitude(ObjectKind kind, int64_t size, uint64_t seed
                                     const ObjectOptions& options) {
   check_size("make_object", size);
   if (!std::isfinite(options.grf_power) || options.grf_power < 0.0 || options.grf_power > 4.0) {
-    throw std::invalid_argument("make_object: grf_power = " + describe(options.grf_power) +
+    throw std::invalid_argument("make_object: grf_power = " + format_number(options.grf_power) +
                                 "; expected finite 0 <= grf_power <= 4");
   }
   data::Random rng(seed);
@@ -276,7 +269,7 @@ torch::Tensor set_phi_phase(const torch::Tensor& amplitude) {
   const double mean = amplitude.mean().item<double>();
   if (!(mean > 0.0)) return torch::zeros_like(amplitude);
   const double max = amplitude.max().item<double>();
-  return kPi * torch::tanh((amplitude - max / 2.0) / (3.0 * mean));
+  return M_PI * torch::tanh((amplitude - max / 2.0) / (3.0 * mean));
 }
 
 torch::Tensor make_object(ObjectKind kind, int64_t size, uint64_t seed, const ObjectOptions& options) {

@@ -2,23 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "ptychopinn/data/random.h"
+#include "ptychopinn/util/strings.h"
 
 namespace ptychopinn::simulate {
 namespace {
-
-constexpr double kPi = 3.14159265358979323846;
-
-std::string describe(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 void require(bool ok, const std::string& where, const std::string& field, const std::string& value,
              const std::string& expected) {
@@ -89,14 +81,14 @@ ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, in
   require(width >= 1, where, "width", std::to_string(width), "width >= 1");
   require(N >= 1, where, "N", std::to_string(N), "N >= 1");
   require(std::isfinite(border_buffer) && border_buffer >= 0.0, where, "border_buffer",
-          describe(border_buffer), "finite border_buffer >= 0");
+          format_number(border_buffer), "finite border_buffer >= 0");
   // A patch at p covers pixels p − N/2 .. p + N/2 − 1 (plus the next pixel when p is fractional).
   const double lo = static_cast<double>(N / 2) + border_buffer;
   auto upper = [&](int64_t side) {
     return static_cast<double>(side) - static_cast<double>(N - N / 2) - border_buffer;
   };
   const double hi_x = upper(width), hi_y = upper(height);
-  require(lo <= std::min(hi_x, hi_y), where, "border_buffer", describe(border_buffer),
+  require(lo <= std::min(hi_x, hi_y), where, "border_buffer", format_number(border_buffer),
           "N/2 + border_buffer <= side - N/2 - border_buffer for both sides (object " +
               std::to_string(height) + " x " + std::to_string(width) + ", N = " + std::to_string(N) + ")");
   data::Random rng(seed);
@@ -112,7 +104,7 @@ ScanPositions random_scan(int64_t n_positions, int64_t height, int64_t width, in
 
 void add_position_jitter(ScanPositions& positions, double sigma_px, uint64_t seed) {
   const std::string where = "add_position_jitter";
-  require(std::isfinite(sigma_px) && sigma_px >= 0.0, where, "sigma_px", describe(sigma_px),
+  require(std::isfinite(sigma_px) && sigma_px >= 0.0, where, "sigma_px", format_number(sigma_px),
           "finite sigma_px >= 0");
   const size_t n = positions.x.size();
   require(positions.y.size() == n && positions.x_nominal.size() == n && positions.y_nominal.size() == n,
@@ -121,7 +113,7 @@ void add_position_jitter(ScanPositions& positions, double sigma_px, uint64_t see
   data::Random rng(seed);
   for (size_t i = 0; i < n; ++i) {
     const double radius = std::sqrt(-2.0 * std::log(1.0 - rng.uniform01()));  // 1 − u ∈ (0, 1]
-    const double angle = 2.0 * kPi * rng.uniform01();
+    const double angle = 2.0 * M_PI * rng.uniform01();
     positions.x[i] += sigma_px * radius * std::cos(angle);
     positions.y[i] += sigma_px * radius * std::sin(angle);
   }

@@ -35,12 +35,6 @@ std::uint64_t stream_seed(std::uint64_t seed, Stream stream, std::uint64_t part)
   return data::Random::derive(data::Random::derive(seed, static_cast<std::uint64_t>(stream)), part);
 }
 
-std::string describe(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
-
 void require(bool ok, const std::string& field, const std::string& value, const std::string& expected) {
   if (!ok)
     throw std::invalid_argument(std::string(kWhere) + ": " + field + " = " + value + "; expected " +
@@ -233,11 +227,13 @@ void SimulationConfig::validate() const {
   require(offset >= 1, "offset", std::to_string(offset), "offset >= 1");
   require(outer_offset >= 2, "outer_offset", std::to_string(outer_offset), "outer_offset >= 2");
   require(n_images >= 1, "n_images", std::to_string(n_images), "n_images >= 1");
-  require(std::isfinite(jitter) && jitter >= 0, "jitter", describe(jitter), "a finite jitter >= 0 (pixels)");
-  require(std::isfinite(probe_scale) && probe_scale > 0, "probe_scale", describe(probe_scale),
+  require(std::isfinite(jitter) && jitter >= 0, "jitter", format_number(jitter),
+          "a finite jitter >= 0 (pixels)");
+  require(std::isfinite(probe_scale) && probe_scale > 0, "probe_scale", format_number(probe_scale),
           "a finite probe_scale > 0");
-  require(std::isfinite(nphotons) && nphotons > 0, "nphotons", describe(nphotons), "a finite nphotons > 0");
-  require(split == 0 || (split > 0 && split < 1), "split", describe(split),
+  require(std::isfinite(nphotons) && nphotons > 0, "nphotons", format_number(nphotons),
+          "a finite nphotons > 0");
+  require(split == 0 || (split > 0 && split < 1), "split", format_number(split),
           "0 < split < 1 (or 0 for no split)");
   require(split == 0 || scan != ScanKind::kRandom || n_images >= 2, "n_images", std::to_string(n_images),
           "n_images >= 2 to split a random scan");

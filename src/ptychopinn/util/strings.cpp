@@ -1,6 +1,7 @@
 #include "ptychopinn/util/strings.h"
 
 #include <cstdio>
+#include <sstream>
 
 #include "ptychopinn/util/fixed_point.h"
 
@@ -13,6 +14,12 @@ std::string format_shape(const std::vector<std::int64_t>& shape) {
     s += std::to_string(shape[i]);
   }
   return s + "]";
+}
+
+std::string format_number(double value) {
+  std::ostringstream s;
+  s << value;
+  return s.str();
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {

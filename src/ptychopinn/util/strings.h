@@ -9,6 +9,9 @@ namespace ptychopinn {
 // "[64, 64, 1200]"
 std::string format_shape(const std::vector<std::int64_t>& shape);
 
+// A number as a stream prints it by default (6 significant digits): format_number(0.5) == "0.5".
+std::string format_number(double value);
+
 // Joins items with sep: join({"a","b"}, ", ") == "a, b".
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 
