@@ -25,6 +25,30 @@ TEST(SameConv3x3, PadsOneZeroOnEverySideLikeKerasSame) {
   EXPECT_TRUE(torch::equal(out, expected));
 }
 
+// Without autograd a batch of one goes to oneDNN directly rather than to LibTorch's im2col
+// convolution: the same numbers to float rounding, whatever the input's layout (channels-last, or
+// a channel slice as the decoder passes it); with autograd on it is conv(x), gradients included.
+TEST(ApplyConv3x3, ABatchOfOneWithoutAutogradEqualsTheModulesConvolution) {
+  torch::manual_seed(3);
+  auto conv = same_conv3x3(12, 8);
+  const auto wide = torch::randn({1, 16, 9, 7});
+  const std::vector<torch::Tensor> inputs = {
+      wide.narrow(1, 0, 12).contiguous(), wide.narrow(1, 0, 12).contiguous(torch::MemoryFormat::ChannelsLast),
+      wide.narrow(1, 4, 12), wide.contiguous(torch::MemoryFormat::ChannelsLast).narrow(1, 2, 12)};
+  for (const auto& x : inputs) {
+    const auto expected = conv(x).detach();
+    torch::NoGradGuard no_grad;
+    const auto out = apply_conv3x3(conv, x);
+    ASSERT_EQ(out.sizes(), (Sizes{1, 8, 9, 7}));
+    EXPECT_TRUE(torch::allclose(out, expected, 1e-5, 1e-5)) << (out - expected).abs().max().item<float>();
+  }
+  const auto x = inputs[0].clone().requires_grad_(true);
+  const auto out = apply_conv3x3(conv, x);
+  out.sum().backward();
+  ASSERT_TRUE(x.grad().defined() && conv->weight.grad().defined());
+  EXPECT_TRUE(torch::equal(out.detach(), conv(inputs[0]).detach()));
+}
+
 TEST(SameMaxPool2x2, HalvesEvenSidesAndKeepsThePartialLastWindowOfOddSides) {
   const auto even = torch::arange(16, torch::kFloat32).reshape({1, 1, 4, 4});
   EXPECT_TRUE(

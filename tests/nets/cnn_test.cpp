@@ -189,6 +189,23 @@ TEST(CnnGenerator, ALargeBatchWithoutAutogradRunsInChunksWithTheSameResult) {
   EXPECT_TRUE(torch::allclose(chunked.amplitude[-1], last.amplitude[0], 1e-5, 1e-6));
 }
 
+// A batch of one without autograd takes the direct oneDNN convolutions (cnn_blocks.h), in every
+// block, both decoders and the ring branch: the same output as with autograd on, to rounding.
+TEST(CnnGenerator, ABatchOfOneWithoutAutogradGivesTheAutogradResult) {
+  for (const int gridsize : {1, 2}) {
+    CnnOptions o = options(64, gridsize);
+    o.n_filters_scale = 1;
+    ASSERT_TRUE(o.probe_big && o.pad_object);
+    CnnGenerator net(o);
+    const torch::Tensor x = input(o, 1, 5);
+    const CnnOutput with_grad = net->forward(x);
+    torch::NoGradGuard no_grad;
+    const CnnOutput out = net->forward(x);
+    EXPECT_TRUE(torch::allclose(out.amplitude, with_grad.amplitude.detach(), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(out.phase, with_grad.phase.detach(), 1e-5, 1e-6));
+  }
+}
+
 TEST(CnnGenerator, NamesParametersLikeThePythonPort) {
   CnnGenerator net(options(64, 2));
   const auto names = net->named_parameters();

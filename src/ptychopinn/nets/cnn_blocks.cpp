@@ -8,6 +8,15 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, 3).stride(1).padding(1));
 }
 
+torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x) {
+  const bool one_dnn = !torch::GradMode::is_enabled() && x.dim() == 4 && x.size(0) == 1 && x.is_cpu() &&
+                       x.scalar_type() == torch::kFloat && conv->weight.scalar_type() == torch::kFloat &&
+                       at::hasMKLDNN() && at::globalContext().userEnabledMkldnn();
+  if (!one_dnn) return conv(x);
+  return at::mkldnn_convolution(x, conv->weight, conv->bias, /*padding=*/{1, 1}, /*stride=*/{1, 1},
+                                /*dilation=*/{1, 1}, /*groups=*/1);
+}
+
 torch::Tensor same_max_pool2x2(const torch::Tensor& x) {
   return torch::max_pool2d(x, /*kernel_size=*/{2, 2}, /*stride=*/{2, 2}, /*padding=*/{0, 0},
                            /*dilation=*/{1, 1},
@@ -28,7 +37,9 @@ ConvPoolBlockImpl::ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels)
 // modified in place, gets the hook, so whatever layout the gradient from downstream has (narrow's
 // backward, a loss), the block's backward runs in `format`.
 torch::Tensor ConvPoolBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
-  return in_memory_format(same_max_pool2x2(conv2_(conv1_(x).contiguous(format).relu_()).relu_()), format);
+  return in_memory_format(
+      same_max_pool2x2(apply_conv3x3(conv2_, apply_conv3x3(conv1_, x).contiguous(format).relu_()).relu_()),
+      format);
 }
 
 ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
@@ -36,7 +47,9 @@ ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
       conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
 
 torch::Tensor ConvUpBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
-  return in_memory_format(upsample_nearest2x(conv2_(conv1_(x).contiguous(format).relu_()).relu_()), format);
+  return in_memory_format(
+      upsample_nearest2x(apply_conv3x3(conv2_, apply_conv3x3(conv1_, x).contiguous(format).relu_()).relu_()),
+      format);
 }
 
 }  // namespace ptychopinn::nets

@@ -10,6 +10,12 @@ namespace ptychopinn::nets {
 // (for an odd kernel at stride 1 "same" is symmetric).
 torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels);
 
+// conv(x) for a same_conv3x3. Without autograd, on the CPU in float32, it calls oneDNN directly:
+// LibTorch's dispatcher sends a batch of one whose input has at most 20,480 elements (this
+// network's first layer, its deepest ones, the ring branch) to its im2col convolution instead,
+// which at batch 1 took over a quarter of the generator's time. Same result to rounding.
+torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x);
+
 // Keras MaxPool2D((2, 2), padding="same"): stride 2, output ceil(H/2) x ceil(W/2). For an odd side
 // Keras pads the bottom/right with -inf, i.e. the last window is the max over what exists, which is
 // PyTorch's ceil_mode; for the even sides of this network both equal plain 2 x 2 pooling.

@@ -28,7 +28,8 @@ torch::Tensor CnnDecoderHeadImpl::activate(const torch::Tensor& x) const {
 
 torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::MemoryFormat format) {
   // The outputs are small (Cout channels) and go to the physics, which expects plain NCHW.
-  if (!options_.pad_object) return activate(conv2_(conv_up_block_(features, format))).contiguous();
+  if (!options_.pad_object)
+    return activate(apply_conv3x3(conv2_, conv_up_block_(features, format))).contiguous();
 
   // narrow()'s backward returns NCHW gradients; in_memory_format converts them back (memory_layout.h).
   // (A no-op after a ConvUpBlock, whose output already carries that hook.)
@@ -36,13 +37,15 @@ torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::
   const int64_t n = options_.N;
   const int64_t split = features.size(1) - kRingChannels;
   // Activate before padding: the border of x1 is exactly zero whatever the activation.
-  const auto x1 = torch::constant_pad_nd(activate(conv1_(split_from.narrow(1, 0, split))).contiguous(),
-                                         {n / 4, n / 4, n / 4, n / 4});
+  const auto x1 =
+      torch::constant_pad_nd(activate(apply_conv3x3(conv1_, split_from.narrow(1, 0, split))).contiguous(),
+                             {n / 4, n / 4, n / 4, n / 4});
   if (!options_.probe_big) return x1;
 
   // The ring always uses swish (both decoders), and keeps only what lies outside the central block.
   const auto x2 =
-      swish(conv2_(conv_up_block_(split_from.narrow(1, split, kRingChannels), format))).contiguous();
+      swish(apply_conv3x3(conv2_, conv_up_block_(split_from.narrow(1, split, kRingChannels), format)))
+          .contiguous();
   const auto ring = 1 - physics::center_mask(n, x2.options());
   return x1 + x2 * ring;
 }
