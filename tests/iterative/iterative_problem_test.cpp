@@ -83,7 +83,7 @@ TEST(IterativeProblem, TheCoveringGridHoldsEveryWindowWithItsMargin) {
   EXPECT_EQ(error_of(p), "");
 }
 
-TEST(IterativeProblem, ADatasetGivesItsPatternsPositionsProbeBadPixelsAndObjectGrid) {
+TEST(IterativeProblem, ADatasetGivesItsPatternsPositionsProbeBadPixelsAndObjectGridOrSomeOfThem) {
   ptychopinn::testing::TempDir dir;
   const std::string path = dir.file("d.npz");
   const IterativeProblem synthetic = valid_problem();
@@ -111,6 +111,25 @@ TEST(IterativeProblem, ADatasetGivesItsPatternsPositionsProbeBadPixelsAndObjectG
   EXPECT_FALSE(p.object.defined());
   EXPECT_TRUE(torch::equal(p.bad_pixels, bad));
   EXPECT_EQ(problem_from_dataset(d, /*use_object_guess=*/true).object.sizes(), torch::IntArrayRef({80, 96}));
+
+  // Some of the patterns, in the order asked: theirs only, on a grid covering just their positions.
+  const std::vector<int64_t> points = {2, 0};
+  const IterativeProblem some = problem_from_points(d, points);
+  EXPECT_EQ(some.source, path);
+  ASSERT_EQ(some.amplitudes.size(0), 2);
+  EXPECT_TRUE(torch::equal(some.amplitudes[0], synthetic.amplitudes[2]));
+  EXPECT_TRUE(torch::equal(some.amplitudes[1], synthetic.amplitudes[0]));
+  EXPECT_TRUE(torch::allclose(some.positions_px[0], synthetic.positions_px[2]));
+  EXPECT_TRUE(torch::allclose(some.positions_px[1], synthetic.positions_px[0]));
+  EXPECT_TRUE(torch::equal(some.probe, p.probe));
+  EXPECT_TRUE(torch::equal(some.bad_pixels, bad));
+  ASSERT_TRUE(some.grid.has_value());
+  const infer::StitchGrid covering = covering_grid(some.positions_px, 32);
+  EXPECT_EQ(some.grid->x_origin, covering.x_origin);
+  EXPECT_EQ(some.grid->width, covering.width);
+  EXPECT_EQ(some.grid->height, covering.height);
+  EXPECT_FALSE(some.object.defined());
+  EXPECT_EQ(error_of(some), "");
 }
 
 }  // namespace

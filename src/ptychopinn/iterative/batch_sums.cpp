@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "ptychopinn/iterative/reconstruction_state.h"
@@ -104,13 +105,15 @@ void probe_terms(const float* d, const float* o, const float* chi, const float* 
   for (int64_t p0 = 0; p0 < pixels; p0 += kBlock) {
     const int64_t p1 = std::min(pixels, p0 + kBlock);
     float l22[kLanes] = {}, l12[kLanes] = {}, l2[kLanes] = {};
-    auto term = [&](int64_t q, int64_t l) {
+    // one_mode (a compile-time constant) drops the mode loop, which lets the one-mode terms vectorise.
+    auto term = [&](int64_t q, int64_t l, auto one_mode) {
       const float or_ = o[2 * q], oi = o[2 * q + 1];
       l22[l] += (or_ * or_ + oi * oi) * dpp[q];
       const float oxr = or_ * x[2 * q] - oi * x[2 * q + 1], oxi = or_ * x[2 * q + 1] + oi * x[2 * q];
       l12[l] += d[2 * q] * oxr + d[2 * q + 1] * oxi;
       float vr = 0.0f, vi = 0.0f;
-      for (int64_t m = 0; m < k; ++m) {
+      const int64_t modes = decltype(one_mode)::value ? 1 : k;
+      for (int64_t m = 0; m < modes; ++m) {
         const float* dm = dp + 2 * m * pixels;
         const float* cm = chi + 2 * m * pixels;
         vr += dm[2 * q] * cm[2 * q] + dm[2 * q + 1] * cm[2 * q + 1];
@@ -119,25 +122,16 @@ void probe_terms(const float* d, const float* o, const float* chi, const float* 
       l2[l] += or_ * vr + oi * vi;
     };
     int64_t p = p0;
-    if (k == 1) {  // one mode: the same terms with the mode loop gone, which lets them vectorise
+    if (k == 1) {
       for (; p + kLanes <= p1; p += kLanes) {
-        for (int64_t l = 0; l < kLanes; ++l) {
-          const int64_t q = p + l;
-          const float or_ = o[2 * q], oi = o[2 * q + 1];
-          l22[l] += (or_ * or_ + oi * oi) * dpp[q];
-          const float oxr = or_ * x[2 * q] - oi * x[2 * q + 1], oxi = or_ * x[2 * q + 1] + oi * x[2 * q];
-          l12[l] += d[2 * q] * oxr + d[2 * q + 1] * oxi;
-          const float vr = dp[2 * q] * chi[2 * q] + dp[2 * q + 1] * chi[2 * q + 1];
-          const float vi = dp[2 * q] * chi[2 * q + 1] - dp[2 * q + 1] * chi[2 * q];
-          l2[l] += or_ * vr + oi * vi;
-        }
+        for (int64_t l = 0; l < kLanes; ++l) term(p + l, l, std::true_type{});
       }
     } else {
       for (; p + kLanes <= p1; p += kLanes) {
-        for (int64_t l = 0; l < kLanes; ++l) term(p + l, l);
+        for (int64_t l = 0; l < kLanes; ++l) term(p + l, l, std::false_type{});
       }
     }
-    for (; p < p1; ++p) term(p, 0);
+    for (; p < p1; ++p) term(p, 0, std::false_type{});
     for (int64_t l = 0; l < kLanes; ++l) {
       s.a22 += l22[l];
       s.a12 += l12[l];

@@ -64,12 +64,19 @@ struct FarField::Plans {
     }
   }
 
-  // One transform of `pixels` elements in place, scaled by `scale`.
+  // One transform of `pixels` elements from src to dst (the same pointer for the in-place plans),
+  // scaled by `scale`.
+  static void one(fftwf_plan fast, fftwf_plan any, fftwf_complex* src, fftwf_complex* dst, int64_t pixels,
+                  float scale) {
+    fftwf_execute_dft(aligned(src) && aligned(dst) ? fast : any, src, dst);
+    auto* o = reinterpret_cast<std::complex<float>*>(dst);
+    for (int64_t p = 0; p < pixels; ++p) o[p] *= scale;
+  }
+
   static void in_place(fftwf_plan fast, fftwf_plan any, std::complex<float>* data, int64_t pixels,
                        float scale) {
     auto* f = reinterpret_cast<fftwf_complex*>(data);
-    fftwf_execute_dft(aligned(f) ? fast : any, f, f);
-    for (int64_t p = 0; p < pixels; ++p) data[p] *= scale;
+    one(fast, any, f, f, pixels, scale);
   }
 
   // Runs `count` transforms of `pixels` elements from `in` to `out` (the same pointer for the
@@ -78,11 +85,8 @@ struct FarField::Plans {
                   int64_t count, int64_t pixels, float scale) {
     at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
-        auto* src = reinterpret_cast<fftwf_complex*>(const_cast<c10::complex<float>*>(in + i * pixels));
-        auto* dst = reinterpret_cast<fftwf_complex*>(out + i * pixels);
-        fftwf_execute_dft(aligned(src) && aligned(dst) ? fast : any, src, dst);
-        auto* o = reinterpret_cast<std::complex<float>*>(dst);
-        for (int64_t p = 0; p < pixels; ++p) o[p] *= scale;
+        one(fast, any, reinterpret_cast<fftwf_complex*>(const_cast<c10::complex<float>*>(in + i * pixels)),
+            reinterpret_cast<fftwf_complex*>(out + i * pixels), pixels, scale);
       }
     });
   }

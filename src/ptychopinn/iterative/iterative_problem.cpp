@@ -62,21 +62,34 @@ infer::StitchGrid covering_grid(const torch::Tensor& positions_px, int64_t n, in
   return g;
 }
 
-IterativeProblem problem_from_dataset(const data::Dataset& dataset, bool use_object_guess) {
+namespace {
+
+// The patterns and positions of dataset indices index(0) .. index(m - 1), with the dataset's probe,
+// bad pixels and path.
+template <class Index>
+IterativeProblem measurements_of(const data::Dataset& dataset, int64_t m, Index index) {
   IterativeProblem p;
   p.source = dataset.path();
-  const int64_t m = dataset.size(), n = dataset.pattern_size();
+  const int64_t n = dataset.pattern_size();
   p.amplitudes = torch::empty({m, n, n}, torch::kFloat);
   float* dst = p.amplitudes.data_ptr<float>();
-  for (int64_t i = 0; i < m; ++i) dataset.copy_pattern(i, dst + i * n * n);
   p.positions_px = torch::empty({m, 2}, torch::kDouble);
-  auto acc = p.positions_px.accessor<double, 2>();
-  for (int64_t i = 0; i < m; ++i) {
-    acc[i][0] = dataset.x()[static_cast<size_t>(i)];
-    acc[i][1] = dataset.y()[static_cast<size_t>(i)];
+  auto xy = p.positions_px.accessor<double, 2>();
+  for (int64_t j = 0; j < m; ++j) {
+    const int64_t i = index(j);
+    dataset.copy_pattern(i, dst + j * n * n);
+    xy[j][0] = dataset.x()[static_cast<size_t>(i)];
+    xy[j][1] = dataset.y()[static_cast<size_t>(i)];
   }
   p.probe = dataset.probe();
   if (dataset.bad_pixels()) p.bad_pixels = *dataset.bad_pixels();
+  return p;
+}
+
+}  // namespace
+
+IterativeProblem problem_from_dataset(const data::Dataset& dataset, bool use_object_guess) {
+  IterativeProblem p = measurements_of(dataset, dataset.size(), [](int64_t j) { return j; });
   if (dataset.object()) {
     const torch::Tensor& o = *dataset.object();
     infer::StitchGrid g;
@@ -85,6 +98,13 @@ IterativeProblem problem_from_dataset(const data::Dataset& dataset, bool use_obj
     p.grid = g;
     if (use_object_guess) p.object = o;
   }
+  return p;
+}
+
+IterativeProblem problem_from_points(const data::Dataset& dataset, const std::vector<int64_t>& points) {
+  IterativeProblem p = measurements_of(dataset, static_cast<int64_t>(points.size()),
+                                       [&points](int64_t j) { return points[static_cast<size_t>(j)]; });
+  p.grid = covering_grid(p.positions_px, dataset.pattern_size());
   return p;
 }
 

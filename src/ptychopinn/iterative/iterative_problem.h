@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ptychopinn/infer/stitch.h"
 
@@ -55,6 +56,10 @@ infer::StitchGrid covering_grid(const torch::Tensor& positions_px, int64_t n,
 // them), and, when it has an objectGuess, that object's grid and (when use_object_guess) the object
 // itself as the start. source = the dataset's path.
 IterativeProblem problem_from_dataset(const data::Dataset& dataset, bool use_object_guess = false);
+
+// The problem of some of a dataset's patterns (indices into it, in the order given): those patterns
+// and positions, the dataset's probe and bad pixels, and covering_grid of those positions.
+IterativeProblem problem_from_points(const data::Dataset& dataset, const std::vector<int64_t>& points);
 
 // Throws std::invalid_argument "<source>: <field> = <value>; expected <constraint>" for: amplitudes
 // not [M, N, N] real with M >= 1, N >= 4 even, or holding NaN, Inf or negative values; positions_px

@@ -35,28 +35,6 @@ std::vector<int64_t> central_points(const data::Dataset& dataset, int64_t count)
   return order;
 }
 
-iterative::IterativeProblem problem_of(const data::Dataset& dataset, const std::vector<int64_t>& points,
-                                       const torch::Tensor& probe) {
-  const auto m = static_cast<int64_t>(points.size());
-  const int64_t n = dataset.pattern_size();
-  iterative::IterativeProblem p;
-  p.source = dataset.path();
-  p.amplitudes = torch::empty({m, n, n}, torch::kFloat);
-  float* dst = p.amplitudes.data_ptr<float>();
-  p.positions_px = torch::empty({m, 2}, torch::kDouble);
-  auto xy = p.positions_px.accessor<double, 2>();
-  for (int64_t j = 0; j < m; ++j) {
-    const int64_t i = points[static_cast<size_t>(j)];
-    dataset.copy_pattern(i, dst + j * n * n);
-    xy[j][0] = dataset.x()[static_cast<size_t>(i)];
-    xy[j][1] = dataset.y()[static_cast<size_t>(i)];
-  }
-  p.probe = probe;
-  if (dataset.bad_pixels()) p.bad_pixels = *dataset.bad_pixels();
-  p.grid = iterative::covering_grid(p.positions_px, n);
-  return p;
-}
-
 }  // namespace
 
 int probe_refinement_iterations(const config::TrainingConfig& config, const data::Dataset& dataset) {
@@ -78,7 +56,9 @@ ProbeRefinement refine_probe(const data::Dataset& dataset, const torch::Tensor& 
   options.probe_refinement = true;
   options.probe_refinement_start = 0;
   options.probe_modes = 1;
-  const iterative::IterativeResult r = iterative::reconstruct(problem_of(dataset, points, given), options);
+  iterative::IterativeProblem problem = iterative::problem_from_points(dataset, points);
+  problem.probe = given;
+  const iterative::IterativeResult r = iterative::reconstruct(problem, options);
 
   ProbeRefinement out;
   out.probe = r.probe[0].contiguous();
