@@ -6,7 +6,7 @@
 #   bench/run.sh                 everything below, about 15 minutes on 2 cores
 #   bench/run.sh --quick         shorter measurements (1 repeat of 1 s), for a first look
 #   bench/run.sh --build-time    also times a clean build of every target in a scratch folder
-#                                (about 16 minutes on 2 cores) and prints ninja's slowest steps
+#                                (about 11 minutes on 2 cores) and prints ninja's slowest steps
 #
 # Environment: BUILD_DIR (default build), THREADS (default: every core), PTYCHOPINN_SHARED_DIR
 # (the shared datasets, for the iterative engine's Siemens star), PTYCHOPINN_BENCH_PYTHON (the
@@ -50,6 +50,9 @@ targets=(pinn_bench iterative_bench ptychopinn_cli)
 if grep -q 'build bench/grouping_bench:' "$build_dir/build.ninja"; then
   targets+=(grouping_bench npz_read_bench batch_bench)
 fi
+if grep -q 'build bench/conv_algorithms:' "$build_dir/build.ninja"; then
+  targets+=(conv_algorithms)
+fi
 cmake --build "$build_dir" --target "${targets[@]}" -j "$threads" >/dev/null
 
 # The PyTorch column needs Debian's python3-torch (the same LibTorch release as ours); installed
@@ -84,6 +87,13 @@ for batch in 16 1 64; do
   "$build_dir/bench/pinn_bench" --threads "$threads" --seconds "$seconds" --repeats "$repeats" \
     --infer_batch "$batch"
 done
+
+section "the network's convolutions in oneDNN, direct against Winograd (bench/conv_algorithms)"
+if [[ -x "$build_dir/bench/conv_algorithms" ]]; then
+  "$build_dir/bench/conv_algorithms" --threads "$threads" --repeats "$((repeats * 3))"
+else
+  echo "not built: oneDNN headers are missing (apt-get install libdnnl-dev)"
+fi
 
 section "iterative engine on the Siemens star (bench/iterative_bench)"
 "$build_dir/bench/iterative_bench" --sizes 64,128 --threads "1,$threads" --iterations "$iterations" --no-cuda

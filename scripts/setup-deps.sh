@@ -15,6 +15,8 @@ packages=(
   libfreetype-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # bench/conv_algorithms: oneDNN's own API (the library LibTorch runs on), direct against Winograd
+  libdnnl-dev
   python3 python3-dev pybind11-dev python3-numpy python3-pytest python3-h5py python3-skimage python3-scipy
   # what the real ptychodus v1.2 imports headless (the ptychodus tests run its source from the shared folder)
   python3-hdf5plugin python3-watchdog python3-psutil python3-requests python3-matplotlib python3-tifffile python3-yaml

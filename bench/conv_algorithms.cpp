@@ -1,0 +1,150 @@
+// The 3 x 3 convolutions of the paper network at N = 64 (gridsize 1, n_filters_scale 2), each
+// measured in oneDNN two ways: the direct algorithm on channels-last tensors (what LibTorch runs,
+// channels-last being the generator's layout) and the Winograd algorithm F(4x4, 3x3) (Lavin and
+// Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), which LibTorch never
+// selects, on oneDNN's blocked layouts, with the reorders from and to channels-last counted
+// separately. Both with the bias and ReLU fused. Prints a table; "n/a" where oneDNN has no
+// implementation on this CPU (its f32 Winograd needs AVX-512). GFLOP/s count the direct
+// algorithm's multiply-adds, so Winograd can exceed the FMA peak.
+// Run: build/bench/conv_algorithms [--batch B (16)] [--threads T (2)] [--repeats R (10)]
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <dnnl.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using Args = std::unordered_map<int, memory>;
+
+struct Layer {
+  const char* name;
+  int64_t in, out, side;
+  int count;  // how many such convolutions one forward pass runs
+};
+
+// Convolutions of at least 64 channels in and out at N = 64, gridsize 1: the encoder, then the
+// two decoders (amplitude and phase) and their ring branches. They hold over 90 % of the
+// network's multiply-adds; the 1- and 4-channel ends are left out.
+const std::vector<Layer> kLayers = {
+    {"encoder 1.2", 64, 64, 64, 1},   {"encoder 2.1", 64, 128, 32, 1},  {"encoder 2.2", 128, 128, 32, 1},
+    {"encoder 3.1", 128, 256, 16, 1}, {"encoder 3.2", 256, 256, 16, 1}, {"decoder 1.1", 256, 128, 8, 2},
+    {"decoder 1.2", 128, 128, 8, 2},  {"decoder 2.1", 128, 64, 16, 2},  {"decoder 2.2", 64, 64, 16, 2},
+    {"ring 2", 64, 64, 32, 2},
+};
+
+double seconds_per_run(dnnl::stream& s, dnnl::primitive& p, const Args& args, int repeats) {
+  p.execute(s, args);
+  s.wait();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < repeats; ++i) p.execute(s, args);
+  s.wait();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;
+}
+
+struct Timing {
+  bool available = false;
+  double conv_s = 0, reorder_s = 0;
+  std::string implementation;
+};
+
+Timing measure(dnnl::engine& eng, dnnl::stream& s, const Layer& l, int64_t batch, algorithm alg,
+               int repeats) {
+  const memory::dims src_d = {batch, l.in, l.side, l.side}, dst_d = {batch, l.out, l.side, l.side};
+  const bool direct = alg == algorithm::convolution_direct;
+  const auto layout = direct ? memory::format_tag::nhwc : memory::format_tag::any;
+  const memory::desc src_md(src_d, memory::data_type::f32, layout),
+      dst_md(dst_d, memory::data_type::f32, layout);
+  const memory::desc wei_md({l.out, l.in, 3, 3}, memory::data_type::f32, memory::format_tag::any);
+  const memory::desc bias_md({l.out}, memory::data_type::f32, memory::format_tag::x);
+  Timing t;
+  try {
+    const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, alg, src_md, wei_md,
+                                               bias_md, dst_md, {1, 1}, {1, 1}, {1, 1});
+    dnnl::post_ops relu;
+    relu.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(relu);
+    const dnnl::convolution_forward::primitive_desc pd(desc, attr, eng);
+    memory src(pd.src_desc(), eng), wei(pd.weights_desc(), eng), bias(bias_md, eng), dst(pd.dst_desc(), eng);
+    dnnl::convolution_forward conv(pd);
+    t.conv_s = seconds_per_run(
+        s, conv, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}},
+        repeats);
+    t.implementation = pd.impl_info_str();
+    if (!direct) {
+      memory src_nhwc({src_d, memory::data_type::f32, memory::format_tag::nhwc}, eng);
+      memory dst_nhwc({dst_d, memory::data_type::f32, memory::format_tag::nhwc}, eng);
+      dnnl::reorder to(src_nhwc, src), from(dst, dst_nhwc);
+      t.reorder_s = seconds_per_run(s, to, {{DNNL_ARG_FROM, src_nhwc}, {DNNL_ARG_TO, src}}, repeats) +
+                    seconds_per_run(s, from, {{DNNL_ARG_FROM, dst}, {DNNL_ARG_TO, dst_nhwc}}, repeats);
+    }
+    t.available = true;
+  } catch (const dnnl::error&) {
+  }
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t batch = 16;
+  int threads = 2, repeats = 10;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--batch" && i + 1 < argc) {
+      batch = std::atoll(argv[++i]);
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
+    } else if (a == "--repeats" && i + 1 < argc) {
+      repeats = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: conv_algorithms [--batch B (16)] [--threads T (2)] [--repeats R (10)]\n");
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  if (batch < 1 || threads < 1 || repeats < 1) {
+    std::fprintf(stderr, "conv_algorithms: --batch, --threads and --repeats must be >= 1\n");
+    return 2;
+  }
+  at::set_num_threads(threads);  // oneDNN runs on the same OpenMP threads as LibTorch
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream s(eng);
+  std::printf(
+      "3 x 3 convolutions of the paper network at N = 64, batch %lld, %d threads, oneDNN %d.%d.%d\n\n",
+      static_cast<long long>(batch), threads, dnnl_version()->major, dnnl_version()->minor,
+      dnnl_version()->patch);
+  std::printf(
+      "| layer | in -> out @ side | GFLOP | direct ms (GFLOP/s) | Winograd ms (GFLOP/s) | + reorders ms | "
+      "speed-up with reorders | Winograd implementation |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  double direct_total = 0, winograd_total = 0;
+  for (const Layer& l : kLayers) {
+    const double gflop = 2.0 * batch * l.out * l.in * 9.0 * l.side * l.side / 1e9;
+    const Timing d = measure(eng, s, l, batch, algorithm::convolution_direct, repeats);
+    const Timing w = measure(eng, s, l, batch, algorithm::convolution_winograd, repeats);
+    const double best_w = w.available ? std::min(d.conv_s, w.conv_s + w.reorder_s) : d.conv_s;
+    direct_total += l.count * d.conv_s;
+    winograd_total += l.count * best_w;
+    std::printf("| %s | %lld -> %lld @ %lld | %.2f | %.2f (%.0f) |", l.name, static_cast<long long>(l.in),
+                static_cast<long long>(l.out), static_cast<long long>(l.side), gflop, d.conv_s * 1e3,
+                gflop / d.conv_s);
+    if (w.available) {
+      std::printf(" %.2f (%.0f) | %.2f | %.2fx | %s |\n", w.conv_s * 1e3, gflop / w.conv_s, w.reorder_s * 1e3,
+                  d.conv_s / (w.conv_s + w.reorder_s), w.implementation.c_str());
+    } else {
+      std::printf(" n/a | | | |\n");
+    }
+  }
+  std::printf(
+      "\nthese layers in one forward pass: direct %.1f ms; Winograd where it is faster, reorders "
+      "included: %.1f ms (%.2fx)\n",
+      direct_total * 1e3, winograd_total * 1e3, direct_total / winograd_total);
+}
