@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "ptychopinn/util/fixed_point.h"
 
 namespace ptychopinn {
@@ -10,6 +12,15 @@ namespace {
 TEST(FormatShape, PrintsBracketedCommaSeparatedDims) {
   EXPECT_EQ(format_shape({}), "[]");
   EXPECT_EQ(format_shape({64, 64, 1200}), "[64, 64, 1200]");
+}
+
+// The messages that used per-file copies of this print numbers as a stream does by default.
+TEST(FormatNumber, PrintsSixSignificantDigitsLikeAStream) {
+  EXPECT_EQ(format_number(0.5), "0.5");
+  EXPECT_EQ(format_number(-3), "-3");
+  EXPECT_EQ(format_number(3.14159265), "3.14159");
+  EXPECT_EQ(format_number(1e9), "1e+09");
+  EXPECT_EQ(format_number(std::numeric_limits<double>::infinity()), "inf");
 }
 
 TEST(Quoted, EscapesControlAndNonAsciiBytes) {
