@@ -10,7 +10,8 @@
 // Nets (first argument): 0 N=64 g=1 (probe_big, the modern default), 1 N=64 g=1 probe_big=false
 // (the paper's 2.25 M-parameter net), 2 N=64 g=2, 3 N=128 g=1.
 // Inference modes (second argument): 0 autograd on, 1 NoGradGuard, 2 InferenceMode (all three
-// with the generator's default channels-last activations), 3 InferenceMode with NCHW activations.
+// with the generator's default channels-last activations and Winograd where it applies), 3 InferenceMode
+// with NCHW activations, 4 InferenceMode without Winograd (LibTorch's convolutions only).
 #include <ATen/CPUGeneratorImpl.h>
 #include <benchmark/benchmark.h>
 #include <c10/core/InferenceMode.h>
@@ -81,6 +82,7 @@ void BM_CnnInference(benchmark::State& state) {
   net->eval();
   const auto x = batch_for(o);
   if (mode == 3) net->set_cpu_memory_format(torch::MemoryFormat::Contiguous);
+  if (mode == 4) net->set_winograd(false);
   const CpuClock cpu;
   for (auto _ : state) {
     std::unique_ptr<torch::NoGradGuard> no_grad;
@@ -90,12 +92,13 @@ void BM_CnnInference(benchmark::State& state) {
     const auto out = net->forward(x);
     benchmark::DoNotOptimize(out.amplitude.data_ptr<float>());
   }
-  const std::vector<std::string> modes = {"autograd", "no_grad", "inference_mode", "inference_mode nchw"};
+  const std::vector<std::string> modes = {"autograd", "no_grad", "inference_mode", "inference_mode nchw",
+                                          "inference_mode direct"};
   report(state, o, 1.0, modes[mode], cpu.seconds());
 }
 BENCHMARK(BM_CnnInference)
     ->ArgNames({"net", "mode"})
-    ->ArgsProduct({{0, 1, 2, 3}, {0, 1, 2, 3}})
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1, 2, 3, 4}})
     ->UseRealTime()
     ->MinTime(2.0)
     ->Unit(benchmark::kMillisecond);

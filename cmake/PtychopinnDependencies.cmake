@@ -50,6 +50,24 @@ if(TORCH_CXX_FLAGS)
   target_compile_options(pp_torch INTERFACE ${_pp_torch_flags})
 endif()
 
+# oneDNN (libdnnl-dev), optional: the generator's inference runs its wide 3 x 3 convolutions with
+# oneDNN's Winograd algorithm, which LibTorch never selects (nets/winograd_conv3x3.h). Debian's
+# LibTorch itself runs on this shared libdnnl. Without the headers those layers run LibTorch's
+# convolution, as everywhere oneDNN has no Winograd kernel (CPUs without AVX-512).
+find_path(PTYCHOPINN_DNNL_INCLUDE_DIR dnnl.hpp)
+find_library(PTYCHOPINN_DNNL_LIBRARY NAMES dnnl)
+add_library(pp_onednn INTERFACE)
+if(PTYCHOPINN_DNNL_INCLUDE_DIR AND PTYCHOPINN_DNNL_LIBRARY)
+  target_include_directories(pp_onednn SYSTEM INTERFACE ${PTYCHOPINN_DNNL_INCLUDE_DIR})
+  target_link_libraries(pp_onednn INTERFACE ${PTYCHOPINN_DNNL_LIBRARY})
+  target_compile_definitions(pp_onednn INTERFACE PTYCHOPINN_HAVE_ONEDNN=1)
+  set(PTYCHOPINN_HAVE_ONEDNN ON)
+  message(STATUS "ptychopinn: oneDNN from ${PTYCHOPINN_DNNL_LIBRARY} (Winograd inference)")
+else()
+  set(PTYCHOPINN_HAVE_ONEDNN OFF)
+  message(STATUS "ptychopinn: oneDNN headers not found (libdnnl-dev): inference without Winograd")
+endif()
+
 # yaml-cpp 0.7 exports the target "yaml-cpp"; newer releases "yaml-cpp::yaml-cpp".
 if(TARGET yaml-cpp::yaml-cpp)
   set(PP_YAML_TARGET yaml-cpp::yaml-cpp)

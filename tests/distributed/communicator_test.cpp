@@ -53,8 +53,12 @@ TEST(Communicator, ScalarsAndBroadcast) {
     comm.all_reduce_sum(v);
     EXPECT_EQ(v, (std::vector<double>{4.5, -2.0}));
     std::vector<torch::Tensor> w = {torch::full({5}, static_cast<float>(comm.rank() + 7))};
+    const auto version = w[0]._version();
     comm.broadcast(w, 0);
     EXPECT_TRUE(torch::equal(w[0], torch::full({5}, 7.0f)));
+    // New values show in the version counter, which caches of derived values (the generator's
+    // transformed Winograd weights) rely on.
+    EXPECT_GT(w[0]._version(), version);
     comm.barrier();
   });
 }

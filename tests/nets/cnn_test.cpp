@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nets/nets_test_util.h"
+#include "ptychopinn/nets/winograd_conv3x3.h"
 #include "support/error_of.h"
 
 namespace ptychopinn::nets {
@@ -203,6 +204,28 @@ TEST(CnnGenerator, ABatchOfOneWithoutAutogradGivesTheAutogradResult) {
     const CnnOutput out = net->forward(x);
     EXPECT_TRUE(torch::allclose(out.amplitude, with_grad.amplitude.detach(), 1e-5, 1e-6));
     EXPECT_TRUE(torch::allclose(out.phase, with_grad.phase.detach(), 1e-5, 1e-6));
+  }
+}
+
+// Inference at batches of WinogradConv3x3::kMinBatch and more runs the wide convolutions with
+// Winograd (where this CPU has it): the autograd result to float rounding; switched off, LibTorch's.
+TEST(CnnGenerator, BatchedInferenceGivesTheAutogradResultWithOrWithoutWinograd) {
+  for (const int gridsize : {1, 2}) {
+    CnnOptions o = options(64, gridsize);
+    o.n_filters_scale = 1;
+    CnnGenerator net(o);
+    EXPECT_TRUE(net->winograd());
+    const torch::Tensor x = input(o, WinogradConv3x3::kMinBatch + 1, 6);
+    const CnnOutput with_grad = net->forward(x);
+    torch::NoGradGuard no_grad;
+    const CnnOutput fast = net->forward(x);
+    EXPECT_TRUE(torch::allclose(fast.amplitude, with_grad.amplitude.detach(), 1e-4, 1e-5));
+    EXPECT_TRUE(torch::allclose(fast.phase, with_grad.phase.detach(), 1e-4, 1e-5));
+    net->set_winograd(false);
+    EXPECT_FALSE(net->winograd());
+    const CnnOutput direct = net->forward(x);
+    EXPECT_TRUE(torch::allclose(direct.amplitude, with_grad.amplitude.detach(), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(direct.phase, with_grad.phase.detach(), 1e-5, 1e-6));
   }
 }
 

@@ -110,11 +110,15 @@ void Communicator::broadcast(const std::vector<torch::Tensor>& tensors, int root
   if (env_.world_size == 1 || tensors.empty()) return;
   try {
     for (const auto& t : tensors) {
-      std::vector<torch::Tensor> one = {t.is_contiguous() ? t : t.contiguous()};
+      // Into a copy, then copy_ back: the backend writes raw memory, which a tensor's version
+      // counter does not see, and caches of values derived from weights (the generator's
+      // transformed Winograd weights) rely on that counter to notice new values.
+      std::vector<torch::Tensor> one = {t.contiguous().clone()};
       c10d::BroadcastOptions options;
       options.rootRank = root;
       impl_->group->broadcast(one, options)->wait(timeout_);
-      if (!t.is_contiguous()) t.copy_(one[0]);
+      torch::NoGradGuard no_grad;
+      t.copy_(one[0]);
     }
   } catch (const std::exception& e) {
     fail(env_, "broadcast of the weights", e);

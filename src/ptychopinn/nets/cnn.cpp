@@ -1,6 +1,7 @@
 #include "ptychopinn/nets/cnn.h"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -43,6 +44,9 @@ CnnGeneratorImpl::CnnGeneratorImpl(const CnnOptions& options)
       decoder_amp_(register_module("decoder_amp", CnnDecoder(options_, DecoderKind::kAmplitude))),
       decoder_phase_(register_module("decoder_phase", CnnDecoder(options_, DecoderKind::kPhase))) {
   glorot_uniform_init(*this, kDefaultInitSeed);
+  // One workspace for all layers: they run one after another.
+  const auto workspace = std::make_shared<WinogradWorkspace>();
+  for_each_block([&workspace](auto& block) { block.set_winograd_workspace(workspace); });
 }
 
 CnnOutput CnnGeneratorImpl::forward(const torch::Tensor& x) {
@@ -84,5 +88,20 @@ void CnnGeneratorImpl::set_cpu_memory_format(torch::MemoryFormat format) {
 }
 
 torch::MemoryFormat CnnGeneratorImpl::cpu_memory_format() const { return cpu_memory_format_; }
+
+template <typename Fn>
+void CnnGeneratorImpl::for_each_block(Fn&& fn) {
+  for (const auto& m : modules(/*include_self=*/false)) {
+    if (auto* block = m->as<ConvPoolBlockImpl>()) fn(*block);
+    if (auto* block = m->as<ConvUpBlockImpl>()) fn(*block);
+  }
+}
+
+void CnnGeneratorImpl::set_winograd(bool enabled) {
+  for_each_block([enabled](auto& block) { block.set_winograd(enabled); });
+  winograd_ = enabled;
+}
+
+bool CnnGeneratorImpl::winograd() const { return winograd_; }
 
 }  // namespace ptychopinn::nets

@@ -1,5 +1,7 @@
 #include "ptychopinn/nets/cnn_blocks.h"
 
+#include <utility>
+
 #include "ptychopinn/nets/memory_layout.h"
 
 namespace ptychopinn::nets {
@@ -15,6 +17,12 @@ torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x) {
   if (!one_dnn) return conv(x);
   return at::mkldnn_convolution(x, conv->weight, conv->bias, /*padding=*/{1, 1}, /*stride=*/{1, 1},
                                 /*dilation=*/{1, 1}, /*groups=*/1);
+}
+
+torch::Tensor conv3x3_relu(torch::nn::Conv2d& conv, WinogradConv3x3& winograd, const torch::Tensor& x,
+                           torch::MemoryFormat format) {
+  if (auto y = winograd.forward(conv->weight, conv->bias, x, format, /*relu=*/true)) return *std::move(y);
+  return apply_conv3x3(conv, x).contiguous(format).relu_();
 }
 
 torch::Tensor same_max_pool2x2(const torch::Tensor& x) {
@@ -38,8 +46,18 @@ ConvPoolBlockImpl::ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels)
 // backward, a loss), the block's backward runs in `format`.
 torch::Tensor ConvPoolBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
   return in_memory_format(
-      same_max_pool2x2(apply_conv3x3(conv2_, apply_conv3x3(conv1_, x).contiguous(format).relu_()).relu_()),
+      same_max_pool2x2(conv3x3_relu(conv2_, winograd2_, conv3x3_relu(conv1_, winograd1_, x, format), format)),
       format);
+}
+
+void ConvPoolBlockImpl::set_winograd(bool enabled) {
+  winograd1_.set_enabled(enabled);
+  winograd2_.set_enabled(enabled);
+}
+
+void ConvPoolBlockImpl::set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace) {
+  winograd1_.set_workspace(workspace);
+  winograd2_.set_workspace(workspace);
 }
 
 ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
@@ -47,9 +65,19 @@ ConvUpBlockImpl::ConvUpBlockImpl(int64_t in_channels, int64_t out_channels)
       conv2_(register_module("conv2", same_conv3x3(out_channels, out_channels))) {}
 
 torch::Tensor ConvUpBlockImpl::forward(const torch::Tensor& x, torch::MemoryFormat format) {
-  return in_memory_format(
-      upsample_nearest2x(apply_conv3x3(conv2_, apply_conv3x3(conv1_, x).contiguous(format).relu_()).relu_()),
-      format);
+  return in_memory_format(upsample_nearest2x(conv3x3_relu(
+                              conv2_, winograd2_, conv3x3_relu(conv1_, winograd1_, x, format), format)),
+                          format);
+}
+
+void ConvUpBlockImpl::set_winograd(bool enabled) {
+  winograd1_.set_enabled(enabled);
+  winograd2_.set_enabled(enabled);
+}
+
+void ConvUpBlockImpl::set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace) {
+  winograd1_.set_workspace(workspace);
+  winograd2_.set_workspace(workspace);
 }
 
 }  // namespace ptychopinn::nets

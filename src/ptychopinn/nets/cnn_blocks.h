@@ -4,6 +4,10 @@
 // ptycho_torch port, so state-dict keys line up and imported weights need no renaming.
 #include <torch/torch.h>
 
+#include <memory>
+
+#include "ptychopinn/nets/winograd_conv3x3.h"
+
 namespace ptychopinn::nets {
 
 // A 3 x 3 convolution, stride 1, with Keras padding="same": one zero row/column on every side
@@ -15,6 +19,12 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels);
 // network's first layer, its deepest ones, the ring branch) to its im2col convolution instead,
 // which at batch 1 took over a quarter of the generator's time. Same result to rounding.
 torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x);
+
+// max(0, conv(x)) laid out in `format`: through `winograd` where it applies (inference on the CPU
+// at batches of WinogradConv3x3::kMinBatch and more, wide layers, AVX-512), with the ReLU fused;
+// otherwise apply_conv3x3 then an in-place ReLU (autograd's path).
+torch::Tensor conv3x3_relu(torch::nn::Conv2d& conv, WinogradConv3x3& winograd, const torch::Tensor& x,
+                           torch::MemoryFormat format);
 
 // Keras MaxPool2D((2, 2), padding="same"): stride 2, output ceil(H/2) x ceil(W/2). For an odd side
 // Keras pads the bottom/right with -inf, i.e. the last window is the max over what exists, which is
@@ -34,9 +44,14 @@ class ConvPoolBlockImpl : public torch::nn::Module {
  public:
   ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels);
   torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+  // Whether inference may run the convolutions with Winograd (WinogradConv3x3; on by default), and
+  // the workspace they share with the network's other layers (one of their own unless set).
+  void set_winograd(bool enabled);
+  void set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace);
 
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
+  WinogradConv3x3 winograd1_, winograd2_;  // their inference plans and transformed weights
 };
 TORCH_MODULE(ConvPoolBlock);
 
@@ -46,9 +61,14 @@ class ConvUpBlockImpl : public torch::nn::Module {
  public:
   ConvUpBlockImpl(int64_t in_channels, int64_t out_channels);
   torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+  // Whether inference may run the convolutions with Winograd (WinogradConv3x3; on by default), and
+  // the workspace they share with the network's other layers (one of their own unless set).
+  void set_winograd(bool enabled);
+  void set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace);
 
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
+  WinogradConv3x3 winograd1_, winograd2_;  // their inference plans and transformed weights
 };
 TORCH_MODULE(ConvUpBlock);
 
