@@ -104,7 +104,8 @@ BENCHMARK(BM_CnnInference)
     ->Unit(benchmark::kMillisecond);
 
 // One training step's network part: zero the gradients, forward, a scalar loss, backward
-// (no optimiser). Mode 0 channels-last activations (the default), 1 NCHW. Backward costs about twice the
+// (no optimiser). Mode 0 channels-last activations and Winograd where it applies (the default),
+// 1 NCHW, 2 channels-last without Winograd (LibTorch's convolutions only). Backward costs about twice the
 // forward, so GFLOP/s counts 3 x forward_flops.
 void BM_CnnForwardBackward(benchmark::State& state) {
   torch::set_num_threads(threads());
@@ -114,17 +115,19 @@ void BM_CnnForwardBackward(benchmark::State& state) {
   net->train();
   const auto x = batch_for(o);
   if (mode == 1) net->set_cpu_memory_format(torch::MemoryFormat::Contiguous);
+  if (mode == 2) net->set_winograd(false);
   const CpuClock cpu;
   for (auto _ : state) {
     for (auto& p : net->parameters()) p.mutable_grad() = torch::Tensor();
     const auto out = net->forward(x);
     (out.amplitude.mean() + out.phase.mean()).backward();
   }
-  report(state, o, 3.0, mode == 1 ? "fwd+bwd nchw" : "fwd+bwd", cpu.seconds());
+  const std::vector<std::string> modes = {"fwd+bwd", "fwd+bwd nchw", "fwd+bwd direct"};
+  report(state, o, 3.0, modes[mode], cpu.seconds());
 }
 BENCHMARK(BM_CnnForwardBackward)
     ->ArgNames({"net", "mode"})
-    ->ArgsProduct({{0, 1, 2, 3}, {0, 1}})
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1, 2}})
     ->UseRealTime()
     ->MinTime(3.0)
     ->Unit(benchmark::kMillisecond);

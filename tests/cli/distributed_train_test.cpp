@@ -92,7 +92,12 @@ TEST(DistributedTrain, TwoRanksAgreeBitwiseAndMatchOneProcessWithTheSameGlobalBa
                                dir.file("one") + "' --batch_size 16" + kCommon);
   ASSERT_EQ(one.exit_code, 0) << one.err;
   const double rel = global_relative_difference(dir.file("one/wts.h5.zip"), dir.file("two/wts.h5.zip"));
-  EXPECT_LT(rel, 1e-4) << "|w_1 - w_2| / |w_1| after three steps";
+  // Not bitwise: each rank sums its 8 groups' gradients, then the ranks add theirs. The network's
+  // Winograd convolutions round at about 1e-6 of their outputs (the direct algorithm at 1e-7), and
+  // Adam divides each update by the gradient's own size, so small components' rounding reaches the
+  // weights: measured 8.7e-4 here, and 1.2e-3 between one process with Winograd and without.
+  // One process with batches of 8 (six steps instead of three) ends 1.6e-2 away.
+  EXPECT_LT(rel, 4e-3) << "|w_1 - w_2| / |w_1| after three steps";
 }
 
 TEST(DistributedTrain, KillingARankMakesTheOtherExitWithoutAnArchive) {

@@ -98,6 +98,45 @@ TEST(WinogradConv3x3, KeepsSeveralBatchSizesAndGrowsOneSharedWorkspace) {
   EXPECT_GE(workspace->bytes(), std::size_t{2} * 9 * 64 * 16 * 16 * sizeof(float));
 }
 
+// Training: forward, input gradient and weight and bias gradients all with Winograd, equal to
+// LibTorch's convolution and its autograd to float rounding, for either activation layout, with
+// the ReLU applied after (in place, as the blocks do).
+TEST(WinogradConv3x3, TrainsWithTheGradientsOfLibTorchsConvolution) {
+  WinogradConv3x3 winograd;
+  if (!winograd.available()) GTEST_SKIP() << "no oneDNN Winograd on this CPU or in this build";
+  torch::manual_seed(16);
+  auto conv = same_conv3x3(32, 48);
+  for (const auto format : {torch::MemoryFormat::ChannelsLast, torch::MemoryFormat::Contiguous}) {
+    const auto x0 = torch::randn({5, 32, 12, 10}).contiguous(format);
+    const auto upstream = torch::randn({5, 48, 12, 10});
+    const auto x = x0.clone().requires_grad_(true);
+    conv->zero_grad();
+    const auto out = winograd.forward(conv->weight, conv->bias, x, format, /*relu=*/true);
+    ASSERT_TRUE(out.has_value());
+    ASSERT_TRUE(out->requires_grad());
+    EXPECT_TRUE(out->is_contiguous(format));
+    (*out * upstream).sum().backward();
+    const auto grad_x = x.grad().clone(), grad_w = conv->weight.grad().clone(),
+               grad_b = conv->bias.grad().clone();
+
+    const auto x_ref = x0.clone().requires_grad_(true);
+    conv->zero_grad();
+    const auto expected = conv(x_ref).relu();
+    (expected * upstream).sum().backward();
+    expect_close(out->detach(), expected.detach());
+    expect_close(grad_x, x_ref.grad());
+    expect_close(grad_w, conv->weight.grad());
+    expect_close(grad_b, conv->bias.grad());
+  }
+  // Only the parameters need gradients (an input that does not require them): none for x.
+  conv->zero_grad();
+  const auto y = *winograd.forward(conv->weight, conv->bias, torch::randn({4, 32, 8, 8}),
+                                   torch::MemoryFormat::ChannelsLast, false);
+  y.sum().backward();
+  EXPECT_TRUE(conv->weight.grad().defined());
+  EXPECT_GT(conv->bias.grad().abs().sum().item<float>(), 0.0f);
+}
+
 TEST(WinogradConv3x3, DeclinesWhatItDoesNotCover) {
   torch::manual_seed(14);
   auto conv = same_conv3x3(32, 32);
@@ -105,10 +144,6 @@ TEST(WinogradConv3x3, DeclinesWhatItDoesNotCover) {
   const auto x = torch::randn({4, 32, 8, 8});
   const auto cl = torch::MemoryFormat::ChannelsLast;
   WinogradConv3x3 winograd;
-  {
-    torch::AutoGradMode autograd(true);  // training: autograd needs LibTorch's convolution
-    EXPECT_FALSE(winograd.forward(conv->weight, conv->bias, x, cl, true).has_value());
-  }
   torch::NoGradGuard no_grad;
   EXPECT_FALSE(
       winograd.forward(conv->weight, conv->bias, x.narrow(0, 0, WinogradConv3x3::kMinBatch - 1), cl, true)
@@ -129,8 +164,8 @@ TEST(WinogradConv3x3, DeclinesWhatItDoesNotCover) {
   EXPECT_EQ(winograd.forward(conv->weight, conv->bias, x, cl, true).has_value(), winograd.available());
 }
 
-// The blocks' convolution: Winograd without autograd where it applies, LibTorch's otherwise; the
-// same numbers either way, and gradients whenever autograd is on.
+// The blocks' convolution: Winograd where it applies, LibTorch's otherwise; the same numbers either
+// way, and gradients whenever autograd is on.
 TEST(Conv3x3Relu, GivesTheAutogradResultWithOrWithoutWinograd) {
   torch::manual_seed(15);
   auto conv = same_conv3x3(32, 32);

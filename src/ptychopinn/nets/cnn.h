@@ -60,9 +60,9 @@ class CnnGeneratorImpl : public torch::nn::Module {
   void set_cpu_memory_format(torch::MemoryFormat format);
   torch::MemoryFormat cpu_memory_format() const;
 
-  // Whether inference on the CPU may run the wide 3 x 3 convolutions with the Winograd algorithm
-  // (winograd_conv3x3.h: on by default, 1.4-2.4x faster per layer at batches of 4 and more, with
-  // AVX-512). Off, every convolution is LibTorch's. Training (autograd) never uses it.
+  // Whether the wide 3 x 3 convolutions on the CPU may run with the Winograd algorithm, forward
+  // and backward (winograd_conv3x3.h: on by default; 1.4-2.4x faster per layer at batches of 4 and
+  // more, with AVX-512). Off, every convolution is LibTorch's.
   void set_winograd(bool enabled);
   bool winograd() const;
 

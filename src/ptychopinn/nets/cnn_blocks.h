@@ -20,9 +20,9 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels);
 // which at batch 1 took over a quarter of the generator's time. Same result to rounding.
 torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x);
 
-// max(0, conv(x)) laid out in `format`: through `winograd` where it applies (inference on the CPU
-// at batches of WinogradConv3x3::kMinBatch and more, wide layers, AVX-512), with the ReLU fused;
-// otherwise apply_conv3x3 then an in-place ReLU (autograd's path).
+// max(0, conv(x)) laid out in `format`: through `winograd` where it applies (float32 on the CPU at
+// batches of WinogradConv3x3::kMinBatch and more, wide layers, AVX-512; with autograd or without,
+// the ReLU fused without), otherwise apply_conv3x3 then an in-place ReLU.
 torch::Tensor conv3x3_relu(torch::nn::Conv2d& conv, WinogradConv3x3& winograd, const torch::Tensor& x,
                            torch::MemoryFormat format);
 
@@ -44,14 +44,14 @@ class ConvPoolBlockImpl : public torch::nn::Module {
  public:
   ConvPoolBlockImpl(int64_t in_channels, int64_t out_channels);
   torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
-  // Whether inference may run the convolutions with Winograd (WinogradConv3x3; on by default), and
+  // Whether the convolutions may run with Winograd (WinogradConv3x3; on by default), and
   // the workspace they share with the network's other layers (one of their own unless set).
   void set_winograd(bool enabled);
   void set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace);
 
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
-  WinogradConv3x3 winograd1_, winograd2_;  // their inference plans and transformed weights
+  WinogradConv3x3 winograd1_, winograd2_;  // their Winograd plans
 };
 TORCH_MODULE(ConvPoolBlock);
 
@@ -61,14 +61,14 @@ class ConvUpBlockImpl : public torch::nn::Module {
  public:
   ConvUpBlockImpl(int64_t in_channels, int64_t out_channels);
   torch::Tensor forward(const torch::Tensor& x, torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
-  // Whether inference may run the convolutions with Winograd (WinogradConv3x3; on by default), and
+  // Whether the convolutions may run with Winograd (WinogradConv3x3; on by default), and
   // the workspace they share with the network's other layers (one of their own unless set).
   void set_winograd(bool enabled);
   void set_winograd_workspace(const std::shared_ptr<WinogradWorkspace>& workspace);
 
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
-  WinogradConv3x3 winograd1_, winograd2_;  // their inference plans and transformed weights
+  WinogradConv3x3 winograd1_, winograd2_;  // their Winograd plans
 };
 TORCH_MODULE(ConvUpBlock);
 

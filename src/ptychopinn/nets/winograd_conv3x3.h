@@ -1,17 +1,21 @@
 #pragma once
-// Inference of a "same" 3 x 3 convolution (stride 1, one pixel of zero padding) with the Winograd
-// algorithm F(4x4, 3x3) of Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
-// CVPR 2016, as oneDNN implements it: each 6 x 6 input tile and each 3 x 3 kernel are transformed,
-// multiplied element by element (36 products where the direct algorithm needs 144 per 4 x 4 output
-// tile and channel pair, i.e. 4x fewer multiplications, less the transforms), and transformed back.
-// LibTorch never selects it; on this network's wide layers it runs 1.4-2.4x faster than the direct
-// oneDNN kernel LibTorch calls (bench/conv_algorithms). Results agree with the direct algorithm to
-// float rounding of a longer sum (relative differences around 1e-6 of the output's scale).
+// A "same" 3 x 3 convolution (stride 1, one pixel of zero padding) with the Winograd algorithm
+// F(4x4, 3x3) of Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016, as
+// oneDNN implements it: each 6 x 6 input tile and each 3 x 3 kernel are transformed, multiplied
+// element by element (36 products where the direct algorithm needs 144 per 4 x 4 output tile and
+// channel pair, i.e. 4x fewer multiplications, less the transforms), and transformed back. The
+// gradients are Winograd convolutions too (backward-data is a convolution of the output gradient
+// with the flipped kernel, backward-weights a correlation of the input with the output gradient),
+// which oneDNN provides as its backward-data and backward-weights primitives. LibTorch never selects
+// the algorithm; on this network's wide layers it runs 1.4-2.4x faster than the direct oneDNN
+// kernels LibTorch calls, forward and backward alike (bench/conv_algorithms). Results agree with
+// the direct algorithm to float rounding of a longer sum (around 1e-6 of the output's scale).
 //
-// oneDNN implements f32 Winograd only with AVX-512 and only for inference; everywhere else (and in a
-// build without oneDNN's headers) forward() returns nothing and the caller runs LibTorch's
-// convolution. The transformed weights are kept between calls and made again when the weight or bias
-// tensor changes (a new tensor, or an in-place update, which advances its version counter).
+// Inference keeps the transformed weights between calls and makes them again when the weight or
+// bias tensor changes (a new tensor, or an in-place update, which advances its version counter);
+// training transforms them in each forward, as every optimiser step changes them. oneDNN has f32
+// Winograd only with AVX-512; elsewhere (and in a build without oneDNN's headers) forward()
+// returns nothing and the caller runs LibTorch's convolution.
 #include <torch/torch.h>
 
 #include <array>
@@ -57,10 +61,12 @@ class WinogradConv3x3 {
   WinogradConv3x3& operator=(WinogradConv3x3&&) noexcept;
 
   // conv(x) + bias, then max(0, .) when `relu`, laid out in `format` (ChannelsLast or Contiguous),
-  // or std::nullopt when this path does not apply: disabled, autograd enabled, x not a 4-d float32 CPU
-  // tensor, weight not [out, in, 3, 3] float32 on the CPU, a batch below kMinBatch, fewer than kMinChannels
-  // channels in or out, or no oneDNN Winograd implementation for this shape and CPU.
-  //   weight: [out, in, 3, 3], bias: [out] (may be undefined), x: [B, in, H, W] in any layout
+  // or std::nullopt when this path does not apply: disabled, x not a 4-d float32 CPU tensor,
+  // weight not [out, in, 3, 3] float32 on the CPU, no bias, a batch below kMinBatch, fewer than
+  // kMinChannels channels in or out, or no oneDNN Winograd implementation for this shape and CPU.
+  // With autograd on and x, weight or bias requiring gradients, the result carries a backward that
+  // gives all three gradients (the ReLU is then applied in place after the convolution).
+  //   weight: [out, in, 3, 3], bias: [out], x: [B, in, H, W] in any layout
   std::optional<torch::Tensor> forward(const torch::Tensor& weight, const torch::Tensor& bias,
                                        const torch::Tensor& x, torch::MemoryFormat format, bool relu);
 
@@ -76,9 +82,10 @@ class WinogradConv3x3 {
   // oneDNN's headers at build time). Probes once per object.
   bool available();
 
+  struct State;  // plans and oneDNN objects (opaque)
+
  private:
-  struct State;
-  std::unique_ptr<State> state_;  // made on first use
+  std::shared_ptr<State> state_;  // made on first use; training graphs share it
   bool enabled_ = true;
   std::shared_ptr<WinogradWorkspace> workspace_;  // made on first use unless set
 };
