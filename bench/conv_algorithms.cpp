@@ -5,7 +5,8 @@
 // selects, on oneDNN's blocked layouts, with the reorders from and to channels-last counted
 // separately. Both with the bias and ReLU fused. Prints a table; "n/a" where oneDNN has no
 // implementation on this CPU (its f32 Winograd needs AVX-512). GFLOP/s count the direct
-// algorithm's multiply-adds, so Winograd can exceed the FMA peak.
+// algorithm's multiply-adds, so Winograd can exceed the FMA peak. A second table times the three
+// convolutions of a training step (forward, backward-data, backward-weights) both ways.
 // Run: build/bench/conv_algorithms [--batch B (16)] [--threads T (2)] [--repeats R (10)]
 #include <ATen/Parallel.h>
 
@@ -92,6 +93,60 @@ Timing measure(dnnl::engine& eng, dnnl::stream& s, const Layer& l, int64_t batch
   return t;
 }
 
+// One training step's three convolutions of a layer (forward-training, backward-data,
+// backward-weights with the bias gradient), in ms, for one algorithm; nothing where oneDNN has none.
+// Direct on channels-last tensors; Winograd on its blocked layouts, reorders not counted (the
+// generator's training path adds about what the forward table shows).
+struct TrainingTiming {
+  bool available = false;
+  double forward_ms = 0, data_ms = 0, weights_ms = 0;
+  double total() const { return forward_ms + data_ms + weights_ms; }
+};
+
+TrainingTiming measure_training(dnnl::engine& eng, dnnl::stream& s, const Layer& l, int64_t batch,
+                                algorithm alg, int repeats) {
+  const auto layout =
+      alg == algorithm::convolution_direct ? memory::format_tag::nhwc : memory::format_tag::any;
+  const auto f32 = memory::data_type::f32;
+  const memory::desc src({batch, l.in, l.side, l.side}, f32, layout),
+      dst({batch, l.out, l.side, l.side}, f32, layout);
+  const memory::desc wei({l.out, l.in, 3, 3}, f32, memory::format_tag::any),
+      bias({l.out}, f32, memory::format_tag::x);
+  const memory::dims one = {1, 1};
+  TrainingTiming t;
+  try {
+    const dnnl::convolution_forward::primitive_desc fpd(
+        {dnnl::prop_kind::forward_training, alg, src, wei, bias, dst, one, one, one}, eng);
+    const dnnl::convolution_backward_data::primitive_desc dpd({alg, src, wei, dst, one, one, one}, eng, fpd);
+    const dnnl::convolution_backward_weights::primitive_desc wpd({alg, src, wei, bias, dst, one, one, one},
+                                                                 eng, fpd);
+    memory x(fpd.src_desc(), eng), w(fpd.weights_desc(), eng), b(bias, eng), y(fpd.dst_desc(), eng);
+    memory dx(dpd.diff_src_desc(), eng), dw_in(dpd.weights_desc(), eng), dy(dpd.diff_dst_desc(), eng);
+    memory wx(wpd.src_desc(), eng), wdy(wpd.diff_dst_desc(), eng), dw(wpd.diff_weights_desc(), eng),
+        db(bias, eng);
+    dnnl::convolution_forward forward(fpd);
+    dnnl::convolution_backward_data data(dpd);
+    dnnl::convolution_backward_weights weights(wpd);
+    t.forward_ms =
+        1e3 * seconds_per_run(
+                  s, forward,
+                  {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}}, repeats);
+    t.data_ms =
+        1e3 * seconds_per_run(s, data,
+                              {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, dw_in}, {DNNL_ARG_DIFF_SRC, dx}},
+                              repeats);
+    t.weights_ms = 1e3 * seconds_per_run(s, weights,
+                                         {{DNNL_ARG_SRC, wx},
+                                          {DNNL_ARG_DIFF_DST, wdy},
+                                          {DNNL_ARG_DIFF_WEIGHTS, dw},
+                                          {DNNL_ARG_DIFF_BIAS, db}},
+                                         repeats);
+    t.available = true;
+  } catch (const dnnl::error&) {
+  }
+  return t;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,4 +202,24 @@ int main(int argc, char** argv) {
       "\nthese layers in one forward pass: direct %.1f ms; Winograd where it is faster, reorders "
       "included: %.1f ms (%.2fx)\n",
       direct_total * 1e3, winograd_total * 1e3, direct_total / winograd_total);
+
+  std::printf(
+      "\ntraining: forward-training / backward-data / backward-weights ms, reorders not counted\n\n"
+      "| layer | direct | Winograd | speed-up |\n|---|---|---|---|\n");
+  double direct_training = 0, winograd_training = 0;
+  for (const Layer& l : kLayers) {
+    const TrainingTiming d = measure_training(eng, s, l, batch, algorithm::convolution_direct, repeats);
+    const TrainingTiming w = measure_training(eng, s, l, batch, algorithm::convolution_winograd, repeats);
+    direct_training += l.count * d.total();
+    winograd_training += l.count * (w.available ? w.total() : d.total());
+    std::printf("| %s | %.2f / %.2f / %.2f |", l.name, d.forward_ms, d.data_ms, d.weights_ms);
+    if (w.available) {
+      std::printf(" %.2f / %.2f / %.2f | %.2fx |\n", w.forward_ms, w.data_ms, w.weights_ms,
+                  d.total() / w.total());
+    } else {
+      std::printf(" n/a | |\n");
+    }
+  }
+  std::printf("\nthese layers in one training step: direct %.1f ms; Winograd %.1f ms (%.2fx)\n",
+              direct_training, winograd_training, direct_training / winograd_training);
 }

@@ -15,7 +15,8 @@ packages=(
   libfreetype-dev fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # bench/conv_algorithms: oneDNN's own API (the library LibTorch runs on), direct against Winograd
+  # oneDNN's own API (the library Debian's LibTorch runs on): the generator's Winograd 3 x 3
+  # convolutions (nets/winograd_conv3x3.h) and bench/conv_algorithms
   libdnnl-dev
   python3 python3-dev pybind11-dev python3-numpy python3-pytest python3-h5py python3-skimage python3-scipy
   # what the real ptychodus v1.2 imports headless (the ptychodus tests run its source from the shared folder)
