@@ -44,8 +44,10 @@ class Model:
     @classmethod
     def load(cls, path, device="auto", threads=0):
         """Loads a model archive (wts.h5.zip), or the one in a training output folder, on device
-        ('auto': CUDA when LibTorch sees a GPU, else 'cpu'; or 'cpu', 'cuda'), with threads CPU
-        threads (0: automatic, the cores not busy with other work)."""
+        ('auto': CUDA when LibTorch sees a GPU, else 'cpu'; or 'cpu', 'cuda'). It loads and
+        reconstructs with threads CPU threads (0: automatic, the cores not busy with other work when
+        each call starts). The network sums in an order that follows the thread count, so a fixed
+        count gives the same bits for the same input; automatic counts may differ in the last bits."""
         return cls(_core.Model.load(os.fspath(path), device, threads))
 
     def save(self, path):

@@ -26,6 +26,10 @@ namespace fs = std::filesystem;
 
 struct PyModel {
   std::shared_ptr<infer::TrainedModel> trained;
+  // The CPU threads its reconstructions run with (0: automatic, chosen at each call): the ones it
+  // was loaded or trained with. The network's Winograd convolutions sum in an order that follows
+  // the thread count, so a model keeps one count and gives the same bits for the same input.
+  int threads = 0;
 };
 
 py::list history_list(const std::vector<train::EpochRecord>& history) {
@@ -137,14 +141,15 @@ as stored in a model archive (wts.h5.zip).)")
             runtime.threads = threads;
             runtime.validate();
             PyModel model;
+            model.threads = threads;
             py::gil_scoped_release release;
             model.trained = std::make_shared<infer::TrainedModel>(workflow::load_model(path, runtime));
             return model;
           },
           py::arg("path"), py::arg("device") = "auto", py::arg("threads") = 0,
           "Loads a model archive, or the wts.h5.zip of a training output folder, on device (auto: CUDA when "
-          "LibTorch sees a GPU, else cpu), with threads CPU threads (0: automatic, the cores not busy with "
-          "other work).")
+          "LibTorch sees a GPU, else cpu); it loads and reconstructs with threads CPU threads (0: automatic, the "
+          "cores not busy with other work when each call starts).")
       .def(
           "save",
           [](const PyModel& model, const std::string& path) {
@@ -182,6 +187,7 @@ as stored in a model archive (wts.h5.zip).)")
             const PyDataset d = PyDataset::argument(data);
             workflow::ReconstructRunRequest request;
             request.model = model.trained;
+            request.config.runtime.threads = model.threads;
             request.data = d.source();
             request.config.batch_size = batch_size;
             request.stitch_crop = stitch_crop;
@@ -229,6 +235,7 @@ as stored in a model archive (wts.h5.zip).)")
         PyModel model;
         model.trained =
             std::make_shared<infer::TrainedModel>(infer::model_from_archive(result.archive, "training"));
+        model.threads = result.archive.config.runtime.threads;
         py::dict out;
         out["history"] = history_list(result.history);
         out["status"] = result.status == train::TrainStatus::kCompleted      ? "completed"

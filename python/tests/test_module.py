@@ -190,8 +190,9 @@ def test_progress_callback_sees_every_batch_and_can_cancel(tiny_dataset):
 
 def test_model_save_load_reconstruct(tiny_model, tiny_dataset, tmp_path):
     result, out = tiny_model
-    # One thread count for both models: the network's Winograd convolutions sum in an order that
-    # follows the thread count, so only equal counts give equal bits.
+    # One thread count for both models, which they keep for their reconstructions: the network's
+    # Winograd convolutions sum in an order that follows the thread count, so only equal counts give
+    # equal bits (an automatic count follows the load of the machine at each call).
     loaded = pp.Model.load(out, threads=2)
     assert loaded.N == 64 and loaded.gridsize == 1 and loaded.intensity_scale > 0
     assert [h["epoch"] for h in loaded.history] == [1, 2, 3, 4, 5, 6]

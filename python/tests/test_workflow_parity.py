@@ -38,7 +38,10 @@ def runs(tmp_path_factory):
 
     flags = [f"--{k}={v}" for k, v in SETTINGS.items()]
     cli("train", "--train_data_file", data, "--output_dir", "run", "-q", *flags, cwd=by_cli)
-    cli("infer", "--model_path", "run", "--test_data_file", data, "--output_dir", "recon", "-q", cwd=by_cli)
+    # Inference with the training's one thread in both: the network's Winograd convolutions sum in an
+    # order that follows the thread count, and an automatic count follows the load of the machine.
+    cli("infer", "--model_path", "run", "--test_data_file", data, "--output_dir", "recon", "-q",
+        f"--threads={SETTINGS['threads']}", cwd=by_cli)
 
     model_fields = {k: SETTINGS[k] for k in ("N", "gridsize", "n_filters_scale")}
     config = pp.TrainingConfig(model=pp.ModelConfig(**model_fields),
@@ -47,7 +50,8 @@ def runs(tmp_path_factory):
     os.chdir(by_python)
     try:
         result = pp.train(config, pp.load_dataset(data), output_dir="run")
-        pp.Model.load("run").reconstruct_dataset(str(data), keep_patches=False, output_dir="recon")
+        model = pp.Model.load("run", threads=SETTINGS["threads"])
+        model.reconstruct_dataset(str(data), keep_patches=False, output_dir="recon")
     finally:
         os.chdir(cwd)
     return by_cli, by_python, result
