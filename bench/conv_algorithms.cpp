@@ -12,12 +12,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <dnnl.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "ptychopinn/nets/winograd_gemm.h"
 
 namespace {
 
@@ -147,6 +150,20 @@ TrainingTiming measure_training(dnnl::engine& eng, dnnl::stream& s, const Layer&
   return t;
 }
 
+// Median milliseconds of `repeats` runs of f after one warm-up run.
+template <class F>
+double median_ms(F&& f, int repeats) {
+  f();
+  std::vector<double> ms;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
+  return ms[ms.size() / 2];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,4 +239,46 @@ int main(int argc, char** argv) {
   }
   std::printf("\nthese layers in one training step: direct %.1f ms; Winograd %.1f ms (%.2fx)\n",
               direct_training, winograd_training, direct_training / winograd_training);
+
+  // The portable Winograd (LibTorch's BLAS for the products, our transforms), which the network
+  // runs where oneDNN has none, against LibTorch's convolution, both from and to channels-last.
+  std::printf(
+      "\nthe portable Winograd (nets/winograd_gemm) against LibTorch's convolution, channels-last, bias "
+      "and ReLU: inference ms, forward + backward ms\n\n"
+      "| layer | LibTorch | portable Winograd | speed-up | LibTorch fwd+bwd | portable fwd+bwd | speed-up |\n"
+      "|---|---|---|---|---|---|---|\n");
+  double torch_infer = 0, gemm_infer = 0, torch_train = 0, gemm_train = 0;
+  for (const Layer& l : kLayers) {
+    torch::manual_seed(1);
+    const auto x = torch::randn({batch, l.in, l.side, l.side}).contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto weight = (torch::randn({l.out, l.in, 3, 3}) / (3.0 * std::sqrt(l.in))).requires_grad_();
+    const auto bias = (torch::randn({l.out}) * 0.1).requires_grad_();
+    const auto xg = x.clone().requires_grad_();
+    const auto direct = [&](const torch::Tensor& in) {
+      return torch::conv2d(in, weight, bias, 1, 1).relu_();
+    };
+    const auto portable = [&](const torch::Tensor& in) {
+      return ptychopinn::nets::winograd_gemm::conv3x3(in, weight, bias, true);
+    };
+    const auto infer = [&](auto&& conv) {
+      return median_ms(
+          [&] {
+            torch::NoGradGuard no_grad;
+            conv(x);
+          },
+          repeats);
+    };
+    const auto train = [&](auto&& conv) { return median_ms([&] { conv(xg).sum().backward(); }, repeats); };
+    const double ti = infer(direct), gi = infer(portable), tt = train(direct), gt = train(portable);
+    torch_infer += l.count * ti;
+    gemm_infer += l.count * gi;
+    torch_train += l.count * tt;
+    gemm_train += l.count * gt;
+    std::printf("| %s | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx |\n", l.name, ti, gi, ti / gi, tt, gt,
+                tt / gt);
+  }
+  std::printf(
+      "\nthese layers: inference LibTorch %.1f ms, portable %.1f ms (%.2fx); forward + backward %.1f / "
+      "%.1f ms (%.2fx)\n",
+      torch_infer, gemm_infer, torch_infer / gemm_infer, torch_train, gemm_train, torch_train / gemm_train);
 }

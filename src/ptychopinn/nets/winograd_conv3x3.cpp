@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "ptychopinn/nets/winograd_gemm.h"
+
 #if PTYCHOPINN_HAVE_ONEDNN
 #include <dnnl.hpp>
 #endif
@@ -305,10 +307,11 @@ WinogradConv3x3::~WinogradConv3x3() = default;
 WinogradConv3x3::WinogradConv3x3(WinogradConv3x3&&) noexcept = default;
 WinogradConv3x3& WinogradConv3x3::operator=(WinogradConv3x3&&) noexcept = default;
 
-std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor& weight, const torch::Tensor& bias,
-                                                      const torch::Tensor& x, torch::MemoryFormat format,
-                                                      bool relu) {
-  if (!enabled_ || x.dim() != 4 || !x.is_cpu() || x.scalar_type() != torch::kFloat) return std::nullopt;
+std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor& weight,
+                                                             const torch::Tensor& bias,
+                                                             const torch::Tensor& x,
+                                                             torch::MemoryFormat format, bool relu) {
+  if (x.dim() != 4 || !x.is_cpu() || x.scalar_type() != torch::kFloat) return std::nullopt;
   if (weight.dim() != 4 || weight.size(1) != x.size(1) || weight.size(2) != 3 || weight.size(3) != 3 ||
       !weight.is_cpu() || weight.scalar_type() != torch::kFloat || !bias.defined() || bias.dim() != 1 ||
       bias.size(0) != weight.size(0) || !bias.is_cpu() || bias.scalar_type() != torch::kFloat) {
@@ -368,14 +371,36 @@ WinogradConv3x3::~WinogradConv3x3() = default;
 WinogradConv3x3::WinogradConv3x3(WinogradConv3x3&&) noexcept = default;
 WinogradConv3x3& WinogradConv3x3::operator=(WinogradConv3x3&&) noexcept = default;
 
-std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor&, const torch::Tensor&,
-                                                      const torch::Tensor&, torch::MemoryFormat, bool) {
+std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor&, const torch::Tensor&,
+                                                             const torch::Tensor&, torch::MemoryFormat,
+                                                             bool) {
   return std::nullopt;
 }
 
 bool WinogradConv3x3::available() { return false; }
 
 #endif
+
+std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor& weight, const torch::Tensor& bias,
+                                                      const torch::Tensor& x, torch::MemoryFormat format,
+                                                      bool relu) {
+  if (!enabled_) return std::nullopt;
+  if (auto y = onednn_forward(weight, bias, x, format, relu)) return y;
+  // Where oneDNN has no Winograd at all (not where it declines a shape), the portable one, on the
+  // layers where its matrix products pay for the transforms.
+  if (format != torch::MemoryFormat::ChannelsLast && format != torch::MemoryFormat::Contiguous)
+    return std::nullopt;
+  if (!winograd_gemm::applicable(x, weight, bias) || std::min(x.size(1), weight.size(0)) < kMinGemmChannels)
+    return std::nullopt;
+  const int64_t tiles = x.size(0) * (x.size(2) / 4) * (x.size(3) / 4);
+  const bool training =
+      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  const int64_t transformed_bytes = 36 * tiles * x.size(1) * static_cast<int64_t>(sizeof(float));
+  if (tiles < kMinGemmTiles || (!training && transformed_bytes > kMaxGemmInferenceBytes) || available())
+    return std::nullopt;
+  auto y = winograd_gemm::conv3x3(x, weight, bias, relu);
+  return format == torch::MemoryFormat::ChannelsLast ? y : y.contiguous(format);
+}
 
 void* WinogradWorkspace::reserve(Slot slot, std::size_t bytes) {
   torch::Tensor& buffer = buffers_[static_cast<std::size_t>(slot)];

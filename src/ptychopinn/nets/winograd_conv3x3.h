@@ -54,6 +54,19 @@ class WinogradConv3x3 {
   // Layers with fewer input or output channels run the direct algorithm (the network's first layer,
   // its heads, the ring branch's 4-channel input): too little work per tile to pay the transforms.
   static constexpr int64_t kMinChannels = 32;
+  // Where oneDNN has no Winograd (no AVX-512), the portable one (winograd_gemm.h) runs the layers
+  // where it measured faster than LibTorch's direct convolution on a 2-core AVX2 machine
+  // (bench/conv_algorithms' third table; 1.3-2.7x, training 1.67x and inference 1.36x over the
+  // network's wide layers): at least this many channels in and out, ...
+  static constexpr int64_t kMinGemmChannels = 64;
+  // ... at least this many 4 x 4 output tiles (batch x H x W / 16; batch 16 at 8 x 8 has 64, and
+  // its products are too small for the transforms to pay) ...
+  static constexpr int64_t kMinGemmTiles = 256;
+  // ... and, in inference, transformed input tiles of at most this size: beyond it they leave the
+  // cache between the transform and the products, which then run at memory speed (batch 16 at
+  // 64 x 64 with 64 channels, 38 MB, is 0.8x the direct convolution; 19 MB at 32 x 32, 2.35x).
+  // Training keeps the tiles for the weight gradient, which pays for them (1.16x on that layer).
+  static constexpr int64_t kMaxGemmInferenceBytes = int64_t{32} << 20;
 
   WinogradConv3x3();
   ~WinogradConv3x3();
@@ -85,6 +98,9 @@ class WinogradConv3x3 {
   struct State;  // plans and oneDNN objects (opaque)
 
  private:
+  std::optional<torch::Tensor> onednn_forward(const torch::Tensor& weight, const torch::Tensor& bias,
+                                              const torch::Tensor& x, torch::MemoryFormat format, bool relu);
+
   std::shared_ptr<State> state_;  // made on first use; training graphs share it
   bool enabled_ = true;
   std::shared_ptr<WinogradWorkspace> workspace_;  // made on first use unless set

@@ -1,0 +1,332 @@
+#include "ptychopinn/nets/winograd_gemm.h"
+
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <cstddef>
+
+#if PTYCHOPINN_HAVE_ONEDNN
+#include <dnnl.h>
+#endif
+
+namespace ptychopinn::nets::winograd_gemm {
+
+namespace {
+
+// Channels are transformed 16 at a time (two AVX2 or one AVX-512 register per value), so layers
+// need a multiple of 16 channels in and out.
+constexpr int64_t kLanes = 16;
+constexpr int64_t kTile = 4;   // output tile m
+constexpr int64_t kAlpha = 6;  // input tile m + r - 1
+constexpr int64_t kPositions = kAlpha * kAlpha;
+
+// The transforms along one axis, each on 16 lanes; `si` and `so` are the distances between
+// successive inputs and outputs. The matrices are the paper's F(4, 3) (section 4.2, with the
+// interpolation points 0, +-1, +-2 and infinity):
+//   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+//   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+
+// out = B^T in (6 -> 6)
+inline void input_1d(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
+                     std::ptrdiff_t so) {
+  for (int64_t l = 0; l < kLanes; ++l) {
+    const float d0 = in[l], d1 = in[si + l], d2 = in[2 * si + l], d3 = in[3 * si + l], d4 = in[4 * si + l],
+                d5 = in[5 * si + l];
+    out[l] = 4.f * d0 - 5.f * d2 + d4;
+    out[so + l] = -4.f * (d1 + d2) + d3 + d4;
+    out[2 * so + l] = 4.f * (d1 - d2) - d3 + d4;
+    out[3 * so + l] = 2.f * (d3 - d1) - d2 + d4;
+    out[4 * so + l] = 2.f * (d1 - d3) - d2 + d4;
+    out[5 * so + l] = 4.f * d1 - 5.f * d3 + d5;
+  }
+}
+
+// out = A^T in (6 -> 4)
+inline void output_1d(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
+                      std::ptrdiff_t so) {
+  for (int64_t l = 0; l < kLanes; ++l) {
+    const float m0 = in[l], m1 = in[si + l], m2 = in[2 * si + l], m3 = in[3 * si + l], m4 = in[4 * si + l],
+                m5 = in[5 * si + l];
+    const float sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
+    out[l] = m0 + sum12 + sum34;
+    out[so + l] = diff12 + 2.f * diff34;
+    out[2 * so + l] = sum12 + 4.f * sum34;
+    out[3 * so + l] = diff12 + 8.f * diff34 + m5;
+  }
+}
+
+// out = A in (4 -> 6): the transpose of output_1d, for the output gradient.
+inline void output_1d_transposed(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
+                                 std::ptrdiff_t so) {
+  for (int64_t l = 0; l < kLanes; ++l) {
+    const float g0 = in[l], g1 = in[si + l], g2 = in[2 * si + l], g3 = in[3 * si + l];
+    out[l] = g0;
+    out[so + l] = g0 + g1 + g2 + g3;
+    out[2 * so + l] = g0 - g1 + g2 - g3;
+    out[3 * so + l] = g0 + 2.f * g1 + 4.f * g2 + 8.f * g3;
+    out[4 * so + l] = g0 - 2.f * g1 + 4.f * g2 - 8.f * g3;
+    out[5 * so + l] = g3;
+  }
+}
+
+constexpr float kG[kAlpha][3] = {
+    {1.f / 4, 0.f, 0.f},           {-1.f / 6, -1.f / 6, -1.f / 6}, {-1.f / 6, 1.f / 6, -1.f / 6},
+    {1.f / 24, 1.f / 12, 1.f / 6}, {1.f / 24, -1.f / 12, 1.f / 6}, {0.f, 0.f, 1.f}};
+
+// Where the tiles of a [B, C, H, W] tensor lie: tile t = (b * rows + i) * cols + j covers output
+// rows 4i..4i+3 and columns 4j..4j+3, and reads input rows 4i-1..4i+4 (zero outside).
+struct Tiling {
+  int64_t batch, height, width, rows, cols;
+  explicit Tiling(const torch::Tensor& x)
+      : batch(x.size(0)), height(x.size(2)), width(x.size(3)), rows(height / kTile), cols(width / kTile) {}
+  int64_t tiles() const { return batch * rows * cols; }
+};
+
+// V [36, tiles, C]: B^T d B of every 6 x 6 tile d of x (channels-last, C a multiple of 16).
+torch::Tensor input_transform(const torch::Tensor& x) {
+  const Tiling g(x);
+  const int64_t channels = x.size(1), tiles = g.tiles();
+  auto v = torch::empty({kPositions, tiles, channels}, x.options());
+  const float* src = x.data_ptr<float>();
+  float* dst = v.data_ptr<float>();
+  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
+    alignas(64) float d[kPositions * kLanes];
+    alignas(64) float t[kPositions * kLanes];
+    for (int64_t tile = begin; tile < end; ++tile) {
+      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+        for (int64_t r = 0; r < kAlpha; ++r) {
+          const int64_t h = i * kTile - 1 + r;
+          for (int64_t s = 0; s < kAlpha; ++s) {
+            const int64_t w = j * kTile - 1 + s;
+            float* cell = d + (r * kAlpha + s) * kLanes;
+            if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
+              for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
+            } else {
+              const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
+              for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+            }
+          }
+        }
+        for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
+          input_1d(d + s * kLanes, kAlpha * kLanes, t + s * kLanes, kAlpha * kLanes);
+        for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
+          input_1d(t + r * kAlpha * kLanes, kLanes, dst + ((r * kAlpha) * tiles + tile) * channels + c0,
+                   tiles * channels);
+      }
+    }
+  });
+  return v;
+}
+
+// y [B, K, H, W] channels-last from M [36, tiles, K]: A^T m A of every tile, plus bias (when
+// defined), then max(0, .) when `relu`.
+torch::Tensor output_transform(const torch::Tensor& m, const Tiling& g, const torch::Tensor& bias,
+                               bool relu) {
+  const int64_t channels = m.size(2), tiles = g.tiles();
+  auto y = torch::empty({g.batch, channels, g.height, g.width},
+                        m.options().memory_format(torch::MemoryFormat::ChannelsLast));
+  const float* src = m.data_ptr<float>();
+  const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  float* dst = y.data_ptr<float>();
+  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
+    alignas(64) float t[kTile * kAlpha * kLanes];
+    alignas(64) float o[kTile * kTile * kLanes];
+    for (int64_t tile = begin; tile < end; ++tile) {
+      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+        for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = A^T m
+          output_1d(src + (s * tiles + tile) * channels + c0, kAlpha * tiles * channels, t + s * kLanes,
+                    kAlpha * kLanes);
+        for (int64_t r = 0; r < kTile; ++r)  // along the rows: o = t A
+          output_1d(t + r * kAlpha * kLanes, kLanes, o + r * kTile * kLanes, kLanes);
+        for (int64_t r = 0; r < kTile; ++r) {
+          for (int64_t s = 0; s < kTile; ++s) {
+            const float* cell = o + (r * kTile + s) * kLanes;
+            float* p = dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
+            for (int64_t l = 0; l < kLanes; ++l) {
+              float value = cell[l] + (bias_data ? bias_data[c0 + l] : 0.f);
+              p[l] = relu && value < 0.f ? 0.f : value;
+            }
+          }
+        }
+      }
+    }
+  });
+  return y;
+}
+
+// dM [36, tiles, K] = A dY A^T of every 4 x 4 tile of the output gradient dy (channels-last).
+torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
+  const Tiling g(dy);
+  const int64_t channels = dy.size(1), tiles = g.tiles();
+  auto dm = torch::empty({kPositions, tiles, channels}, dy.options());
+  const float* src = dy.data_ptr<float>();
+  float* dst = dm.data_ptr<float>();
+  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
+    alignas(64) float gy[kTile * kTile * kLanes];
+    alignas(64) float t[kAlpha * kTile * kLanes];
+    for (int64_t tile = begin; tile < end; ++tile) {
+      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+        for (int64_t r = 0; r < kTile; ++r) {
+          for (int64_t s = 0; s < kTile; ++s) {
+            const float* p = src + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
+            float* cell = gy + (r * kTile + s) * kLanes;
+            for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+          }
+        }
+        for (int64_t s = 0; s < kTile; ++s)  // down the columns: t = A g (6 x 4)
+          output_1d_transposed(gy + s * kLanes, kTile * kLanes, t + s * kLanes, kTile * kLanes);
+        for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: dM = t A^T, straight into place
+          output_1d_transposed(t + r * kTile * kLanes, kLanes,
+                               dst + ((r * kAlpha) * tiles + tile) * channels + c0, tiles * channels);
+      }
+    }
+  });
+  return dm;
+}
+
+// U [36, in, out] = G g G^T of every kernel g of weight [out, in, 3, 3].
+torch::Tensor weight_transform(const torch::Tensor& weight) {
+  const auto w = weight.contiguous();
+  const int64_t outs = w.size(0), ins = w.size(1);
+  auto u = torch::empty({kPositions, ins, outs}, w.options());
+  const float* src = w.data_ptr<float>();
+  float* dst = u.data_ptr<float>();
+  at::parallel_for(0, ins, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      for (int64_t k = 0; k < outs; ++k) {
+        const float* g = src + (k * ins + c) * 9;
+        float t[kAlpha][3];  // G g
+        for (int64_t a = 0; a < kAlpha; ++a)
+          for (int64_t s = 0; s < 3; ++s)
+            t[a][s] = kG[a][0] * g[s] + kG[a][1] * g[3 + s] + kG[a][2] * g[6 + s];
+        for (int64_t a = 0; a < kAlpha; ++a)
+          for (int64_t e = 0; e < kAlpha; ++e)
+            dst[((a * kAlpha + e) * ins + c) * outs + k] =
+                t[a][0] * kG[e][0] + t[a][1] * kG[e][1] + t[a][2] * kG[e][2];
+      }
+    }
+  });
+  return u;
+}
+
+// The weight gradient [out, in, 3, 3] = G^T dU G from dU [36, in, out].
+torch::Tensor weight_transform_transposed(const torch::Tensor& du) {
+  const int64_t ins = du.size(1), outs = du.size(2);
+  auto dw = torch::empty({outs, ins, 3, 3}, du.options());
+  const float* src = du.data_ptr<float>();
+  float* dst = dw.data_ptr<float>();
+  at::parallel_for(0, outs, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      for (int64_t c = 0; c < ins; ++c) {
+        float t[3][kAlpha] = {};  // G^T dU
+        for (int64_t a = 0; a < kAlpha; ++a) {
+          for (int64_t e = 0; e < kAlpha; ++e) {
+            const float value = src[((a * kAlpha + e) * ins + c) * outs + k];
+            for (int64_t r = 0; r < 3; ++r) t[r][e] += kG[a][r] * value;
+          }
+        }
+        float* g = dst + (k * ins + c) * 9;
+        for (int64_t r = 0; r < 3; ++r)
+          for (int64_t s = 0; s < 3; ++s) {
+            float sum = 0.f;
+            for (int64_t e = 0; e < kAlpha; ++e) sum += t[r][e] * kG[e][s];
+            g[r * 3 + s] = sum;
+          }
+      }
+    }
+  });
+  return dw;
+}
+
+// The 36 products a(p) b(p) (or a(p)^T b(p) when `transpose_a`) of a [36, rows, inner] (or [36,
+// inner, rows]) and b [36, inner, cols], contiguous: [36, rows, cols]. With oneDNN, each product is
+// its single-threaded sgemm and the 36 are shared among LibTorch's OpenMP threads: LibTorch's
+// bmm goes to OpenBLAS, whose own thread pool and LibTorch's spinning OpenMP threads take the
+// same cores in turn (a third of the time in sched_yield and libgomp's spin on 2 cores).
+torch::Tensor products(const torch::Tensor& a, const torch::Tensor& b, bool transpose_a) {
+#if PTYCHOPINN_HAVE_ONEDNN
+  const int64_t rows = a.size(transpose_a ? 2 : 1), inner = b.size(1), cols = b.size(2);
+  auto c = torch::empty({kPositions, rows, cols}, a.options());
+  const float* pa = a.data_ptr<float>();
+  const float* pb = b.data_ptr<float>();
+  float* pc = c.data_ptr<float>();
+  const int64_t lda = transpose_a ? rows : inner;
+  at::parallel_for(0, kPositions, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const dnnl_status_t status =
+          dnnl_sgemm(transpose_a ? 'T' : 'N', 'N', rows, cols, inner, 1.0f, pa + p * rows * inner, lda,
+                     pb + p * inner * cols, cols, 0.0f, pc + p * rows * cols, cols);
+      TORCH_CHECK(status == dnnl_success, "winograd_gemm: oneDNN's sgemm failed (status ", status, ")");
+    }
+  });
+  return c;
+#else
+  return at::bmm(transpose_a ? a.transpose(1, 2) : a, b);
+#endif
+}
+
+// The convolution of channels-last x with transformed kernels u [36, in, out].
+torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
+  return output_transform(products(input_transform(x), u, false), Tiling(x), bias, relu);
+}
+
+struct Conv : torch::autograd::Function<Conv> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               const torch::Tensor& weight, const torch::Tensor& bias) {
+    const auto v = input_transform(x.contiguous(torch::MemoryFormat::ChannelsLast));
+    ctx->save_for_backward({v, weight});
+    return output_transform(products(v, weight_transform(weight), false), Tiling(x), bias.contiguous(),
+                            false);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    if (!grads[0].defined()) return torch::autograd::variable_list(3);
+    const auto saved = ctx->get_saved_variables();
+    const auto& v = saved[0];
+    const auto& weight = saved[1];
+    const auto dy = grads[0].contiguous(torch::MemoryFormat::ChannelsLast);
+    torch::Tensor dx, dw, db;
+    if (ctx->needs_input_grad(0)) {
+      // The input gradient: the same convolution of dy with the kernel flipped and its channels
+      // swapped.
+      dx = convolve(dy, weight_transform(weight.flip({2, 3}).transpose(0, 1)), torch::Tensor(), false);
+    }
+    if (ctx->needs_input_grad(1))
+      dw = weight_transform_transposed(products(v, output_transform_transposed(dy), true));
+    if (ctx->needs_input_grad(2)) db = dy.sum({0, 2, 3});
+    return {dx, dw, db};
+  }
+};
+
+}  // namespace
+
+bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  const auto is_cpu_float = [](const torch::Tensor& t) {
+    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat;
+  };
+  return is_cpu_float(x) && is_cpu_float(weight) && is_cpu_float(bias) && x.dim() == 4 && weight.dim() == 4 &&
+         bias.dim() == 1 && weight.size(1) == x.size(1) && weight.size(2) == 3 && weight.size(3) == 3 &&
+         bias.size(0) == weight.size(0) && x.size(1) % kLanes == 0 && weight.size(0) % kLanes == 0 &&
+         x.size(0) > 0 && x.size(2) > 0 && x.size(3) > 0 && x.size(2) % kTile == 0 && x.size(3) % kTile == 0;
+}
+
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                      bool relu) {
+  TORCH_CHECK(applicable(x, weight, bias), "winograd_gemm::conv3x3: not applicable to x ", x.sizes(),
+              " and weight ", weight.sizes());
+  const bool training =
+      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  if (training) {
+    auto y = Conv::apply(x, weight, bias);
+    return relu ? y.relu_() : y;
+  }
+  return convolve(x.contiguous(torch::MemoryFormat::ChannelsLast), weight_transform(weight),
+                  bias.contiguous(), relu);
+}
+
+}  // namespace ptychopinn::nets::winograd_gemm

@@ -1,0 +1,37 @@
+#pragma once
+// A "same" 3 x 3 convolution (stride 1, one pixel of zero padding) with the Winograd algorithm
+// F(4x4, 3x3) of Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016,
+// written as the paper's section 4 writes it for a whole layer: every 6 x 6 input tile d is
+// transformed to V = B^T d B and every kernel g to U = G g G^T, the 36 transformed positions each
+// become one matrix product M(p) = V(p) U(p) over the channels ([tiles, in] x [in, out], LibTorch's
+// BLAS), and each output tile is Y = A^T M A. Per 4 x 4 output tile and channel pair that is 36
+// multiplications where the direct algorithm needs 144.
+//
+// This is the path for CPUs where oneDNN has no Winograd (it has f32 Winograd only with AVX-512):
+// on a 2-core AVX2 machine its products run at 35-90 GFLOP/s, so wide layers (128 and more
+// channels) take a third to a half of the direct algorithm's time, and 64-channel layers gain
+// nothing (bench/conv_algorithms' third table). The transforms are our own loops over 16 channels
+// at a time, on channels-last (NHWC) memory.
+//
+// Backward (section 5 of the paper: the gradients are convolutions too): the input gradient is
+// the same Winograd convolution of the output gradient with the flipped, transposed kernel; the
+// weight gradient is G^T (sum over tiles of V(p)^T dM(p)) G with dM = A dY A^T, the transposes of
+// the forward transforms; the bias gradient is the sum of dY.
+//
+// Numerics: the transforms' coefficients (up to 8 and 1/24) cost a few bits; results agree with
+// the direct algorithm to about 1e-5 of the output's scale (the tests hold both to 1e-4).
+#include <torch/torch.h>
+
+namespace ptychopinn::nets::winograd_gemm {
+
+// Whether conv3x3 applies: x [B, in, H, W] and weight [out, in, 3, 3] float32 on the CPU, bias
+// [out] float32, H and W multiples of 4.
+bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+
+// conv2d(x, weight, bias, padding 1), then max(0, .) when `relu`, in channels-last memory.
+// Differentiable in x, weight and bias (with autograd on, a ReLU is applied in place afterwards).
+// Requires applicable(x, weight, bias).
+torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                      bool relu);
+
+}  // namespace ptychopinn::nets::winograd_gemm

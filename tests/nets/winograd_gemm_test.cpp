@@ -1,0 +1,104 @@
+#include "ptychopinn/nets/winograd_gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace ptychopinn::nets {
+namespace {
+
+using Sizes = std::vector<int64_t>;
+
+// Agreement to float rounding of the transforms and of a longer sum, relative to the scale.
+void expect_near_direct(const torch::Tensor& out, const torch::Tensor& expected, double tolerance = 1e-4) {
+  ASSERT_EQ(out.sizes(), expected.sizes());
+  const double scale = expected.abs().max().item<double>();
+  const double error = (out - expected).abs().max().item<double>();
+  EXPECT_LT(error, tolerance * scale) << "max |difference| " << error << " at scale " << scale;
+}
+
+struct GemmLayer {
+  torch::Tensor x, weight, bias;
+};
+
+GemmLayer layer(int64_t batch, int64_t in, int64_t out, int64_t height, int64_t width, uint64_t seed) {
+  torch::manual_seed(seed);
+  return {torch::randn({batch, in, height, width}), torch::randn({out, in, 3, 3}) / 3.0 / std::sqrt(in),
+          torch::randn({out}) * 0.1};
+}
+
+TEST(WinogradGemm, EqualsTheDirectConvolutionWithAndWithoutReluOnEveryBorder) {
+  // Non-square, tiles on every border, batch 1 and 3, channels from 16 to 48.
+  for (const auto& [batch, in, out, height, width] :
+       std::vector<std::array<int64_t, 5>>{{1, 16, 32, 4, 4}, {3, 32, 16, 12, 8}, {2, 48, 32, 8, 20}}) {
+    const auto l = layer(batch, in, out, height, width, 3);
+    ASSERT_TRUE(winograd_gemm::applicable(l.x, l.weight, l.bias));
+    const auto direct = torch::conv2d(l.x, l.weight, l.bias, 1, 1);
+    torch::NoGradGuard no_grad;
+    const auto y = winograd_gemm::conv3x3(l.x, l.weight, l.bias, false);
+    EXPECT_TRUE(y.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    expect_near_direct(y, direct);
+    expect_near_direct(
+        winograd_gemm::conv3x3(l.x.contiguous(torch::MemoryFormat::ChannelsLast), l.weight, l.bias, true),
+        direct.relu());
+  }
+}
+
+TEST(WinogradGemm, OneKernelTapGivesTheShiftedInput) {
+  // A kernel with a single 1 at (0, 0) copies the input shifted by one row and one column: up to
+  // the transforms' rounding, whatever the other channels hold.
+  auto x = torch::randn({1, 16, 8, 8});
+  auto weight = torch::zeros({16, 16, 3, 3});
+  for (int64_t c = 0; c < 16; ++c) weight.index_put_({c, c, 0, 0}, 1.0);
+  torch::NoGradGuard no_grad;
+  const auto y = winograd_gemm::conv3x3(x, weight, torch::zeros({16}), false);
+  using torch::indexing::Slice;
+  expect_near_direct(y.index({Slice(), Slice(), Slice(1), Slice(1)}),
+                     x.index({Slice(), Slice(), Slice(0, 7), Slice(0, 7)}), 1e-5);
+  // The first row reads only the zero padding above the image.
+  EXPECT_LT(y.index({Slice(), Slice(), 0}).abs().max().item<float>(), 1e-5 * x.abs().max().item<float>());
+}
+
+TEST(WinogradGemm, GradientsAreThoseOfTheDirectConvolution) {
+  for (const bool relu : {false, true}) {
+    const auto l = layer(2, 32, 16, 8, 12, 5);
+    auto x1 = l.x.clone().requires_grad_(), w1 = l.weight.clone().requires_grad_(),
+         b1 = l.bias.clone().requires_grad_();
+    auto x2 = l.x.clone().requires_grad_(), w2 = l.weight.clone().requires_grad_(),
+         b2 = l.bias.clone().requires_grad_();
+    const auto upstream = torch::randn({2, 16, 8, 12});
+    auto direct = torch::conv2d(x1, w1, b1, 1, 1);
+    if (relu) direct = direct.relu();
+    (direct * upstream).sum().backward();
+    (winograd_gemm::conv3x3(x2, w2, b2, relu) * upstream).sum().backward();
+    expect_near_direct(x2.grad(), x1.grad());
+    expect_near_direct(w2.grad(), w1.grad());
+    expect_near_direct(b2.grad(), b1.grad());
+  }
+}
+
+TEST(WinogradGemm, OnlyInputGradientsWhenTheWeightsAreFrozen) {
+  const auto l = layer(1, 16, 16, 4, 8, 6);
+  auto x = l.x.clone().requires_grad_();
+  winograd_gemm::conv3x3(x, l.weight, l.bias, false).sum().backward();
+  auto reference = l.x.clone().requires_grad_();
+  torch::conv2d(reference, l.weight, l.bias, 1, 1).sum().backward();
+  expect_near_direct(x.grad(), reference.grad());
+  EXPECT_FALSE(l.weight.grad().defined());
+}
+
+TEST(WinogradGemm, DeclinesWhatItCannotCompute) {
+  const auto l = layer(1, 16, 16, 8, 8, 7);
+  EXPECT_FALSE(winograd_gemm::applicable(l.x.narrow(2, 0, 6), l.weight, l.bias));                  // 6 rows
+  EXPECT_FALSE(winograd_gemm::applicable(l.x.narrow(1, 0, 8), l.weight.narrow(1, 0, 8), l.bias));  // 8 in
+  EXPECT_FALSE(winograd_gemm::applicable(l.x, l.weight.narrow(0, 0, 8), l.bias.narrow(0, 0, 8)));  // 8 out
+  EXPECT_FALSE(winograd_gemm::applicable(l.x.to(torch::kDouble), l.weight, l.bias));
+  EXPECT_FALSE(winograd_gemm::applicable(l.x, l.weight, torch::Tensor()));
+  EXPECT_FALSE(winograd_gemm::applicable(l.x, torch::randn({16, 16, 5, 5}), l.bias));
+  EXPECT_THROW(winograd_gemm::conv3x3(l.x.narrow(3, 0, 5), l.weight, l.bias, false), c10::Error);
+}
+
+}  // namespace
+}  // namespace ptychopinn::nets
