@@ -148,7 +148,8 @@ as stored in a model archive (wts.h5.zip).)")
           },
           py::arg("path"), py::arg("device") = "auto", py::arg("threads") = 0,
           "Loads a model archive, or the wts.h5.zip of a training output folder, on device (auto: CUDA when "
-          "LibTorch sees a GPU, else cpu); it loads and reconstructs with threads CPU threads (0: automatic, the "
+          "LibTorch sees a GPU, else cpu); it loads and reconstructs with threads CPU threads (0: automatic, "
+          "the "
           "cores not busy with other work when each call starts).")
       .def(
           "save",

@@ -79,6 +79,30 @@ TEST(WinogradGemm, GradientsAreThoseOfTheDirectConvolution) {
   }
 }
 
+TEST(WinogradGemm, RunsALargeBatchInChunksWithTheSameResultsAndGradients) {
+  // 17 images of 32 x 32 with 64 channels: 576 KiB of transformed tiles each, so the 8 MiB chunks
+  // hold 14 and the batch runs as 14 + 3.
+  const auto l = layer(17, 64, 64, 32, 32, 8);
+  auto x1 = l.x.clone().requires_grad_(), w1 = l.weight.clone().requires_grad_(),
+       b1 = l.bias.clone().requires_grad_();
+  auto x2 = l.x.clone().requires_grad_(), w2 = l.weight.clone().requires_grad_(),
+       b2 = l.bias.clone().requires_grad_();
+  const auto upstream = torch::randn({17, 64, 32, 32});
+  // Without the ReLU: among a million outputs a few lie within rounding of zero, where the two
+  // algorithms' ReLUs may pass different gradients.
+  const auto direct = torch::conv2d(x1, w1, b1, 1, 1);
+  const auto winograd = winograd_gemm::conv3x3(x2, w2, b2, false);
+  expect_near_direct(winograd, direct);
+  (direct * upstream).sum().backward();
+  (winograd * upstream).sum().backward();
+  expect_near_direct(x2.grad(), x1.grad());
+  expect_near_direct(w2.grad(), w1.grad());
+  expect_near_direct(b2.grad(), b1.grad());
+  torch::NoGradGuard no_grad;
+  expect_near_direct(winograd_gemm::conv3x3(l.x, l.weight, l.bias, true),
+                     torch::conv2d(l.x, l.weight, l.bias, 1, 1).relu());
+}
+
 TEST(WinogradGemm, OnlyInputGradientsWhenTheWeightsAreFrozen) {
   const auto l = layer(1, 16, 16, 4, 8, 6);
   auto x = l.x.clone().requires_grad_();

@@ -15,6 +15,14 @@
 #include <dnnl.hpp>
 #endif
 
+namespace {
+#if PTYCHOPINN_HAVE_ONEDNN
+constexpr bool kHaveOneDnn = true;
+#else
+constexpr bool kHaveOneDnn = false;
+#endif
+}  // namespace
+
 namespace ptychopinn::nets {
 
 #if PTYCHOPINN_HAVE_ONEDNN
@@ -387,17 +395,15 @@ std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor& weigh
   if (!enabled_) return std::nullopt;
   if (auto y = onednn_forward(weight, bias, x, format, relu)) return y;
   // Where oneDNN has no Winograd at all (not where it declines a shape), the portable one, on the
-  // layers where its matrix products pay for the transforms.
+  // layers where its matrix products pay for the transforms. Its products are oneDNN's sgemm; in a
+  // build without oneDNN they would be LibTorch's bmm, slower than the direct convolution.
+  if (!kHaveOneDnn) return std::nullopt;
   if (format != torch::MemoryFormat::ChannelsLast && format != torch::MemoryFormat::Contiguous)
     return std::nullopt;
   if (!winograd_gemm::applicable(x, weight, bias) || std::min(x.size(1), weight.size(0)) < kMinGemmChannels)
     return std::nullopt;
   const int64_t tiles = x.size(0) * (x.size(2) / 4) * (x.size(3) / 4);
-  const bool training =
-      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
-  const int64_t transformed_bytes = 36 * tiles * x.size(1) * static_cast<int64_t>(sizeof(float));
-  if (tiles < kMinGemmTiles || (!training && transformed_bytes > kMaxGemmInferenceBytes) || available())
-    return std::nullopt;
+  if (tiles < kMinGemmTiles || available()) return std::nullopt;
   auto y = winograd_gemm::conv3x3(x, weight, bias, relu);
   return format == torch::MemoryFormat::ChannelsLast ? y : y.contiguous(format);
 }

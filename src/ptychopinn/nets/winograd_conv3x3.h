@@ -14,8 +14,9 @@
 // Inference keeps the transformed weights between calls and makes them again when the weight or
 // bias tensor changes (a new tensor, or an in-place update, which advances its version counter);
 // training transforms them in each forward, as every optimiser step changes them. oneDNN has f32
-// Winograd only with AVX-512; elsewhere (and in a build without oneDNN's headers) forward()
-// returns nothing and the caller runs LibTorch's convolution.
+// Winograd only with AVX-512; elsewhere (and in a build without oneDNN's headers) the layers where
+// it pays run the portable Winograd of winograd_gemm.h, and the others return nothing, so that the
+// caller runs LibTorch's convolution.
 #include <torch/torch.h>
 
 #include <array>
@@ -55,18 +56,12 @@ class WinogradConv3x3 {
   // its heads, the ring branch's 4-channel input): too little work per tile to pay the transforms.
   static constexpr int64_t kMinChannels = 32;
   // Where oneDNN has no Winograd (no AVX-512), the portable one (winograd_gemm.h) runs the layers
-  // where it measured faster than LibTorch's direct convolution on a 2-core AVX2 machine
-  // (bench/conv_algorithms' third table; 1.3-2.7x, training 1.67x and inference 1.36x over the
-  // network's wide layers): at least this many channels in and out, ...
+  // with at least this many channels in and out (its products over fewer channels are too thin) ...
   static constexpr int64_t kMinGemmChannels = 64;
-  // ... at least this many 4 x 4 output tiles (batch x H x W / 16; batch 16 at 8 x 8 has 64, and
-  // its products are too small for the transforms to pay) ...
-  static constexpr int64_t kMinGemmTiles = 256;
-  // ... and, in inference, transformed input tiles of at most this size: beyond it they leave the
-  // cache between the transform and the products, which then run at memory speed (batch 16 at
-  // 64 x 64 with 64 channels, 38 MB, is 0.8x the direct convolution; 19 MB at 32 x 32, 2.35x).
-  // Training keeps the tiles for the weight gradient, which pays for them (1.16x on that layer).
-  static constexpr int64_t kMaxGemmInferenceBytes = int64_t{32} << 20;
+  // ... and at least this many 4 x 4 output tiles (batch x H x W / 16): on a 2-core AVX2 machine
+  // every layer of the network at batch 16 (64 tiles and more) ran faster than LibTorch's direct
+  // convolution, 1.0-2.2x in inference and 1.2-3.1x forward + backward (bench/conv_algorithms).
+  static constexpr int64_t kMinGemmTiles = 64;
 
   WinogradConv3x3();
   ~WinogradConv3x3();
@@ -75,8 +70,9 @@ class WinogradConv3x3 {
 
   // conv(x) + bias, then max(0, .) when `relu`, laid out in `format` (ChannelsLast or Contiguous),
   // or std::nullopt when this path does not apply: disabled, x not a 4-d float32 CPU tensor,
-  // weight not [out, in, 3, 3] float32 on the CPU, no bias, a batch below kMinBatch, fewer than
-  // kMinChannels channels in or out, or no oneDNN Winograd implementation for this shape and CPU.
+  // weight not [out, in, 3, 3] float32 on the CPU, or no bias; with oneDNN's Winograd, a batch
+  // below kMinBatch or fewer than kMinChannels channels in or out; without it (no AVX-512), where
+  // the portable one does not apply or pay (kMinGemmChannels, kMinGemmTiles, winograd_gemm.h).
   // With autograd on and x, weight or bias requiring gradients, the result carries a backward that
   // gives all three gradients (the ReLU is then applied in place after the convolution).
   //   weight: [out, in, 3, 3], bias: [out], x: [B, in, H, W] in any layout

@@ -3,10 +3,21 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #if PTYCHOPINN_HAVE_ONEDNN
 #include <dnnl.h>
+#endif
+
+// The transforms' loops are compiled for AVX-512 and AVX2 beside the package's baseline (SSE2: 4
+// lanes where AVX2 has 8), and the loader picks the best the CPU has. The same operations in the
+// same order in every version, so the same results.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PP_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define PP_VECTOR_CLONES
 #endif
 
 namespace ptychopinn::nets::winograd_gemm {
@@ -83,6 +94,37 @@ struct Tiling {
   int64_t tiles() const { return batch * rows * cols; }
 };
 
+// Tiles [begin, end) of input_transform.
+PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, const Tiling& g, int64_t channels,
+                                  int64_t begin, int64_t end) {
+  const int64_t tiles = g.tiles();
+  alignas(64) float d[kPositions * kLanes];
+  alignas(64) float t[kPositions * kLanes];
+  for (int64_t tile = begin; tile < end; ++tile) {
+    const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+    for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+      for (int64_t r = 0; r < kAlpha; ++r) {
+        const int64_t h = i * kTile - 1 + r;
+        for (int64_t s = 0; s < kAlpha; ++s) {
+          const int64_t w = j * kTile - 1 + s;
+          float* cell = d + (r * kAlpha + s) * kLanes;
+          if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
+            for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
+          } else {
+            const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
+            for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+          }
+        }
+      }
+      for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
+        input_1d(d + s * kLanes, kAlpha * kLanes, t + s * kLanes, kAlpha * kLanes);
+      for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
+        input_1d(t + r * kAlpha * kLanes, kLanes, dst + ((r * kAlpha) * tiles + tile) * channels + c0,
+                 tiles * channels);
+    }
+  }
+}
+
 // V [36, tiles, C]: B^T d B of every 6 x 6 tile d of x (channels-last, C a multiple of 16).
 torch::Tensor input_transform(const torch::Tensor& x) {
   const Tiling g(x);
@@ -90,71 +132,75 @@ torch::Tensor input_transform(const torch::Tensor& x) {
   auto v = torch::empty({kPositions, tiles, channels}, x.options());
   const float* src = x.data_ptr<float>();
   float* dst = v.data_ptr<float>();
-  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    alignas(64) float d[kPositions * kLanes];
-    alignas(64) float t[kPositions * kLanes];
-    for (int64_t tile = begin; tile < end; ++tile) {
-      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
-      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
-        for (int64_t r = 0; r < kAlpha; ++r) {
-          const int64_t h = i * kTile - 1 + r;
-          for (int64_t s = 0; s < kAlpha; ++s) {
-            const int64_t w = j * kTile - 1 + s;
-            float* cell = d + (r * kAlpha + s) * kLanes;
-            if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
-              for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
-            } else {
-              const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
-              for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
-            }
-          }
-        }
-        for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
-          input_1d(d + s * kLanes, kAlpha * kLanes, t + s * kLanes, kAlpha * kLanes);
-        for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
-          input_1d(t + r * kAlpha * kLanes, kLanes, dst + ((r * kAlpha) * tiles + tile) * channels + c0,
-                   tiles * channels);
-      }
-    }
-  });
+  at::parallel_for(0, tiles, 8,
+                   [&](int64_t begin, int64_t end) { input_tiles(src, dst, g, channels, begin, end); });
   return v;
 }
 
-// y [B, K, H, W] channels-last from M [36, tiles, K]: A^T m A of every tile, plus bias (when
-// defined), then max(0, .) when `relu`.
-torch::Tensor output_transform(const torch::Tensor& m, const Tiling& g, const torch::Tensor& bias,
-                               bool relu) {
+// Tiles [begin, end) of output_transform.
+PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bias_data, bool relu,
+                                   const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
+  const int64_t tiles = g.tiles();
+  alignas(64) float t[kTile * kAlpha * kLanes];
+  alignas(64) float o[kTile * kTile * kLanes];
+  for (int64_t tile = begin; tile < end; ++tile) {
+    const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+    for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+      for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = A^T m
+        output_1d(src + (s * tiles + tile) * channels + c0, kAlpha * tiles * channels, t + s * kLanes,
+                  kAlpha * kLanes);
+      for (int64_t r = 0; r < kTile; ++r)  // along the rows: o = t A
+        output_1d(t + r * kAlpha * kLanes, kLanes, o + r * kTile * kLanes, kLanes);
+      for (int64_t r = 0; r < kTile; ++r) {
+        for (int64_t s = 0; s < kTile; ++s) {
+          const float* cell = o + (r * kTile + s) * kLanes;
+          float* p = dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
+          for (int64_t l = 0; l < kLanes; ++l) {
+            float value = cell[l] + (bias_data ? bias_data[c0 + l] : 0.f);
+            p[l] = relu && value < 0.f ? 0.f : value;
+          }
+        }
+      }
+    }
+  }
+}
+
+// y [B, K, H, W] (channels-last, contiguous: a whole tensor or a range of its batch) from M [36,
+// tiles, K]: A^T m A of every tile, plus bias (when defined), then max(0, .) when `relu`.
+void output_transform(const torch::Tensor& m, const Tiling& g, const torch::Tensor& bias, bool relu,
+                      torch::Tensor& y) {
   const int64_t channels = m.size(2), tiles = g.tiles();
-  auto y = torch::empty({g.batch, channels, g.height, g.width},
-                        m.options().memory_format(torch::MemoryFormat::ChannelsLast));
   const float* src = m.data_ptr<float>();
   const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
   float* dst = y.data_ptr<float>();
   at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    alignas(64) float t[kTile * kAlpha * kLanes];
-    alignas(64) float o[kTile * kTile * kLanes];
-    for (int64_t tile = begin; tile < end; ++tile) {
-      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
-      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
-        for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = A^T m
-          output_1d(src + (s * tiles + tile) * channels + c0, kAlpha * tiles * channels, t + s * kLanes,
-                    kAlpha * kLanes);
-        for (int64_t r = 0; r < kTile; ++r)  // along the rows: o = t A
-          output_1d(t + r * kAlpha * kLanes, kLanes, o + r * kTile * kLanes, kLanes);
-        for (int64_t r = 0; r < kTile; ++r) {
-          for (int64_t s = 0; s < kTile; ++s) {
-            const float* cell = o + (r * kTile + s) * kLanes;
-            float* p = dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
-            for (int64_t l = 0; l < kLanes; ++l) {
-              float value = cell[l] + (bias_data ? bias_data[c0 + l] : 0.f);
-              p[l] = relu && value < 0.f ? 0.f : value;
-            }
-          }
+    output_tiles(src, dst, bias_data, relu, g, channels, begin, end);
+  });
+}
+
+// Tiles [begin, end) of output_transform_transposed.
+PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, const Tiling& g, int64_t channels,
+                                              int64_t begin, int64_t end) {
+  const int64_t tiles = g.tiles();
+  alignas(64) float gy[kTile * kTile * kLanes];
+  alignas(64) float t[kAlpha * kTile * kLanes];
+  for (int64_t tile = begin; tile < end; ++tile) {
+    const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+    for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+      for (int64_t r = 0; r < kTile; ++r) {
+        for (int64_t s = 0; s < kTile; ++s) {
+          const float* p = src + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
+          float* cell = gy + (r * kTile + s) * kLanes;
+          for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
         }
       }
+      for (int64_t s = 0; s < kTile; ++s)  // down the columns: t = A g (6 x 4)
+        output_1d_transposed(gy + s * kLanes, kTile * kLanes, t + s * kLanes, kTile * kLanes);
+      for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: dM = t A^T, straight into place
+        output_1d_transposed(t + r * kTile * kLanes, kLanes,
+                             dst + ((r * kAlpha) * tiles + tile) * channels + c0, tiles * channels);
     }
-  });
-  return y;
+  }
 }
 
 // dM [36, tiles, K] = A dY A^T of every 4 x 4 tile of the output gradient dy (channels-last).
@@ -165,25 +211,7 @@ torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
   const float* src = dy.data_ptr<float>();
   float* dst = dm.data_ptr<float>();
   at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    alignas(64) float gy[kTile * kTile * kLanes];
-    alignas(64) float t[kAlpha * kTile * kLanes];
-    for (int64_t tile = begin; tile < end; ++tile) {
-      const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
-      for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
-        for (int64_t r = 0; r < kTile; ++r) {
-          for (int64_t s = 0; s < kTile; ++s) {
-            const float* p = src + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
-            float* cell = gy + (r * kTile + s) * kLanes;
-            for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
-          }
-        }
-        for (int64_t s = 0; s < kTile; ++s)  // down the columns: t = A g (6 x 4)
-          output_1d_transposed(gy + s * kLanes, kTile * kLanes, t + s * kLanes, kTile * kLanes);
-        for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: dM = t A^T, straight into place
-          output_1d_transposed(t + r * kTile * kLanes, kLanes,
-                               dst + ((r * kAlpha) * tiles + tile) * channels + c0, tiles * channels);
-      }
-    }
+    output_transposed_tiles(src, dst, g, channels, begin, end);
   });
   return dm;
 }
@@ -242,53 +270,108 @@ torch::Tensor weight_transform_transposed(const torch::Tensor& du) {
   return dw;
 }
 
-// The 36 products a(p) b(p) (or a(p)^T b(p) when `transpose_a`) of a [36, rows, inner] (or [36,
-// inner, rows]) and b [36, inner, cols], contiguous: [36, rows, cols]. With oneDNN, each product is
-// its single-threaded sgemm and the 36 are shared among LibTorch's OpenMP threads: LibTorch's
-// bmm goes to OpenBLAS, whose own thread pool and LibTorch's spinning OpenMP threads take the
-// same cores in turn (a third of the time in sched_yield and libgomp's spin on 2 cores).
-torch::Tensor products(const torch::Tensor& a, const torch::Tensor& b, bool transpose_a) {
+// c(p) = a(p) b(p), or a(p)^T b(p) when `transpose_a`, for the 36 positions p, plus c(p) when
+// `accumulate`: a [36, rows, inner] (or [36, inner, rows]), b [36, inner, cols], c [36, rows, cols],
+// all contiguous. With oneDNN, each product is its single-threaded sgemm and the 36 are shared
+// among LibTorch's OpenMP threads: LibTorch's bmm goes to OpenBLAS, whose own thread pool and
+// LibTorch's spinning OpenMP threads take the same cores in turn (a third of the time in
+// sched_yield and libgomp's spin on 2 cores).
+void products_into(const torch::Tensor& a, const torch::Tensor& b, bool transpose_a, torch::Tensor& c,
+                   bool accumulate) {
 #if PTYCHOPINN_HAVE_ONEDNN
-  const int64_t rows = a.size(transpose_a ? 2 : 1), inner = b.size(1), cols = b.size(2);
-  auto c = torch::empty({kPositions, rows, cols}, a.options());
+  const int64_t rows = c.size(1), inner = b.size(1), cols = b.size(2);
   const float* pa = a.data_ptr<float>();
   const float* pb = b.data_ptr<float>();
   float* pc = c.data_ptr<float>();
   const int64_t lda = transpose_a ? rows : inner;
+  const float beta = accumulate ? 1.0f : 0.0f;
   at::parallel_for(0, kPositions, 1, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
       const dnnl_status_t status =
           dnnl_sgemm(transpose_a ? 'T' : 'N', 'N', rows, cols, inner, 1.0f, pa + p * rows * inner, lda,
-                     pb + p * inner * cols, cols, 0.0f, pc + p * rows * cols, cols);
+                     pb + p * inner * cols, cols, beta, pc + p * rows * cols, cols);
       TORCH_CHECK(status == dnnl_success, "winograd_gemm: oneDNN's sgemm failed (status ", status, ")");
     }
   });
-  return c;
 #else
-  return at::bmm(transpose_a ? a.transpose(1, 2) : a, b);
+  const auto left = transpose_a ? a.transpose(1, 2) : a;
+  if (accumulate) {
+    c.baddbmm_(left, b);
+  } else {
+    at::bmm_out(c, left, b);
+  }
 #endif
 }
 
-// The convolution of channels-last x with transformed kernels u [36, in, out].
-torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
-  return output_transform(products(input_transform(x), u, false), Tiling(x), bias, relu);
+torch::Tensor products(const torch::Tensor& a, const torch::Tensor& b) {
+  auto c = torch::empty({kPositions, a.size(1), b.size(2)}, a.options());
+  products_into(a, b, false, c, false);
+  return c;
 }
 
+// Layers run a few images at a time: the transformed tiles of one chunk and their products stay
+// within this size, so they are still in the cache when the next step reads them, and they come
+// from the heap (glibc maps blocks above 32 MiB afresh and the kernel zeroes every page: an eighth
+// of a training step's time before the chunks).
+constexpr int64_t kChunkBytes = int64_t{8} << 20;
+
+int64_t images_per_chunk(const torch::Tensor& x, int64_t channels) {
+  const int64_t per_image =
+      kPositions * (x.size(2) / kTile) * (x.size(3) / kTile) * channels * static_cast<int64_t>(sizeof(float));
+  return std::max<int64_t>(1, kChunkBytes / per_image);
+}
+
+torch::Tensor channels_last_output(const torch::Tensor& x, int64_t channels) {
+  return torch::empty({x.size(0), channels, x.size(2), x.size(3)},
+                      x.options().memory_format(torch::MemoryFormat::ChannelsLast));
+}
+
+// The convolution of channels-last x with transformed kernels u [36, in, out], a chunk of images
+// at a time.
+torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
+  const int64_t batch = x.size(0), outs = u.size(2);
+  auto y = channels_last_output(x, outs);
+  const int64_t step = images_per_chunk(x, std::max(x.size(1), outs));
+  for (int64_t b0 = 0; b0 < batch; b0 += step) {
+    const int64_t n = std::min(step, batch - b0);
+    const auto part = x.narrow(0, b0, n);
+    auto out = y.narrow(0, b0, n);
+    output_transform(products(input_transform(part), u), Tiling(part), bias, relu, out);
+  }
+  return y;
+}
+
+// Forward keeps each chunk's transformed tiles V for the weight gradient; backward runs over the
+// same chunks.
 struct Conv : torch::autograd::Function<Conv> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                const torch::Tensor& weight, const torch::Tensor& bias) {
-    const auto v = input_transform(x.contiguous(torch::MemoryFormat::ChannelsLast));
-    ctx->save_for_backward({v, weight});
-    return output_transform(products(v, weight_transform(weight), false), Tiling(x), bias.contiguous(),
-                            false);
+    const auto input = x.contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto u = weight_transform(weight);
+    const auto b = bias.contiguous();
+    const int64_t batch = input.size(0), outs = weight.size(0);
+    const int64_t step = images_per_chunk(input, std::max(input.size(1), outs));
+    auto y = channels_last_output(input, outs);
+    std::vector<torch::Tensor> saved;
+    for (int64_t b0 = 0; b0 < batch; b0 += step) {
+      const int64_t n = std::min(step, batch - b0);
+      const auto part = input.narrow(0, b0, n);
+      auto out = y.narrow(0, b0, n);
+      saved.push_back(input_transform(part));
+      output_transform(products(saved.back(), u), Tiling(part), b, false, out);
+    }
+    saved.push_back(weight);
+    ctx->save_for_backward(saved);
+    ctx->saved_data["step"] = step;
+    return y;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     if (!grads[0].defined()) return torch::autograd::variable_list(3);
     const auto saved = ctx->get_saved_variables();
-    const auto& v = saved[0];
-    const auto& weight = saved[1];
+    const auto& weight = saved.back();
+    const int64_t step = ctx->saved_data["step"].toInt();
     const auto dy = grads[0].contiguous(torch::MemoryFormat::ChannelsLast);
     torch::Tensor dx, dw, db;
     if (ctx->needs_input_grad(0)) {
@@ -296,8 +379,16 @@ struct Conv : torch::autograd::Function<Conv> {
       // swapped.
       dx = convolve(dy, weight_transform(weight.flip({2, 3}).transpose(0, 1)), torch::Tensor(), false);
     }
-    if (ctx->needs_input_grad(1))
-      dw = weight_transform_transposed(products(v, output_transform_transposed(dy), true));
+    if (ctx->needs_input_grad(1)) {
+      // dU = sum over the chunks of V^T dM.
+      auto du = torch::empty({kPositions, weight.size(1), weight.size(0)}, dy.options());
+      for (std::size_t i = 0; i + 1 < saved.size(); ++i) {
+        const int64_t b0 = static_cast<int64_t>(i) * step;
+        const auto part = dy.narrow(0, b0, std::min(step, dy.size(0) - b0));
+        products_into(saved[i], output_transform_transposed(part), true, du, i > 0);
+      }
+      dw = weight_transform_transposed(du);
+    }
     if (ctx->needs_input_grad(2)) db = dy.sum({0, 2, 3});
     return {dx, dw, db};
   }
