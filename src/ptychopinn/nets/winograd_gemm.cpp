@@ -125,17 +125,22 @@ PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, const Tiling& g,
   }
 }
 
-// V [36, tiles, C]: B^T d B of every 6 x 6 tile d of x (channels-last, C a multiple of 16).
-torch::Tensor input_transform(const torch::Tensor& x) {
+// [36, tiles, C] from the tiles of x ([B, C, H, W], channels-last), `tiles_of` filling a range of
+// tiles (input_tiles, output_transposed_tiles).
+template <class TilesOf>
+torch::Tensor per_position(const torch::Tensor& x, TilesOf tiles_of) {
   const Tiling g(x);
-  const int64_t channels = x.size(1), tiles = g.tiles();
-  auto v = torch::empty({kPositions, tiles, channels}, x.options());
+  const int64_t channels = x.size(1);
+  auto out = torch::empty({kPositions, g.tiles(), channels}, x.options());
   const float* src = x.data_ptr<float>();
-  float* dst = v.data_ptr<float>();
-  at::parallel_for(0, tiles, 8,
-                   [&](int64_t begin, int64_t end) { input_tiles(src, dst, g, channels, begin, end); });
-  return v;
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, g.tiles(), 8,
+                   [&](int64_t begin, int64_t end) { tiles_of(src, dst, g, channels, begin, end); });
+  return out;
 }
+
+// V [36, tiles, C]: B^T d B of every 6 x 6 tile d of x (channels-last, C a multiple of 16).
+torch::Tensor input_transform(const torch::Tensor& x) { return per_position(x, input_tiles); }
 
 // Tiles [begin, end) of output_transform.
 PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bias_data, bool relu,
@@ -205,15 +210,7 @@ PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, cons
 
 // dM [36, tiles, K] = A dY A^T of every 4 x 4 tile of the output gradient dy (channels-last).
 torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
-  const Tiling g(dy);
-  const int64_t channels = dy.size(1), tiles = g.tiles();
-  auto dm = torch::empty({kPositions, tiles, channels}, dy.options());
-  const float* src = dy.data_ptr<float>();
-  float* dst = dm.data_ptr<float>();
-  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    output_transposed_tiles(src, dst, g, channels, begin, end);
-  });
-  return dm;
+  return per_position(dy, output_transposed_tiles);
 }
 
 // U [36, in, out] = G g G^T of every kernel g of weight [out, in, 3, 3].
