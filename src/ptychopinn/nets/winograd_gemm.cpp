@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #if PTYCHOPINN_HAVE_ONEDNN
@@ -31,6 +32,16 @@ constexpr int64_t kTile = 4;   // output tile m
 constexpr int64_t kAlpha = 6;  // input tile m + r - 1
 constexpr int64_t kPositions = kAlpha * kAlpha;
 
+// Sixteen channels as one value: GCC's vector extension, which each clone compiles to its own
+// registers (one AVX-512, two AVX2 or four SSE2 registers). Written out this way because the
+// auto-vectorizer left the transforms that store with a runtime stride as scalar code. Loads and
+// stores go through memcpy (no alignment assumed); no function takes or returns a Lanes by value,
+// so no clone's calling convention differs from another's.
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline void load(Lanes& v, const float* p) { std::memcpy(&v, p, sizeof(Lanes)); }
+inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof(Lanes)); }
+
 // The transforms along one axis, each on 16 lanes; `si` and `so` are the distances between
 // successive inputs and outputs. The matrices are the paper's F(4, 3) (section 4.2, with the
 // interpolation points 0, +-1, +-2 and infinity):
@@ -39,46 +50,51 @@ constexpr int64_t kPositions = kAlpha * kAlpha;
 //   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 
 // out = B^T in (6 -> 6)
-inline void input_1d(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
-                     std::ptrdiff_t so) {
-  for (int64_t l = 0; l < kLanes; ++l) {
-    const float d0 = in[l], d1 = in[si + l], d2 = in[2 * si + l], d3 = in[3 * si + l], d4 = in[4 * si + l],
-                d5 = in[5 * si + l];
-    out[l] = 4.f * d0 - 5.f * d2 + d4;
-    out[so + l] = -4.f * (d1 + d2) + d3 + d4;
-    out[2 * so + l] = 4.f * (d1 - d2) - d3 + d4;
-    out[3 * so + l] = 2.f * (d3 - d1) - d2 + d4;
-    out[4 * so + l] = 2.f * (d1 - d3) - d2 + d4;
-    out[5 * so + l] = 4.f * d1 - 5.f * d3 + d5;
-  }
+inline void input_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
+  Lanes d0, d1, d2, d3, d4, d5;
+  load(d0, in);
+  load(d1, in + si);
+  load(d2, in + 2 * si);
+  load(d3, in + 3 * si);
+  load(d4, in + 4 * si);
+  load(d5, in + 5 * si);
+  store(out, 4.f * d0 - 5.f * d2 + d4);
+  store(out + so, -4.f * (d1 + d2) + d3 + d4);
+  store(out + 2 * so, 4.f * (d1 - d2) - d3 + d4);
+  store(out + 3 * so, 2.f * (d3 - d1) - d2 + d4);
+  store(out + 4 * so, 2.f * (d1 - d3) - d2 + d4);
+  store(out + 5 * so, 4.f * d1 - 5.f * d3 + d5);
 }
 
 // out = A^T in (6 -> 4)
-inline void output_1d(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
-                      std::ptrdiff_t so) {
-  for (int64_t l = 0; l < kLanes; ++l) {
-    const float m0 = in[l], m1 = in[si + l], m2 = in[2 * si + l], m3 = in[3 * si + l], m4 = in[4 * si + l],
-                m5 = in[5 * si + l];
-    const float sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
-    out[l] = m0 + sum12 + sum34;
-    out[so + l] = diff12 + 2.f * diff34;
-    out[2 * so + l] = sum12 + 4.f * sum34;
-    out[3 * so + l] = diff12 + 8.f * diff34 + m5;
-  }
+inline void output_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
+  Lanes m0, m1, m2, m3, m4, m5;
+  load(m0, in);
+  load(m1, in + si);
+  load(m2, in + 2 * si);
+  load(m3, in + 3 * si);
+  load(m4, in + 4 * si);
+  load(m5, in + 5 * si);
+  const Lanes sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
+  store(out, m0 + sum12 + sum34);
+  store(out + so, diff12 + 2.f * diff34);
+  store(out + 2 * so, sum12 + 4.f * sum34);
+  store(out + 3 * so, diff12 + 8.f * diff34 + m5);
 }
 
 // out = A in (4 -> 6): the transpose of output_1d, for the output gradient.
-inline void output_1d_transposed(const float* __restrict in, std::ptrdiff_t si, float* __restrict out,
-                                 std::ptrdiff_t so) {
-  for (int64_t l = 0; l < kLanes; ++l) {
-    const float g0 = in[l], g1 = in[si + l], g2 = in[2 * si + l], g3 = in[3 * si + l];
-    out[l] = g0;
-    out[so + l] = g0 + g1 + g2 + g3;
-    out[2 * so + l] = g0 - g1 + g2 - g3;
-    out[3 * so + l] = g0 + 2.f * g1 + 4.f * g2 + 8.f * g3;
-    out[4 * so + l] = g0 - 2.f * g1 + 4.f * g2 - 8.f * g3;
-    out[5 * so + l] = g3;
-  }
+inline void output_1d_transposed(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
+  Lanes g0, g1, g2, g3;
+  load(g0, in);
+  load(g1, in + si);
+  load(g2, in + 2 * si);
+  load(g3, in + 3 * si);
+  store(out, g0);
+  store(out + so, g0 + g1 + g2 + g3);
+  store(out + 2 * so, g0 - g1 + g2 - g3);
+  store(out + 3 * so, g0 + 2.f * g1 + 4.f * g2 + 8.f * g3);
+  store(out + 4 * so, g0 - 2.f * g1 + 4.f * g2 - 8.f * g3);
+  store(out + 5 * so, g3);
 }
 
 constexpr float kG[kAlpha][3] = {
@@ -156,14 +172,16 @@ PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bi
                   kAlpha * kLanes);
       for (int64_t r = 0; r < kTile; ++r)  // along the rows: o = t A
         output_1d(t + r * kAlpha * kLanes, kLanes, o + r * kTile * kLanes, kLanes);
+      Lanes bias_lanes = {};
+      if (bias_data) load(bias_lanes, bias_data + c0);
+      const Lanes zero = {};
       for (int64_t r = 0; r < kTile; ++r) {
         for (int64_t s = 0; s < kTile; ++s) {
-          const float* cell = o + (r * kTile + s) * kLanes;
-          float* p = dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
-          for (int64_t l = 0; l < kLanes; ++l) {
-            float value = cell[l] + (bias_data ? bias_data[c0 + l] : 0.f);
-            p[l] = relu && value < 0.f ? 0.f : value;
-          }
+          Lanes value;
+          load(value, o + (r * kTile + s) * kLanes);
+          value += bias_lanes;
+          if (relu) value = value < zero ? zero : value;
+          store(dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0, value);
         }
       }
     }
@@ -213,58 +231,73 @@ torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
   return per_position(dy, output_transposed_tiles);
 }
 
-// U [36, in, out] = G g G^T of every kernel g of weight [out, in, 3, 3].
-torch::Tensor weight_transform(const torch::Tensor& weight) {
-  const auto w = weight.contiguous();
-  const int64_t outs = w.size(0), ins = w.size(1);
-  auto u = torch::empty({kPositions, ins, outs}, w.options());
-  const float* src = w.data_ptr<float>();
-  float* dst = u.data_ptr<float>();
-  at::parallel_for(0, ins, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      for (int64_t k = 0; k < outs; ++k) {
-        const float* g = src + (k * ins + c) * 9;
-        float t[kAlpha][3];  // G g
-        for (int64_t a = 0; a < kAlpha; ++a)
-          for (int64_t s = 0; s < 3; ++s)
-            t[a][s] = kG[a][0] * g[s] + kG[a][1] * g[3 + s] + kG[a][2] * g[6 + s];
-        for (int64_t a = 0; a < kAlpha; ++a)
-          for (int64_t e = 0; e < kAlpha; ++e)
-            dst[((a * kAlpha + e) * ins + c) * outs + k] =
-                t[a][0] * kG[e][0] + t[a][1] * kG[e][1] + t[a][2] * kG[e][2];
+// Input channels [begin, end) of weight_transform: g [in, 9, out] (the taps of each input channel,
+// output channels innermost) to U [36, in, out], 16 output channels at a time.
+PP_VECTOR_CLONES void weight_channels(const float* src, float* dst, int64_t ins, int64_t outs, int64_t begin,
+                                      int64_t end) {
+  for (int64_t c = begin; c < end; ++c) {
+    for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
+      Lanes g[3][3];
+      for (int64_t r = 0; r < 3; ++r)
+        for (int64_t s = 0; s < 3; ++s) load(g[r][s], src + (c * 9 + r * 3 + s) * outs + k0);
+      for (int64_t a = 0; a < kAlpha; ++a) {
+        Lanes t[3];  // row a of G g
+        for (int64_t s = 0; s < 3; ++s) t[s] = kG[a][0] * g[0][s] + kG[a][1] * g[1][s] + kG[a][2] * g[2][s];
+        for (int64_t e = 0; e < kAlpha; ++e)
+          store(dst + ((a * kAlpha + e) * ins + c) * outs + k0,
+                t[0] * kG[e][0] + t[1] * kG[e][1] + t[2] * kG[e][2]);
       }
     }
-  });
+  }
+}
+
+// U [36, in, out] = G g G^T of every kernel g of weight [out, in, 3, 3] (out a multiple of 16).
+torch::Tensor weight_transform(const torch::Tensor& weight) {
+  const int64_t outs = weight.size(0), ins = weight.size(1);
+  const auto taps = weight.permute({1, 2, 3, 0}).contiguous();  // [in, 3, 3, out]
+  auto u = torch::empty({kPositions, ins, outs}, weight.options());
+  const float* src = taps.data_ptr<float>();
+  float* dst = u.data_ptr<float>();
+  at::parallel_for(0, ins, 4,
+                   [&](int64_t begin, int64_t end) { weight_channels(src, dst, ins, outs, begin, end); });
   return u;
+}
+
+// Input channels [begin, end) of weight_transform_transposed: dU [36, in, out] to G^T dU G as [in,
+// 9, out], 16 output channels at a time.
+PP_VECTOR_CLONES void weight_gradient_channels(const float* src, float* dst, int64_t ins, int64_t outs,
+                                               int64_t begin, int64_t end) {
+  for (int64_t c = begin; c < end; ++c) {
+    for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
+      Lanes t[3][kAlpha] = {};  // G^T dU
+      for (int64_t a = 0; a < kAlpha; ++a) {
+        for (int64_t e = 0; e < kAlpha; ++e) {
+          Lanes value;
+          load(value, src + ((a * kAlpha + e) * ins + c) * outs + k0);
+          for (int64_t r = 0; r < 3; ++r) t[r][e] += kG[a][r] * value;
+        }
+      }
+      for (int64_t r = 0; r < 3; ++r) {
+        for (int64_t s = 0; s < 3; ++s) {
+          Lanes sum = {};
+          for (int64_t e = 0; e < kAlpha; ++e) sum += t[r][e] * kG[e][s];
+          store(dst + (c * 9 + r * 3 + s) * outs + k0, sum);
+        }
+      }
+    }
+  }
 }
 
 // The weight gradient [out, in, 3, 3] = G^T dU G from dU [36, in, out].
 torch::Tensor weight_transform_transposed(const torch::Tensor& du) {
   const int64_t ins = du.size(1), outs = du.size(2);
-  auto dw = torch::empty({outs, ins, 3, 3}, du.options());
+  auto taps = torch::empty({ins, 3, 3, outs}, du.options());
   const float* src = du.data_ptr<float>();
-  float* dst = dw.data_ptr<float>();
-  at::parallel_for(0, outs, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) {
-      for (int64_t c = 0; c < ins; ++c) {
-        float t[3][kAlpha] = {};  // G^T dU
-        for (int64_t a = 0; a < kAlpha; ++a) {
-          for (int64_t e = 0; e < kAlpha; ++e) {
-            const float value = src[((a * kAlpha + e) * ins + c) * outs + k];
-            for (int64_t r = 0; r < 3; ++r) t[r][e] += kG[a][r] * value;
-          }
-        }
-        float* g = dst + (k * ins + c) * 9;
-        for (int64_t r = 0; r < 3; ++r)
-          for (int64_t s = 0; s < 3; ++s) {
-            float sum = 0.f;
-            for (int64_t e = 0; e < kAlpha; ++e) sum += t[r][e] * kG[e][s];
-            g[r * 3 + s] = sum;
-          }
-      }
-    }
+  float* dst = taps.data_ptr<float>();
+  at::parallel_for(0, ins, 4, [&](int64_t begin, int64_t end) {
+    weight_gradient_channels(src, dst, ins, outs, begin, end);
   });
-  return dw;
+  return taps.permute({3, 0, 1, 2}).contiguous();
 }
 
 // c(p) = a(p) b(p), or a(p)^T b(p) when `transpose_a`, for the 36 positions p, plus c(p) when
