@@ -46,6 +46,19 @@ TEST(WinogradGemm, EqualsTheDirectConvolutionWithAndWithoutReluOnEveryBorder) {
   }
 }
 
+TEST(WinogradGemm, KernelsTransformedOnceGiveTheSameConvolution) {
+  const auto l = layer(2, 32, 48, 8, 12, 9);
+  torch::NoGradGuard no_grad;
+  const auto u = winograd_gemm::transformed_weights(l.weight);
+  EXPECT_EQ(u.sizes(), (std::vector<int64_t>{36, 32, 48}));
+  for (const bool relu : {false, true}) {
+    EXPECT_TRUE(torch::equal(winograd_gemm::conv3x3_transformed(l.x, u, l.bias, relu),
+                             winograd_gemm::conv3x3(l.x, l.weight, l.bias, relu)));
+  }
+  EXPECT_THROW(winograd_gemm::conv3x3_transformed(l.x, u.narrow(1, 0, 16), l.bias, false), c10::Error);
+  EXPECT_THROW(winograd_gemm::transformed_weights(torch::randn({8, 32, 3, 3})), c10::Error);
+}
+
 TEST(WinogradGemm, OneKernelTapGivesTheShiftedInput) {
   // A kernel with a single 1 at (0, 0) copies the input shifted by one row and one column: up to
   // the transforms' rounding, whatever the other channels hold.

@@ -112,6 +112,8 @@ struct WinogradConv3x3::State {
     }
   };
   Tracked tracked_weight, tracked_bias;
+  // The portable Winograd's transformed weights for inference (winograd_gemm.h), when it runs.
+  torch::Tensor portable_weights;
 
   // The plan for `shape`, or nullptr where oneDNN has none.
   Plan* plan_for(const Shape& shape) {
@@ -177,6 +179,7 @@ struct WinogradConv3x3::State {
     Tracked w = Tracked::of(weight), b = Tracked::of(bias);
     if (w.same_as(tracked_weight) && b.same_as(tracked_bias)) return;
     for (auto& plan : plans) plan.weights = torch::Tensor();
+    portable_weights = torch::Tensor();
     tracked_weight = std::move(w);
     tracked_bias = std::move(b);
   }
@@ -361,6 +364,23 @@ std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor
   return s.run_forward(*plan, *workspace_, readable(x, format), plan->weights, bias.contiguous(), format);
 }
 
+torch::Tensor WinogradConv3x3::portable_forward(const torch::Tensor& weight, const torch::Tensor& bias,
+                                                const torch::Tensor& x, bool relu) {
+  const bool training =
+      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  if (training) return winograd_gemm::conv3x3(x, weight, bias, relu);
+  if (!state_) state_ = std::make_shared<State>();
+  torch::Tensor u;
+  {
+    const std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->track(weight, bias);
+    if (!state_->portable_weights.defined())
+      state_->portable_weights = winograd_gemm::transformed_weights(weight);
+    u = state_->portable_weights;  // never changed in place: a new tensor when the weights change
+  }
+  return winograd_gemm::conv3x3_transformed(x, u, bias, relu);
+}
+
 bool WinogradConv3x3::available() {
   if (!state_) state_ = std::make_shared<State>();
   const std::lock_guard<std::mutex> lock(state_->mutex);
@@ -385,6 +405,11 @@ std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor
   return std::nullopt;
 }
 
+torch::Tensor WinogradConv3x3::portable_forward(const torch::Tensor& weight, const torch::Tensor& bias,
+                                                const torch::Tensor& x, bool relu) {
+  return winograd_gemm::conv3x3(x, weight, bias, relu);
+}
+
 bool WinogradConv3x3::available() { return false; }
 
 #endif
@@ -404,7 +429,7 @@ std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor& weigh
     return std::nullopt;
   const int64_t tiles = x.size(0) * (x.size(2) / 4) * (x.size(3) / 4);
   if (tiles < kMinGemmTiles || available()) return std::nullopt;
-  auto y = winograd_gemm::conv3x3(x, weight, bias, relu);
+  auto y = portable_forward(weight, bias, x, relu);
   return format == torch::MemoryFormat::ChannelsLast ? y : y.contiguous(format);
 }
 

@@ -97,6 +97,10 @@ class WinogradConv3x3 {
   std::optional<torch::Tensor> onednn_forward(const torch::Tensor& weight, const torch::Tensor& bias,
                                               const torch::Tensor& x, torch::MemoryFormat format, bool relu);
 
+  // The portable Winograd (winograd_gemm.h) in channels-last; in inference from transformed weights
+  // kept in the state while the parameters stay the same.
+  torch::Tensor portable_forward(const torch::Tensor& weight, const torch::Tensor& bias,
+                                 const torch::Tensor& x, bool relu);
   std::shared_ptr<State> state_;  // made on first use; training graphs share it
   bool enabled_ = true;
   std::shared_ptr<WinogradWorkspace> workspace_;  // made on first use unless set

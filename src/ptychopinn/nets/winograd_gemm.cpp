@@ -450,4 +450,23 @@ torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const
                   bias.contiguous(), relu);
 }
 
+torch::Tensor transformed_weights(const torch::Tensor& weight) {
+  TORCH_CHECK(weight.dim() == 4 && weight.size(2) == 3 && weight.size(3) == 3 &&
+                  weight.size(0) % kLanes == 0 && weight.is_cpu() && weight.scalar_type() == torch::kFloat,
+              "winograd_gemm::transformed_weights: weight ", weight.sizes(),
+              " is not float32 [out, in, 3, 3] on the CPU with out a multiple of 16");
+  torch::NoGradGuard no_grad;
+  return weight_transform(weight);
+}
+
+torch::Tensor conv3x3_transformed(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias,
+                                  bool relu) {
+  TORCH_CHECK(u.dim() == 3 && u.size(0) == kPositions && x.dim() == 4 && u.size(1) == x.size(1) &&
+                  u.size(2) == bias.size(0),
+              "winograd_gemm::conv3x3_transformed: kernels ", u.sizes(), " do not fit x ", x.sizes(),
+              " and bias ", bias.sizes());
+  torch::NoGradGuard no_grad;
+  return convolve(x.contiguous(torch::MemoryFormat::ChannelsLast), u, bias.contiguous(), relu);
+}
+
 }  // namespace ptychopinn::nets::winograd_gemm

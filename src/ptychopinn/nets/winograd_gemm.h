@@ -37,4 +37,13 @@ bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch
 torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                       bool relu);
 
+// Inference with kernels transformed once: U [36, in, out] = G g G^T of every kernel of weight
+// [out, in, 3, 3] (out a multiple of 16), which a caller keeps while the weights stay the same ...
+torch::Tensor transformed_weights(const torch::Tensor& weight);
+
+// ... and conv3x3(x, weight, bias, relu) from it, without autograd. Requires applicable(x, weight,
+// bias) for the weight U was made from.
+torch::Tensor conv3x3_transformed(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias,
+                                  bool relu);
+
 }  // namespace ptychopinn::nets::winograd_gemm
