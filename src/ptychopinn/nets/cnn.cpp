@@ -99,6 +99,9 @@ void CnnGeneratorImpl::for_each_block(Fn&& fn) {
 
 void CnnGeneratorImpl::set_winograd(bool enabled) {
   for_each_block([enabled](auto& block) { block.set_winograd(enabled); });
+  for (const auto& m : modules(/*include_self=*/false)) {
+    if (auto* head = m->as<CnnDecoderHeadImpl>()) head->set_own_kernels(enabled);
+  }
   winograd_ = enabled;
 }
 

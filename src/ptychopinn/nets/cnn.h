@@ -60,9 +60,10 @@ class CnnGeneratorImpl : public torch::nn::Module {
   void set_cpu_memory_format(torch::MemoryFormat format);
   torch::MemoryFormat cpu_memory_format() const;
 
-  // Whether the wide 3 x 3 convolutions on the CPU may run with the Winograd algorithm, forward
-  // and backward (winograd_conv3x3.h: on by default; 1.4-2.4x faster per layer at batches of 4 and
-  // more, with AVX-512). Off, every convolution is LibTorch's.
+  // Whether the 3 x 3 convolutions on the CPU may run our own kernels, forward and backward: the
+  // wide ones with the Winograd algorithm (winograd_conv3x3.h: 1.4-2.4x faster per layer at
+  // batches of 4 and more), the thin ones as matrix products (thin_conv3x3.h). On by default; off,
+  // every convolution is LibTorch's.
   void set_winograd(bool enabled);
   bool winograd() const;
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "ptychopinn/nets/memory_layout.h"
+#include "ptychopinn/nets/thin_conv3x3.h"
 
 namespace ptychopinn::nets {
 
@@ -10,7 +11,9 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, 3).stride(1).padding(1));
 }
 
-torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x) {
+torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x, bool own_kernels) {
+  if (own_kernels && thin_conv3x3::pays(x, conv->weight, conv->bias))
+    return thin_conv3x3::conv3x3(x, conv->weight, conv->bias);
   const bool one_dnn = !torch::GradMode::is_enabled() && x.dim() == 4 && x.size(0) == 1 && x.is_cpu() &&
                        x.scalar_type() == torch::kFloat && conv->weight.scalar_type() == torch::kFloat &&
                        at::hasMKLDNN() && at::globalContext().userEnabledMkldnn();
@@ -22,7 +25,7 @@ torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x) {
 torch::Tensor conv3x3_relu(torch::nn::Conv2d& conv, WinogradConv3x3& winograd, const torch::Tensor& x,
                            torch::MemoryFormat format) {
   if (auto y = winograd.forward(conv->weight, conv->bias, x, format, /*relu=*/true)) return *std::move(y);
-  return apply_conv3x3(conv, x).contiguous(format).relu_();
+  return apply_conv3x3(conv, x, winograd.enabled()).contiguous(format).relu_();
 }
 
 torch::Tensor same_max_pool2x2(const torch::Tensor& x) {

@@ -18,7 +18,10 @@ torch::nn::Conv2d same_conv3x3(int64_t in_channels, int64_t out_channels);
 // LibTorch's dispatcher sends a batch of one whose input has at most 20,480 elements (this
 // network's first layer, its deepest ones, the ring branch) to its im2col convolution instead,
 // which at batch 1 took over a quarter of the generator's time. Same result to rounding.
-torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x);
+// With `own_kernels` (the default), layers with few input or output channels where it pays run
+// thin_conv3x3.h's matrix-product form instead (the first layer, the ring branch's first layer and
+// the heads, in training; the heads in inference); off, LibTorch's convolution only.
+torch::Tensor apply_conv3x3(torch::nn::Conv2d& conv, const torch::Tensor& x, bool own_kernels = true);
 
 // max(0, conv(x)) laid out in `format`: through `winograd` where it applies (float32 on the CPU at
 // batches of WinogradConv3x3::kMinBatch and more, wide layers, AVX-512; with autograd or without,

@@ -29,7 +29,7 @@ torch::Tensor CnnDecoderHeadImpl::activate(const torch::Tensor& x) const {
 torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::MemoryFormat format) {
   // The outputs are small (Cout channels) and go to the physics, which expects plain NCHW.
   if (!options_.pad_object)
-    return activate(apply_conv3x3(conv2_, conv_up_block_(features, format))).contiguous();
+    return activate(apply_conv3x3(conv2_, conv_up_block_(features, format), own_kernels_)).contiguous();
 
   // narrow()'s backward returns NCHW gradients; in_memory_format converts them back (memory_layout.h).
   // (A no-op after a ConvUpBlock, whose output already carries that hook.)
@@ -37,18 +37,21 @@ torch::Tensor CnnDecoderHeadImpl::forward(const torch::Tensor& features, torch::
   const int64_t n = options_.N;
   const int64_t split = features.size(1) - kRingChannels;
   // Activate before padding: the border of x1 is exactly zero whatever the activation.
-  const auto x1 =
-      torch::constant_pad_nd(activate(apply_conv3x3(conv1_, split_from.narrow(1, 0, split))).contiguous(),
-                             {n / 4, n / 4, n / 4, n / 4});
+  const auto x1 = torch::constant_pad_nd(
+      activate(apply_conv3x3(conv1_, split_from.narrow(1, 0, split), own_kernels_)).contiguous(),
+      {n / 4, n / 4, n / 4, n / 4});
   if (!options_.probe_big) return x1;
 
   // The ring always uses swish (both decoders), and keeps only what lies outside the central block.
   const auto x2 =
-      swish(apply_conv3x3(conv2_, conv_up_block_(split_from.narrow(1, split, kRingChannels), format)))
+      swish(apply_conv3x3(conv2_, conv_up_block_(split_from.narrow(1, split, kRingChannels), format),
+                          own_kernels_))
           .contiguous();
   const auto ring = 1 - physics::center_mask(n, x2.options());
   return x1 + x2 * ring;
 }
+
+void CnnDecoderHeadImpl::set_own_kernels(bool enabled) { own_kernels_ = enabled; }
 
 CnnDecoderImpl::CnnDecoderImpl(const CnnOptions& options, DecoderKind kind) {
   int64_t in_channels = encoder_filters(options).back();

@@ -27,6 +27,9 @@ class CnnDecoderHeadImpl : public torch::nn::Module {
   //   features: [B, 32 nfs, N/2, N/2] -> [B, Cout, N, N] contiguous (NCHW), computed in `format`
   torch::Tensor forward(const torch::Tensor& features,
                         torch::MemoryFormat format = torch::MemoryFormat::Contiguous);
+  // Whether the head's own convolutions may run our kernels (apply_conv3x3's own_kernels; on by
+  // default); CnnGenerator::set_winograd sets it with the blocks'.
+  void set_own_kernels(bool enabled);
 
  private:
   torch::Tensor activate(const torch::Tensor& x) const;
@@ -36,6 +39,7 @@ class CnnDecoderHeadImpl : public torch::nn::Module {
   torch::nn::Conv2d conv1_{nullptr};    // pad_object: the central block
   ConvUpBlock conv_up_block_{nullptr};  // ring branch or full-resolution head
   torch::nn::Conv2d conv2_{nullptr};
+  bool own_kernels_ = true;
 };
 TORCH_MODULE(CnnDecoderHead);
 

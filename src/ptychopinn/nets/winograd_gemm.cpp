@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "ptychopinn/nets/conv3x3_args.h"
+
 #if PTYCHOPINN_HAVE_ONEDNN
 #include <dnnl.h>
 #endif
@@ -427,13 +429,8 @@ struct Conv : torch::autograd::Function<Conv> {
 }  // namespace
 
 bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-  const auto is_cpu_float = [](const torch::Tensor& t) {
-    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat;
-  };
-  return is_cpu_float(x) && is_cpu_float(weight) && is_cpu_float(bias) && x.dim() == 4 && weight.dim() == 4 &&
-         bias.dim() == 1 && weight.size(1) == x.size(1) && weight.size(2) == 3 && weight.size(3) == 3 &&
-         bias.size(0) == weight.size(0) && x.size(1) % kLanes == 0 && weight.size(0) % kLanes == 0 &&
-         x.size(0) > 0 && x.size(2) > 0 && x.size(3) > 0 && x.size(2) % kTile == 0 && x.size(3) % kTile == 0;
+  return float_cpu_conv3x3_args(x, weight, bias) && x.size(1) % kLanes == 0 && weight.size(0) % kLanes == 0 &&
+         x.size(2) % kTile == 0 && x.size(3) % kTile == 0;
 }
 
 torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,

@@ -1,0 +1,18 @@
+#pragma once
+// What our own 3 x 3 convolution kernels (winograd_gemm.h, thin_conv3x3.h) take: float32 on the CPU,
+// x [B, in, H, W] with no empty dimension, weight [out, in, 3, 3] and a bias [out].
+#include <torch/torch.h>
+
+namespace ptychopinn::nets {
+
+inline bool float_cpu_conv3x3_args(const torch::Tensor& x, const torch::Tensor& weight,
+                                   const torch::Tensor& bias) {
+  const auto is_cpu_float = [](const torch::Tensor& t) {
+    return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat;
+  };
+  return is_cpu_float(x) && is_cpu_float(weight) && is_cpu_float(bias) && x.dim() == 4 && weight.dim() == 4 &&
+         bias.dim() == 1 && weight.size(1) == x.size(1) && weight.size(2) == 3 && weight.size(3) == 3 &&
+         bias.size(0) == weight.size(0) && x.numel() > 0;
+}
+
+}  // namespace ptychopinn::nets
