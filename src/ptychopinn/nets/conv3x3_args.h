@@ -5,6 +5,13 @@
 
 namespace ptychopinn::nets {
 
+// Whether this build has oneDNN's headers (our kernels' matrix products are its sgemm).
+#if PTYCHOPINN_HAVE_ONEDNN
+constexpr bool kHaveOneDnn = true;
+#else
+constexpr bool kHaveOneDnn = false;
+#endif
+
 inline bool float_cpu_conv3x3_args(const torch::Tensor& x, const torch::Tensor& weight,
                                    const torch::Tensor& bias) {
   const auto is_cpu_float = [](const torch::Tensor& t) {

@@ -17,12 +17,6 @@ namespace ptychopinn::nets::thin_conv3x3 {
 
 namespace {
 
-#if PTYCHOPINN_HAVE_ONEDNN
-constexpr bool kHaveOneDnn = true;
-#else
-constexpr bool kHaveOneDnn = false;
-#endif
-
 constexpr int64_t kTaps = 9;
 // Rows (pixels) of one matrix product: a range's pieces stay in the cache, and the weight gradient
 // sums the same ranges' partial products whatever the thread count.

@@ -9,19 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "ptychopinn/nets/conv3x3_args.h"
 #include "ptychopinn/nets/winograd_gemm.h"
 
 #if PTYCHOPINN_HAVE_ONEDNN
 #include <dnnl.hpp>
 #endif
-
-namespace {
-#if PTYCHOPINN_HAVE_ONEDNN
-constexpr bool kHaveOneDnn = true;
-#else
-constexpr bool kHaveOneDnn = false;
-#endif
-}  // namespace
 
 namespace ptychopinn::nets {
 
