@@ -14,7 +14,8 @@
 // thin side only. Backward uses the same pieces transposed: the adjoint of "copy shifted by d" is
 // "sum shifted by -d". Products are oneDNN's sgemm on ranges of pixels shared among LibTorch's
 // threads; the weight gradient sums fixed ranges' partial products in a fixed order, so results do
-// not depend on the thread count.
+// not depend on the thread count. (A layer of at most 4,096 pixels is one range, run as a single
+// sgemm outside any parallel region, which oneDNN may split among threads itself.)
 #include <torch/torch.h>
 
 namespace ptychopinn::nets::thin_conv3x3 {
