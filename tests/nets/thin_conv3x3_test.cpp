@@ -6,25 +6,20 @@
 #include <cmath>
 #include <vector>
 
+#include "support/conv_layer.h"
+
 namespace ptychopinn::nets {
 namespace {
 
+using ptychopinn::testing::ConvLayer;
+
 // The same sums as the direct convolution in another order: agreement to float rounding.
 void expect_near_conv2d(const torch::Tensor& out, const torch::Tensor& expected) {
-  ASSERT_EQ(out.sizes(), expected.sizes());
-  const double scale = expected.abs().max().item<double>();
-  const double error = (out - expected).abs().max().item<double>();
-  EXPECT_LT(error, 1e-5 * scale) << "max |difference| " << error << " at scale " << scale;
+  ptychopinn::testing::expect_near_scaled(out, expected, 1e-5);
 }
 
-struct ThinLayer {
-  torch::Tensor x, weight, bias;
-};
-
-ThinLayer thin_layer(int64_t batch, int64_t in, int64_t out, int64_t height, int64_t width, uint64_t seed) {
-  torch::manual_seed(seed);
-  return {torch::randn({batch, in, height, width}), torch::randn({out, in, 3, 3}) / 3.0 / std::sqrt(in),
-          torch::randn({out}) * 0.1};
+ConvLayer thin_layer(int64_t batch, int64_t in, int64_t out, int64_t height, int64_t width, uint64_t seed) {
+  return ptychopinn::testing::random_conv_layer(batch, in, out, height, width, seed);
 }
 
 // The path needs oneDNN's sgemm; a build without its headers declines every layer.
@@ -57,17 +52,14 @@ TEST(ThinConv3x3, GradientsAreThoseOfTheDirectConvolution) {
   if (!built_with_the_path()) GTEST_SKIP() << "no oneDNN in this build";
   for (const auto& [batch, in, out, height, width] : kShapes) {
     const auto l = thin_layer(batch, in, out, height, width, 4);
-    auto x1 = l.x.clone().requires_grad_(), w1 = l.weight.clone().requires_grad_(),
-         b1 = l.bias.clone().requires_grad_();
-    auto x2 = l.x.clone().requires_grad_(), w2 = l.weight.clone().requires_grad_(),
-         b2 = l.bias.clone().requires_grad_();
+    const auto direct = l.trainable(), thin = l.trainable();
     const auto upstream = torch::randn({batch, out, height, width});
-    (torch::conv2d(x1, w1, b1, 1, 1).relu() * upstream).sum().backward();
-    (thin_conv3x3::conv3x3(x2, w2, b2).relu_() * upstream).sum().backward();
+    (torch::conv2d(direct.x, direct.weight, direct.bias, 1, 1).relu() * upstream).sum().backward();
+    (thin_conv3x3::conv3x3(thin.x, thin.weight, thin.bias).relu_() * upstream).sum().backward();
     SCOPED_TRACE(std::to_string(in) + " -> " + std::to_string(out));
-    expect_near_conv2d(x2.grad(), x1.grad());
-    expect_near_conv2d(w2.grad(), w1.grad());
-    expect_near_conv2d(b2.grad(), b1.grad());
+    expect_near_conv2d(thin.x.grad(), direct.x.grad());
+    expect_near_conv2d(thin.weight.grad(), direct.weight.grad());
+    expect_near_conv2d(thin.bias.grad(), direct.bias.grad());
   }
 }
 

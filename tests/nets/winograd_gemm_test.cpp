@@ -6,27 +6,22 @@
 #include <cmath>
 #include <vector>
 
+#include "support/conv_layer.h"
+
 namespace ptychopinn::nets {
 namespace {
 
 using Sizes = std::vector<int64_t>;
 
+using ptychopinn::testing::ConvLayer;
+
 // Agreement to float rounding of the transforms and of a longer sum, relative to the scale.
 void expect_near_direct(const torch::Tensor& out, const torch::Tensor& expected, double tolerance = 1e-4) {
-  ASSERT_EQ(out.sizes(), expected.sizes());
-  const double scale = expected.abs().max().item<double>();
-  const double error = (out - expected).abs().max().item<double>();
-  EXPECT_LT(error, tolerance * scale) << "max |difference| " << error << " at scale " << scale;
+  ptychopinn::testing::expect_near_scaled(out, expected, tolerance);
 }
 
-struct GemmLayer {
-  torch::Tensor x, weight, bias;
-};
-
-GemmLayer layer(int64_t batch, int64_t in, int64_t out, int64_t height, int64_t width, uint64_t seed) {
-  torch::manual_seed(seed);
-  return {torch::randn({batch, in, height, width}), torch::randn({out, in, 3, 3}) / 3.0 / std::sqrt(in),
-          torch::randn({out}) * 0.1};
+ConvLayer layer(int64_t batch, int64_t in, int64_t out, int64_t height, int64_t width, uint64_t seed) {
+  return ptychopinn::testing::random_conv_layer(batch, in, out, height, width, seed);
 }
 
 TEST(WinogradGemm, EqualsTheDirectConvolutionWithAndWithoutReluOnEveryBorder) {
@@ -77,18 +72,15 @@ TEST(WinogradGemm, OneKernelTapGivesTheShiftedInput) {
 TEST(WinogradGemm, GradientsAreThoseOfTheDirectConvolution) {
   for (const bool relu : {false, true}) {
     const auto l = layer(2, 32, 16, 8, 12, 5);
-    auto x1 = l.x.clone().requires_grad_(), w1 = l.weight.clone().requires_grad_(),
-         b1 = l.bias.clone().requires_grad_();
-    auto x2 = l.x.clone().requires_grad_(), w2 = l.weight.clone().requires_grad_(),
-         b2 = l.bias.clone().requires_grad_();
+    const auto d = l.trainable(), w = l.trainable();
     const auto upstream = torch::randn({2, 16, 8, 12});
-    auto direct = torch::conv2d(x1, w1, b1, 1, 1);
+    auto direct = torch::conv2d(d.x, d.weight, d.bias, 1, 1);
     if (relu) direct = direct.relu();
     (direct * upstream).sum().backward();
-    (winograd_gemm::conv3x3(x2, w2, b2, relu) * upstream).sum().backward();
-    expect_near_direct(x2.grad(), x1.grad());
-    expect_near_direct(w2.grad(), w1.grad());
-    expect_near_direct(b2.grad(), b1.grad());
+    (winograd_gemm::conv3x3(w.x, w.weight, w.bias, relu) * upstream).sum().backward();
+    expect_near_direct(w.x.grad(), d.x.grad());
+    expect_near_direct(w.weight.grad(), d.weight.grad());
+    expect_near_direct(w.bias.grad(), d.bias.grad());
   }
 }
 
@@ -96,21 +88,18 @@ TEST(WinogradGemm, RunsALargeBatchInChunksWithTheSameResultsAndGradients) {
   // 17 images of 32 x 32 with 64 channels: 576 KiB of transformed tiles each, so the 8 MiB chunks
   // hold 14 and the batch runs as 14 + 3.
   const auto l = layer(17, 64, 64, 32, 32, 8);
-  auto x1 = l.x.clone().requires_grad_(), w1 = l.weight.clone().requires_grad_(),
-       b1 = l.bias.clone().requires_grad_();
-  auto x2 = l.x.clone().requires_grad_(), w2 = l.weight.clone().requires_grad_(),
-       b2 = l.bias.clone().requires_grad_();
+  const auto d = l.trainable(), w = l.trainable();
   const auto upstream = torch::randn({17, 64, 32, 32});
   // Without the ReLU: among a million outputs a few lie within rounding of zero, where the two
   // algorithms' ReLUs may pass different gradients.
-  const auto direct = torch::conv2d(x1, w1, b1, 1, 1);
-  const auto winograd = winograd_gemm::conv3x3(x2, w2, b2, false);
+  const auto direct = torch::conv2d(d.x, d.weight, d.bias, 1, 1);
+  const auto winograd = winograd_gemm::conv3x3(w.x, w.weight, w.bias, false);
   expect_near_direct(winograd, direct);
   (direct * upstream).sum().backward();
   (winograd * upstream).sum().backward();
-  expect_near_direct(x2.grad(), x1.grad());
-  expect_near_direct(w2.grad(), w1.grad());
-  expect_near_direct(b2.grad(), b1.grad());
+  expect_near_direct(w.x.grad(), d.x.grad());
+  expect_near_direct(w.weight.grad(), d.weight.grad());
+  expect_near_direct(w.bias.grad(), d.bias.grad());
   torch::NoGradGuard no_grad;
   expect_near_direct(winograd_gemm::conv3x3(l.x, l.weight, l.bias, true),
                      torch::conv2d(l.x, l.weight, l.bias, 1, 1).relu());

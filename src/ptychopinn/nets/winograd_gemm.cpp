@@ -44,6 +44,12 @@ typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 inline void load(Lanes& v, const float* p) { std::memcpy(&v, p, sizeof(Lanes)); }
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof(Lanes)); }
 
+// v[i] = the 16 lanes at in + i * stride.
+template <int kCount>
+inline void load_strided(Lanes (&v)[kCount], const float* in, std::ptrdiff_t stride) {
+  for (int i = 0; i < kCount; ++i) load(v[i], in + i * stride);
+}
+
 // The transforms along one axis, each on 16 lanes; `si` and `so` are the distances between
 // successive inputs and outputs. The matrices are the paper's F(4, 3) (section 4.2, with the
 // interpolation points 0, +-1, +-2 and infinity):
@@ -53,50 +59,37 @@ inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof(Lanes));
 
 // out = B^T in (6 -> 6)
 inline void input_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
-  Lanes d0, d1, d2, d3, d4, d5;
-  load(d0, in);
-  load(d1, in + si);
-  load(d2, in + 2 * si);
-  load(d3, in + 3 * si);
-  load(d4, in + 4 * si);
-  load(d5, in + 5 * si);
-  store(out, 4.f * d0 - 5.f * d2 + d4);
-  store(out + so, -4.f * (d1 + d2) + d3 + d4);
-  store(out + 2 * so, 4.f * (d1 - d2) - d3 + d4);
-  store(out + 3 * so, 2.f * (d3 - d1) - d2 + d4);
-  store(out + 4 * so, 2.f * (d1 - d3) - d2 + d4);
-  store(out + 5 * so, 4.f * d1 - 5.f * d3 + d5);
+  Lanes d[6];
+  load_strided(d, in, si);
+  store(out, 4.f * d[0] - 5.f * d[2] + d[4]);
+  store(out + so, -4.f * (d[1] + d[2]) + d[3] + d[4]);
+  store(out + 2 * so, 4.f * (d[1] - d[2]) - d[3] + d[4]);
+  store(out + 3 * so, 2.f * (d[3] - d[1]) - d[2] + d[4]);
+  store(out + 4 * so, 2.f * (d[1] - d[3]) - d[2] + d[4]);
+  store(out + 5 * so, 4.f * d[1] - 5.f * d[3] + d[5]);
 }
 
 // out = A^T in (6 -> 4)
 inline void output_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
-  Lanes m0, m1, m2, m3, m4, m5;
-  load(m0, in);
-  load(m1, in + si);
-  load(m2, in + 2 * si);
-  load(m3, in + 3 * si);
-  load(m4, in + 4 * si);
-  load(m5, in + 5 * si);
-  const Lanes sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
-  store(out, m0 + sum12 + sum34);
+  Lanes m[6];
+  load_strided(m, in, si);
+  const Lanes sum12 = m[1] + m[2], diff12 = m[1] - m[2], sum34 = m[3] + m[4], diff34 = m[3] - m[4];
+  store(out, m[0] + sum12 + sum34);
   store(out + so, diff12 + 2.f * diff34);
   store(out + 2 * so, sum12 + 4.f * sum34);
-  store(out + 3 * so, diff12 + 8.f * diff34 + m5);
+  store(out + 3 * so, diff12 + 8.f * diff34 + m[5]);
 }
 
 // out = A in (4 -> 6): the transpose of output_1d, for the output gradient.
 inline void output_1d_transposed(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
-  Lanes g0, g1, g2, g3;
-  load(g0, in);
-  load(g1, in + si);
-  load(g2, in + 2 * si);
-  load(g3, in + 3 * si);
-  store(out, g0);
-  store(out + so, g0 + g1 + g2 + g3);
-  store(out + 2 * so, g0 - g1 + g2 - g3);
-  store(out + 3 * so, g0 + 2.f * g1 + 4.f * g2 + 8.f * g3);
-  store(out + 4 * so, g0 - 2.f * g1 + 4.f * g2 - 8.f * g3);
-  store(out + 5 * so, g3);
+  Lanes g[4];
+  load_strided(g, in, si);
+  store(out, g[0]);
+  store(out + so, g[0] + g[1] + g[2] + g[3]);
+  store(out + 2 * so, g[0] - g[1] + g[2] - g[3]);
+  store(out + 3 * so, g[0] + 2.f * g[1] + 4.f * g[2] + 8.f * g[3]);
+  store(out + 4 * so, g[0] - 2.f * g[1] + 4.f * g[2] - 8.f * g[3]);
+  store(out + 5 * so, g[3]);
 }
 
 constexpr float kG[kAlpha][3] = {
