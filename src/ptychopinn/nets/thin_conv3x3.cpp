@@ -265,8 +265,7 @@ bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch
 
 bool pays(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
   if (!applicable(x, weight, bias)) return false;
-  const bool training =
-      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  const bool training = records_gradients(x, weight, bias);
   return training || !few_inputs(weight.size(1), weight.size(0)) || weight.size(1) == 1;
 }
 

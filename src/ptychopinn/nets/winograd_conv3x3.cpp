@@ -315,16 +315,10 @@ std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor
                                                              const torch::Tensor& bias,
                                                              const torch::Tensor& x,
                                                              torch::MemoryFormat format, bool relu) {
-  if (x.dim() != 4 || !x.is_cpu() || x.scalar_type() != torch::kFloat) return std::nullopt;
-  if (weight.dim() != 4 || weight.size(1) != x.size(1) || weight.size(2) != 3 || weight.size(3) != 3 ||
-      !weight.is_cpu() || weight.scalar_type() != torch::kFloat || !bias.defined() || bias.dim() != 1 ||
-      bias.size(0) != weight.size(0) || !bias.is_cpu() || bias.scalar_type() != torch::kFloat) {
-    return std::nullopt;
-  }
+  if (!float_cpu_conv3x3_args(x, weight, bias)) return std::nullopt;
   if (format != torch::MemoryFormat::ChannelsLast && format != torch::MemoryFormat::Contiguous)
     return std::nullopt;
-  const bool training =
-      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  const bool training = records_gradients(x, weight, bias);
   const State::Shape shape{x.size(0), x.size(1),         weight.size(0), x.size(2),
                            x.size(3), relu && !training, training};
   if (shape.batch < kMinBatch || shape.in < kMinChannels || shape.out < kMinChannels) return std::nullopt;
@@ -359,8 +353,7 @@ std::optional<torch::Tensor> WinogradConv3x3::onednn_forward(const torch::Tensor
 
 torch::Tensor WinogradConv3x3::portable_forward(const torch::Tensor& weight, const torch::Tensor& bias,
                                                 const torch::Tensor& x, bool relu) {
-  const bool training =
-      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  const bool training = records_gradients(x, weight, bias);
   if (training) return winograd_gemm::conv3x3(x, weight, bias, relu);
   if (!state_) state_ = std::make_shared<State>();
   torch::Tensor u;

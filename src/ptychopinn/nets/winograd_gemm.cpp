@@ -430,8 +430,7 @@ torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const
                       bool relu) {
   TORCH_CHECK(applicable(x, weight, bias), "winograd_gemm::conv3x3: not applicable to x ", x.sizes(),
               " and weight ", weight.sizes());
-  const bool training =
-      torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  const bool training = records_gradients(x, weight, bias);
   if (training) {
     auto y = Conv::apply(x, weight, bias);
     return relu ? y.relu_() : y;
