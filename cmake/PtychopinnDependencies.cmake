@@ -6,6 +6,15 @@ if(Torch_VERSION AND Torch_VERSION VERSION_LESS 1.13)
   message(FATAL_ERROR "LibTorch ${Torch_VERSION} found at ${Torch_DIR}; ptychopinn needs >= 1.13")
 endif()
 message(STATUS "ptychopinn: LibTorch ${Torch_VERSION} from ${Torch_DIR}")
+# Newer LibTorch headers need C++20 (they use concepts), and its package says so on the torch
+# target; the code is C++17 and also compiles as C++20.
+if(TARGET torch)
+  get_target_property(_pp_torch_standard torch CXX_STANDARD)
+  if(_pp_torch_standard AND _pp_torch_standard GREATER CMAKE_CXX_STANDARD)
+    set(CMAKE_CXX_STANDARD ${_pp_torch_standard})
+  endif()
+endif()
+message(STATUS "ptychopinn: C++${CMAKE_CXX_STANDARD}")
 
 # Debian's libzip CMake package insists on the zip tools (package zipcmp) being installed; its
 # pkg-config file does not.
@@ -49,6 +58,17 @@ if(TORCH_CXX_FLAGS)
   separate_arguments(_pp_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
   target_compile_options(pp_torch INTERFACE ${_pp_torch_flags})
 endif()
+
+# Gloo's headers (libgloo-dev), which LibTorch's ProcessGroupGloo.hpp includes (distributed/):
+# Debian's LibTorch has Gloo built in and ships its headers apart, in /usr/include; a LibTorch that
+# brings its own headers is searched first, so that they match its Gloo.
+find_path(PTYCHOPINN_GLOO_INCLUDE_DIR gloo/rendezvous/store.h HINTS ${TORCH_INCLUDE_DIRS})
+if(NOT PTYCHOPINN_GLOO_INCLUDE_DIR)
+  message(FATAL_ERROR "Gloo's headers (gloo/rendezvous/store.h), which LibTorch's distributed "
+                      "headers include, were not found: install libgloo-dev")
+endif()
+add_library(pp_gloo INTERFACE)
+target_include_directories(pp_gloo SYSTEM INTERFACE ${PTYCHOPINN_GLOO_INCLUDE_DIR})
 
 # oneDNN (libdnnl-dev), optional: the generator's inference runs its wide 3 x 3 convolutions with
 # oneDNN's Winograd algorithm, which LibTorch never selects (nets/winograd_conv3x3.h). Debian's
