@@ -208,6 +208,10 @@ def main():
     parser.add_argument("--case", action="append", required=True, help="N:gridsize:canvas:train_batch:infer_batch")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    # ptychopinn flushes denormal floats to zero on every thread it computes on; so does the twin,
+    # so that the ratio compares the implementations and not the FPU's denormal mode (without it
+    # PyTorch's rates here swing by up to a factor of two between runs of the same script).
+    torch.set_flush_denormal(True)
     for case in args.case:
         n, g, m, tb, ib = (int(v) for v in case.split(":"))
         result = run_case(n, g, m, tb, ib, args.seconds, torch.device(args.device), args.repeats)

@@ -106,7 +106,7 @@ mkdir -p "$out"
 "$pp" evaluate --reconstruction "$out/recon/reconstruction.npz" --ground_truth "$out/lines_test.npz" \
   --output_dir "$out/eval"
 
-if [[ "${QUICK:-0}" == 1 ]]; then seconds=1 repeats=1 iterations=2; else seconds=2 repeats=2 iterations=3; fi
+if [[ "${QUICK:-0}" == 1 ]]; then seconds=1 repeats=1 iterations=2; else seconds=1 repeats=3 iterations=3; fi
 echo "== the network on the GPU (C++ and the Python PyTorch twin)"
 for batch in 16 64; do
   PTYCHOPINN_BENCH_PYTHON="$py" "$build_dir/bench/pinn_bench" --device cuda --infer_batch "$batch" \

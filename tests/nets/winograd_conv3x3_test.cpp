@@ -170,6 +170,29 @@ TEST(WinogradConv3x3, DeclinesWhatItDoesNotCover) {
   EXPECT_EQ(winograd.forward(conv->weight, conv->bias, x, cl, true).has_value(), winograd.available());
 }
 
+// Without oneDNN's Winograd, the portable one takes 32-channel layers only where it pays: in
+// training, not in inference.
+TEST(WinogradConv3x3, PortableTakesThirtyTwoChannelsInTrainingOnly) {
+  WinogradConv3x3 winograd;
+  torch::manual_seed(17);
+  auto narrow = same_conv3x3(32, 32);
+  auto wide = same_conv3x3(64, 64);
+  const auto cl = torch::MemoryFormat::ChannelsLast;
+  const auto x32 = torch::randn({4, 32, 16, 16}).contiguous(cl);
+  const auto x64 = torch::randn({4, 64, 16, 16}).contiguous(cl);
+  {
+    torch::NoGradGuard no_grad;
+    if (!winograd.forward(wide->weight, wide->bias, x64, cl, true))
+      GTEST_SKIP() << "no Winograd in this build";
+    if (winograd.available()) GTEST_SKIP() << "oneDNN's Winograd runs here, not the portable one";
+    EXPECT_FALSE(winograd.forward(narrow->weight, narrow->bias, x32, cl, true).has_value());
+  }
+  const auto trained = winograd.forward(narrow->weight, narrow->bias, x32, cl, true);
+  ASSERT_TRUE(trained.has_value());
+  EXPECT_TRUE(trained->requires_grad());
+  expect_close(trained->detach(), reference(narrow, x32, true));
+}
+
 // The blocks' convolution: Winograd where it applies, LibTorch's otherwise; the same numbers either
 // way, and gradients whenever autograd is on.
 TEST(Conv3x3Relu, GivesTheAutogradResultWithOrWithoutWinograd) {
