@@ -80,6 +80,23 @@ inline void output_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdi
   store(out + 3 * so, diff12 + 8.f * diff34 + m[5]);
 }
 
+// out = max(0, A^T in + bias) (6 -> 4), without the max unless `relu`: output_1d with the layer's
+// bias and activation, for the last axis of the output transform.
+inline void output_1d_activated(const float* in, std::ptrdiff_t si, const Lanes& bias, bool relu, float* out,
+                                std::ptrdiff_t so) {
+  Lanes m[6];
+  load_strided(m, in, si);
+  const Lanes sum12 = m[1] + m[2], diff12 = m[1] - m[2], sum34 = m[3] + m[4], diff34 = m[3] - m[4];
+  const Lanes v[kTile] = {m[0] + sum12 + sum34, diff12 + 2.f * diff34, sum12 + 4.f * sum34,
+                          diff12 + 8.f * diff34 + m[5]};
+  const Lanes zero = {};
+  for (int k = 0; k < kTile; ++k) {
+    Lanes value = v[k] + bias;
+    if (relu) value = value < zero ? zero : value;
+    store(out + k * so, value);
+  }
+}
+
 // out = A in (4 -> 6): the transpose of output_1d, for the output gradient.
 inline void output_1d_transposed(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
   Lanes g[4];
@@ -113,22 +130,34 @@ PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, const Tiling& g,
   alignas(64) float t[kPositions * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
     const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
+    const int64_t h0 = i * kTile - 1, w0 = j * kTile - 1;
+    // A tile wholly inside the image is read where it lies; one on the border through a copy with
+    // zeros outside. The same values either way, so the same results.
+    const bool inside = h0 >= 0 && w0 >= 0 && h0 + kAlpha <= g.height && w0 + kAlpha <= g.width;
     for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
-      for (int64_t r = 0; r < kAlpha; ++r) {
-        const int64_t h = i * kTile - 1 + r;
-        for (int64_t s = 0; s < kAlpha; ++s) {
-          const int64_t w = j * kTile - 1 + s;
-          float* cell = d + (r * kAlpha + s) * kLanes;
-          if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
-            for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
-          } else {
-            const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
-            for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+      const float* cells = d;  // cell (r, s) at cells + r * down + s * across
+      std::ptrdiff_t down = kAlpha * kLanes, across = kLanes;
+      if (inside) {
+        cells = src + ((b * g.height + h0) * g.width + w0) * channels + c0;
+        down = g.width * channels;
+        across = channels;
+      } else {
+        for (int64_t r = 0; r < kAlpha; ++r) {
+          const int64_t h = h0 + r;
+          for (int64_t s = 0; s < kAlpha; ++s) {
+            const int64_t w = w0 + s;
+            float* cell = d + (r * kAlpha + s) * kLanes;
+            if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
+              for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
+            } else {
+              const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
+              for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+            }
           }
         }
       }
       for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
-        input_1d(d + s * kLanes, kAlpha * kLanes, t + s * kLanes, kAlpha * kLanes);
+        input_1d(cells + s * across, down, t + s * kLanes, kAlpha * kLanes);
       for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
         input_1d(t + r * kAlpha * kLanes, kLanes, dst + ((r * kAlpha) * tiles + tile) * channels + c0,
                  tiles * channels);
@@ -158,27 +187,18 @@ PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bi
                                    const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
   const int64_t tiles = g.tiles();
   alignas(64) float t[kTile * kAlpha * kLanes];
-  alignas(64) float o[kTile * kTile * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
     const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
     for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
       for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = A^T m
         output_1d(src + (s * tiles + tile) * channels + c0, kAlpha * tiles * channels, t + s * kLanes,
                   kAlpha * kLanes);
-      for (int64_t r = 0; r < kTile; ++r)  // along the rows: o = t A
-        output_1d(t + r * kAlpha * kLanes, kLanes, o + r * kTile * kLanes, kLanes);
       Lanes bias_lanes = {};
       if (bias_data) load(bias_lanes, bias_data + c0);
-      const Lanes zero = {};
-      for (int64_t r = 0; r < kTile; ++r) {
-        for (int64_t s = 0; s < kTile; ++s) {
-          Lanes value;
-          load(value, o + (r * kTile + s) * kLanes);
-          value += bias_lanes;
-          if (relu) value = value < zero ? zero : value;
-          store(dst + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0, value);
-        }
-      }
+      for (int64_t r = 0; r < kTile; ++r)  // along the rows, straight into place: y = t A + bias
+        output_1d_activated(t + r * kAlpha * kLanes, kLanes, bias_lanes, relu,
+                            dst + ((b * g.height + i * kTile + r) * g.width + j * kTile) * channels + c0,
+                            channels);
     }
   }
 }
