@@ -42,6 +42,10 @@ cmake_args=(-DCMAKE_PREFIX_PATH="$prefix")
 shared=$(realpath -m ../shared)
 if [[ -n "$deps" ]]; then
   deps=$(realpath "$deps")
+  if ! compgen -G "$deps/*.deb" >/dev/null; then
+    echo "gpu-check: $deps holds no .deb files (scripts/gpu-bundle.sh collects them)" >&2
+    exit 1
+  fi
   sysroot=$build_dir/deps
   echo "== unpacking $(ls "$deps"/*.deb | wc -l) Debian packages from $deps into $sysroot"
   rm -rf "$sysroot"
@@ -59,7 +63,7 @@ if [[ -n "$deps" ]]; then
   [[ -d "$torch_include/gloo" ]] && rm -rf "$sysroot/usr/include/gloo"
   # Only the sonames this machine lacks go on the loader's path: its own libraries (libcurl,
   # libssl, zlib, ...) stay in charge of every other program, Python's torch included.
-  known=$(ldconfig -p)
+  known=$(ldconfig -p 2>/dev/null || true)  # without ldconfig, every bundled library is used
   for lib in "$multiarch"/lib*.so.[0-9]*; do
     [[ -f "$lib" ]] || continue
     soname=$(objdump -p "$lib" 2>/dev/null | awk '/SONAME/ {print $2}')
