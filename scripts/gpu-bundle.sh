@@ -2,7 +2,8 @@
 # Collects the Debian 12 packages that ptychopinn builds against (headers, CMake and pkg-config
 # files, shared libraries, the DejaVu font) as .deb files in one folder, for a GPU machine that has
 # a CUDA LibTorch but no package archive to install from. scripts/gpu-check.sh unpacks them into its
-# build folder when GPU_DEPS names the folder; nothing is installed on either machine.
+# build folder (from .gpu-deps when it exists, or the folder GPU_DEPS names); nothing is installed
+# on either machine.
 #
 #   scripts/gpu-bundle.sh [FOLDER]     default FOLDER: .gpu-deps (ignored by git)
 #
@@ -12,7 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dest=${1:-$root/.gpu-deps}
 
-# What cmake/PtychopinnDependencies.cmake and tests/ find, with the -dev packages' pkg-config
+# The libraries of scripts/setup-deps.sh (keep the two in step) that
+# cmake/PtychopinnDependencies.cmake and tests/ find, without LibTorch, oneDNN and Python, with the
+# -dev packages' pkg-config
 # neighbours (libpng16.pc and freetype2.pc name zlib, brotli and bzip2), and pkg-config itself.
 dev=(
   libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev

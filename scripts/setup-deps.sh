@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config ccache
-  # libraries
+  # libraries (scripts/gpu-bundle.sh collects the same for a GPU machine without a package archive)
   libtorch-dev libopenblas0-pthread
   libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev
   libhdf5-dev liblzf-dev libpng-dev libbz2-dev libgloo-dev libfftw3-dev
