@@ -14,9 +14,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dest=${1:-$root/.gpu-deps}
 
 # The libraries of scripts/setup-deps.sh (keep the two in step) that
-# cmake/PtychopinnDependencies.cmake and tests/ find, without LibTorch, oneDNN and Python, with the
-# -dev packages' pkg-config
-# neighbours (libpng16.pc and freetype2.pc name zlib, brotli and bzip2), and pkg-config itself.
+# cmake/PtychopinnDependencies.cmake and tests/ find, without LibTorch, oneDNN and Python; with the
+# -dev packages' pkg-config neighbours (libpng16.pc and freetype2.pc name zlib, brotli and bzip2)
+# and pkg-config itself.
 dev=(
   libzip-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libnanoflann-dev libxxhash-dev
   libhdf5-dev liblzf-dev libpng-dev zlib1g-dev libbz2-dev libbrotli-dev libfftw3-dev libfreetype-dev
