@@ -172,25 +172,27 @@ TEST(WinogradConv3x3, DeclinesWhatItDoesNotCover) {
 
 // Without oneDNN's Winograd, the portable one takes 32-channel layers only where it pays: in
 // training, not in inference.
-TEST(WinogradConv3x3, PortableTakesThirtyTwoChannelsInTrainingOnly) {
+TEST(WinogradConv3x3, PortableTakesThirtyTwoChannelsInTrainingAndInference) {
   WinogradConv3x3 winograd;
   torch::manual_seed(17);
+  auto thin = same_conv3x3(16, 16);
   auto narrow = same_conv3x3(32, 32);
-  auto wide = same_conv3x3(64, 64);
   const auto cl = torch::MemoryFormat::ChannelsLast;
+  const auto x16 = torch::randn({4, 16, 16, 16}).contiguous(cl);
   const auto x32 = torch::randn({4, 32, 16, 16}).contiguous(cl);
-  const auto x64 = torch::randn({4, 64, 16, 16}).contiguous(cl);
   {
     torch::NoGradGuard no_grad;
-    if (!winograd.forward(wide->weight, wide->bias, x64, cl, true))
-      GTEST_SKIP() << "no Winograd in this build";
+    const auto inferred = winograd.forward(narrow->weight, narrow->bias, x32, cl, true);
+    if (!inferred) GTEST_SKIP() << "no Winograd in this build";
     if (winograd.available()) GTEST_SKIP() << "oneDNN's Winograd runs here, not the portable one";
-    EXPECT_FALSE(winograd.forward(narrow->weight, narrow->bias, x32, cl, true).has_value());
+    expect_close(*inferred, reference(narrow, x32, true));
+    EXPECT_FALSE(winograd.forward(thin->weight, thin->bias, x16, cl, true).has_value());
   }
   const auto trained = winograd.forward(narrow->weight, narrow->bias, x32, cl, true);
   ASSERT_TRUE(trained.has_value());
   EXPECT_TRUE(trained->requires_grad());
   expect_close(trained->detach(), reference(narrow, x32, true));
+  EXPECT_FALSE(winograd.forward(thin->weight, thin->bias, x16, cl, true).has_value());
 }
 
 // The blocks' convolution: Winograd where it applies, LibTorch's otherwise; the same numbers either

@@ -105,6 +105,33 @@ TEST(WinogradGemm, RunsALargeBatchInChunksWithTheSameResultsAndGradients) {
                      torch::conv2d(l.x, l.weight, l.bias, 1, 1).relu());
 }
 
+TEST(WinogradGemm, TheSameBitsOnAnyNumberOfThreads) {
+  // 90 tiles in blocks that cross from one image to the next and end partway through the last:
+  // each block is one thread's, and the blocks do not depend on how many threads there are.
+  const auto l = layer(3, 32, 48, 24, 20, 11);
+  const auto upstream = torch::randn({3, 48, 24, 20});
+  const int threads = torch::get_num_threads();
+  std::vector<torch::Tensor> outputs, gradients, inferred;
+  for (const int n : {1, 2, 3}) {
+    torch::set_num_threads(n);
+    const auto w = l.trainable();
+    const auto y = winograd_gemm::conv3x3(w.x, w.weight, w.bias, true);
+    (y * upstream).sum().backward();
+    outputs.push_back(y.detach());
+    gradients.push_back(torch::cat({w.x.grad().flatten(), w.weight.grad().flatten(), w.bias.grad()}));
+    torch::NoGradGuard no_grad;
+    inferred.push_back(winograd_gemm::conv3x3(l.x, l.weight, l.bias, true));
+  }
+  torch::set_num_threads(threads);
+  expect_near_direct(outputs[0], torch::conv2d(l.x, l.weight, l.bias, 1, 1).relu());
+  for (std::size_t i = 1; i < outputs.size(); ++i) {
+    EXPECT_TRUE(torch::equal(outputs[i], outputs[0]));
+    EXPECT_TRUE(torch::equal(gradients[i], gradients[0]));
+    EXPECT_TRUE(torch::equal(inferred[i], inferred[0]));
+  }
+  EXPECT_TRUE(torch::equal(inferred[0], outputs[0]));
+}
+
 TEST(WinogradGemm, OnlyInputGradientsWhenTheWeightsAreFrozen) {
   const auto l = layer(1, 16, 16, 4, 8, 6);
   auto x = l.x.clone().requires_grad_();

@@ -411,9 +411,7 @@ std::optional<torch::Tensor> WinogradConv3x3::forward(const torch::Tensor& weigh
   if (!kHaveOneDnn) return std::nullopt;
   if (format != torch::MemoryFormat::ChannelsLast && format != torch::MemoryFormat::Contiguous)
     return std::nullopt;
-  const int64_t min_channels =
-      records_gradients(x, weight, bias) ? kMinGemmChannels : kMinGemmInferenceChannels;
-  if (!winograd_gemm::applicable(x, weight, bias) || std::min(x.size(1), weight.size(0)) < min_channels)
+  if (!winograd_gemm::applicable(x, weight, bias) || std::min(x.size(1), weight.size(0)) < kMinGemmChannels)
     return std::nullopt;
   const int64_t tiles = x.size(0) * (x.size(2) / 4) * (x.size(3) / 4);
   if (tiles < kMinGemmTiles || available()) return std::nullopt;

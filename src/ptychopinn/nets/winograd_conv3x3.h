@@ -57,12 +57,9 @@ class WinogradConv3x3 {
   static constexpr int64_t kMinChannels = 32;
   // Where oneDNN has no Winograd (no AVX-512), the portable one (winograd_gemm.h) runs the layers
   // with at least this many channels in and out (N = 128's 32-channel layers ran 1.5-2.6x faster
-  // forward + backward on a 2-core AVX2 machine; below 16 its transforms do not apply) ...
+  // forward + backward on a 2-core AVX2 machine, 1.2-1.9x in inference at batch 1 to 64; below 16
+  // its transforms do not apply) ...
   static constexpr int64_t kMinGemmChannels = 32;
-  // ... in inference, where only the forward pass is saved, at least this many: a 32-channel
-  // layer's transforms cost more than its products save (32 -> 32 at 64 x 64, batch 16: 19-31 ms
-  // against LibTorch's 12-14 ms; 64 -> 64 at 32 x 32: 12 against 17 ms) ...
-  static constexpr int64_t kMinGemmInferenceChannels = 64;
   // ... and at least this many 4 x 4 output tiles (batch x H x W / 16): on a 2-core AVX2 machine
   // every layer of the network at batch 16 (64 tiles and more) ran faster than LibTorch's direct
   // convolution, 1.0-2.2x in inference and 1.2-3.1x forward + backward (bench/conv_algorithms).
@@ -77,7 +74,7 @@ class WinogradConv3x3 {
   // or std::nullopt when this path does not apply: disabled, x not a 4-d float32 CPU tensor,
   // weight not [out, in, 3, 3] float32 on the CPU, or no bias; with oneDNN's Winograd, a batch
   // below kMinBatch or fewer than kMinChannels channels in or out; without it (no AVX-512), where
-  // the portable one does not apply or pay (kMinGemmChannels, kMinGemmInferenceChannels,
+  // the portable one does not apply or pay (kMinGemmChannels,
   // kMinGemmTiles, winograd_gemm.h).
   // With autograd on and x, weight or bias requiring gradients, the result carries a backward that
   // gives all three gradients (the ReLU is then applied in place after the convolution).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "ptychopinn/nets/conv3x3_args.h"
@@ -122,10 +123,11 @@ struct Tiling {
   int64_t tiles() const { return batch * rows * cols; }
 };
 
-// Tiles [begin, end) of input_transform.
-PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, const Tiling& g, int64_t channels,
-                                  int64_t begin, int64_t end) {
-  const int64_t tiles = g.tiles();
+// V = B^T d B of tiles [begin, end) of x (src, channels-last): position p of tile t to dst + p *
+// stride + (t - begin) * channels, `stride` apart to hold a whole tensor's [36, tiles, C] or a block's
+// own [36, end - begin, C].
+PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, std::ptrdiff_t stride, const Tiling& g,
+                                  int64_t channels, int64_t begin, int64_t end) {
   alignas(64) float d[kPositions * kLanes];
   alignas(64) float t[kPositions * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
@@ -159,39 +161,23 @@ PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, const Tiling& g,
       for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
         input_1d(cells + s * across, down, t + s * kLanes, kAlpha * kLanes);
       for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
-        input_1d(t + r * kAlpha * kLanes, kLanes, dst + ((r * kAlpha) * tiles + tile) * channels + c0,
-                 tiles * channels);
+        input_1d(t + r * kAlpha * kLanes, kLanes, dst + r * kAlpha * stride + (tile - begin) * channels + c0,
+                 stride);
     }
   }
 }
 
-// [36, tiles, C] from the tiles of x ([B, C, H, W], channels-last), `tiles_of` filling a range of
-// tiles (input_tiles, output_transposed_tiles).
-template <class TilesOf>
-torch::Tensor per_position(const torch::Tensor& x, TilesOf tiles_of) {
-  const Tiling g(x);
-  const int64_t channels = x.size(1);
-  auto out = torch::empty({kPositions, g.tiles(), channels}, x.options());
-  const float* src = x.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
-  at::parallel_for(0, g.tiles(), 8,
-                   [&](int64_t begin, int64_t end) { tiles_of(src, dst, g, channels, begin, end); });
-  return out;
-}
-
-// V [36, tiles, C]: B^T d B of every 6 x 6 tile d of x (channels-last, C a multiple of 16).
-torch::Tensor input_transform(const torch::Tensor& x) { return per_position(x, input_tiles); }
-
-// Tiles [begin, end) of output_transform.
-PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bias_data, bool relu,
-                                   const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
-  const int64_t tiles = g.tiles();
+// y = A^T m A + bias, then max(0, .) when `relu`, for tiles [begin, end) of y (dst, channels-last):
+// position p of tile t's m at src + p * stride + (t - begin) * channels.
+PP_VECTOR_CLONES void output_tiles(const float* src, std::ptrdiff_t stride, float* dst,
+                                   const float* bias_data, bool relu, const Tiling& g, int64_t channels,
+                                   int64_t begin, int64_t end) {
   alignas(64) float t[kTile * kAlpha * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
     const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
     for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
       for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = A^T m
-        output_1d(src + (s * tiles + tile) * channels + c0, kAlpha * tiles * channels, t + s * kLanes,
+        output_1d(src + s * stride + (tile - begin) * channels + c0, kAlpha * stride, t + s * kLanes,
                   kAlpha * kLanes);
       Lanes bias_lanes = {};
       if (bias_data) load(bias_lanes, bias_data + c0);
@@ -203,23 +189,10 @@ PP_VECTOR_CLONES void output_tiles(const float* src, float* dst, const float* bi
   }
 }
 
-// y [B, K, H, W] (channels-last, contiguous: a whole tensor or a range of its batch) from M [36,
-// tiles, K]: A^T m A of every tile, plus bias (when defined), then max(0, .) when `relu`.
-void output_transform(const torch::Tensor& m, const Tiling& g, const torch::Tensor& bias, bool relu,
-                      torch::Tensor& y) {
-  const int64_t channels = m.size(2), tiles = g.tiles();
-  const float* src = m.data_ptr<float>();
-  const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
-  float* dst = y.data_ptr<float>();
-  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    output_tiles(src, dst, bias_data, relu, g, channels, begin, end);
-  });
-}
-
-// Tiles [begin, end) of output_transform_transposed.
-PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, const Tiling& g, int64_t channels,
-                                              int64_t begin, int64_t end) {
-  const int64_t tiles = g.tiles();
+// dM = A dy A^T of tiles [begin, end) of the output gradient (src, channels-last), laid out as
+// input_tiles lays out V.
+PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, std::ptrdiff_t stride,
+                                              const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
   alignas(64) float gy[kTile * kTile * kLanes];
   alignas(64) float t[kAlpha * kTile * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
@@ -236,14 +209,22 @@ PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, cons
         output_1d_transposed(gy + s * kLanes, kTile * kLanes, t + s * kLanes, kTile * kLanes);
       for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: dM = t A^T, straight into place
         output_1d_transposed(t + r * kTile * kLanes, kLanes,
-                             dst + ((r * kAlpha) * tiles + tile) * channels + c0, tiles * channels);
+                             dst + r * kAlpha * stride + (tile - begin) * channels + c0, stride);
     }
   }
 }
 
 // dM [36, tiles, K] = A dY A^T of every 4 x 4 tile of the output gradient dy (channels-last).
 torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
-  return per_position(dy, output_transposed_tiles);
+  const Tiling g(dy);
+  const int64_t channels = dy.size(1), tiles = g.tiles();
+  auto dm = torch::empty({kPositions, tiles, channels}, dy.options());
+  const float* src = dy.data_ptr<float>();
+  float* dst = dm.data_ptr<float>();
+  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
+    output_transposed_tiles(src, dst + begin * channels, tiles * channels, g, channels, begin, end);
+  });
+  return dm;
 }
 
 // Input channels [begin, end) of weight_transform: g [in, 9, out] (the taps of each input channel,
@@ -348,16 +329,76 @@ void products_into(const torch::Tensor& a, const torch::Tensor& b, bool transpos
 #endif
 }
 
-torch::Tensor products(const torch::Tensor& a, const torch::Tensor& b) {
-  auto c = torch::empty({kPositions, a.size(1), b.size(2)}, a.options());
-  products_into(a, b, false, c, false);
-  return c;
+// m(p) = v(p) u(p) for the 36 positions p of a block of `rows` tiles: v(p) at v + p * v_stride
+// (rows x ins, rows apart by ins), u [36, ins, outs] contiguous, m(p) at m + p * rows * outs. On the
+// calling thread: blocks run in parallel, their products do not.
+void block_products(const float* v, std::ptrdiff_t v_stride, const float* u, int64_t rows, int64_t ins,
+                    int64_t outs, float* m) {
+  for (int64_t p = 0; p < kPositions; ++p) {
+#if PTYCHOPINN_HAVE_ONEDNN
+    const dnnl_status_t status = dnnl_sgemm('N', 'N', rows, outs, ins, 1.0f, v + p * v_stride, ins,
+                                            u + p * ins * outs, outs, 0.0f, m + p * rows * outs, outs);
+    TORCH_CHECK(status == dnnl_success, "winograd_gemm: oneDNN's sgemm failed (status ", status, ")");
+#else
+    const auto f32 = torch::TensorOptions(torch::kFloat);
+    auto out = torch::from_blob(m + p * rows * outs, {rows, outs}, f32);
+    at::mm_out(out, torch::from_blob(const_cast<float*>(v + p * v_stride), {rows, ins}, f32),
+               torch::from_blob(const_cast<float*>(u + p * ins * outs), {ins, outs}, f32));
+#endif
+  }
 }
 
-// Layers run a few images at a time: the transformed tiles of one chunk and their products stay
-// within this size, so they are still in the cache when the next step reads them, and they come
-// from the heap (glibc maps blocks above 32 MiB afresh and the kernel zeroes every page: an eighth
-// of a training step's time before the chunks).
+// A layer runs a block of tiles at a time on each thread: the block's transformed tiles and their
+// products (36 x tiles x (in + out) floats) stay in the core's own cache from the transform through
+// the products to the output transform. Transforming all of a batch's tiles first and multiplying
+// them afterwards sent them through memory and back twice, and the transforms, which do little
+// arithmetic per value, took longer than the products (64 -> 64 channels at 64 x 64, batch 16:
+// 31-45 ms a layer, 20 in blocks of 128 tiles).
+constexpr int64_t kBlockBytes = int64_t{3} << 19;  // 1.5 MiB
+constexpr int64_t kMinBlockTiles = 16;             // fewer rows leave the sgemm's kernel idle lanes
+constexpr int64_t kMaxBlockTiles = 128;
+// A layer's tiles make at least this many blocks where kMinBlockTiles allows, so that every core
+// has work. Not the thread count itself: a row's products depend on how many rows the sgemm takes,
+// and the results do not depend on the number of threads.
+constexpr int64_t kMinBlocks = 8;
+
+int64_t tiles_per_block(int64_t tiles, int64_t ins, int64_t outs) {
+  const int64_t fits = kBlockBytes / (kPositions * (ins + outs) * static_cast<int64_t>(sizeof(float)));
+  const int64_t spread = std::max(kMinBlockTiles, (tiles + kMinBlocks - 1) / kMinBlocks);
+  return std::min({std::clamp(fits, kMinBlockTiles, kMaxBlockTiles), spread, tiles});
+}
+
+// y = the convolution of x (channels-last, a batch or a range of one) with U [36, in, out], plus
+// bias (when defined), then max(0, .) when `relu`, a block of tiles at a time. Each block's V goes
+// to `saved` ([36, tiles, in], kept for the weight gradient) when given, otherwise to a buffer of
+// the thread's own.
+void convolve_blocks(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu,
+                     torch::Tensor& y, float* saved) {
+  const Tiling g(x);
+  const int64_t ins = x.size(1), outs = u.size(2), tiles = g.tiles();
+  const int64_t block = tiles_per_block(tiles, ins, outs);
+  const float* src = x.data_ptr<float>();
+  const float* pu = u.data_ptr<float>();
+  const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  float* dst = y.data_ptr<float>();
+  at::parallel_for(0, (tiles + block - 1) / block, 1, [&](int64_t first, int64_t last) {
+    const std::unique_ptr<float[]> v_own(saved ? nullptr : new float[kPositions * block * ins]);
+    const std::unique_ptr<float[]> m(new float[kPositions * block * outs]);
+    for (int64_t index = first; index < last; ++index) {
+      const int64_t begin = index * block, end = std::min(tiles, begin + block), rows = end - begin;
+      float* v = saved ? saved + begin * ins : v_own.get();
+      const std::ptrdiff_t v_stride = saved ? tiles * ins : rows * ins;
+      input_tiles(src, v, v_stride, g, ins, begin, end);
+      block_products(v, v_stride, pu, rows, ins, outs, m.get());
+      output_tiles(m.get(), rows * outs, dst, bias_data, relu, g, outs, begin, end);
+    }
+  });
+}
+
+// Training keeps V, a few images at a time: a chunk's V and the output gradient's transform dM,
+// which backward makes one chunk at a time, stay within this size and come from the heap (glibc
+// maps blocks above 32 MiB afresh and the kernel zeroes every page: an eighth of a training step's
+// time before the chunks).
 constexpr int64_t kChunkBytes = int64_t{8} << 20;
 
 int64_t images_per_chunk(const torch::Tensor& x, int64_t channels) {
@@ -371,18 +412,10 @@ torch::Tensor channels_last_output(const torch::Tensor& x, int64_t channels) {
                       x.options().memory_format(torch::MemoryFormat::ChannelsLast));
 }
 
-// The convolution of channels-last x with transformed kernels u [36, in, out], a chunk of images
-// at a time.
+// The convolution of channels-last x with transformed kernels u [36, in, out].
 torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
-  const int64_t batch = x.size(0), outs = u.size(2);
-  auto y = channels_last_output(x, outs);
-  const int64_t step = images_per_chunk(x, std::max(x.size(1), outs));
-  for (int64_t b0 = 0; b0 < batch; b0 += step) {
-    const int64_t n = std::min(step, batch - b0);
-    const auto part = x.narrow(0, b0, n);
-    auto out = y.narrow(0, b0, n);
-    output_transform(products(input_transform(part), u), Tiling(part), bias, relu, out);
-  }
+  auto y = channels_last_output(x, u.size(2));
+  convolve_blocks(x, u, bias, relu, y, nullptr);
   return y;
 }
 
@@ -402,8 +435,8 @@ struct Conv : torch::autograd::Function<Conv> {
       const int64_t n = std::min(step, batch - b0);
       const auto part = input.narrow(0, b0, n);
       auto out = y.narrow(0, b0, n);
-      saved.push_back(input_transform(part));
-      output_transform(products(saved.back(), u), Tiling(part), b, false, out);
+      saved.push_back(torch::empty({kPositions, Tiling(part).tiles(), input.size(1)}, input.options()));
+      convolve_blocks(part, u, b, false, out, saved.back().data_ptr<float>());
     }
     saved.push_back(weight);
     ctx->save_for_backward(saved);

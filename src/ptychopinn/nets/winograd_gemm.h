@@ -12,9 +12,9 @@
 // on a 2-core AVX2 machine the network's wide layers train 1.2-2.7x faster than with LibTorch's
 // direct convolution (bench/conv_algorithms' third table; WinogradConv3x3 decides where it runs).
 // The transforms are our own loops over 16 channels
-// at a time, on channels-last (NHWC) memory, compiled for AVX-512 and AVX2 beside the baseline. A
-// layer runs a few images at a time, so that a chunk's transformed tiles stay in the cache between
-// the transform and the products.
+// at a time, on channels-last (NHWC) memory, compiled for AVX-512 and AVX2 beside the baseline. Each
+// thread takes a block of tiles at a time through the input transform, the 36 products and the
+// output transform, so that the block's transformed tiles stay in its core's cache.
 //
 // Backward (section 5 of the paper: the gradients are convolutions too): the input gradient is
 // the same Winograd convolution of the output gradient with the flipped, transposed kernel; the
