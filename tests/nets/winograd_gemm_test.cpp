@@ -84,9 +84,9 @@ TEST(WinogradGemm, GradientsAreThoseOfTheDirectConvolution) {
   }
 }
 
-TEST(WinogradGemm, RunsALargeBatchInChunksWithTheSameResultsAndGradients) {
-  // 17 images of 32 x 32 with 64 channels: 576 KiB of transformed tiles each, so the 8 MiB chunks
-  // hold 14 and the batch runs as 14 + 3.
+TEST(WinogradGemm, RunsALargeBatchInBlocksWithTheSameResultsAndGradients) {
+  // 17 images of 32 x 32 with 64 channels: 1,088 tiles in 13 blocks, 12 of 85 and one of 68, and the
+  // weight gradient's blocks in 8 groups.
   const auto l = layer(17, 64, 64, 32, 32, 8);
   const auto d = l.trainable(), w = l.trainable();
   const auto upstream = torch::randn({17, 64, 32, 32});

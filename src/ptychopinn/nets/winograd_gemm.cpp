@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
-#include <vector>
 
 #include "ptychopinn/nets/conv3x3_args.h"
 
@@ -214,29 +213,19 @@ PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, std:
   }
 }
 
-// dM [36, tiles, K] = A dY A^T of every 4 x 4 tile of the output gradient dy (channels-last).
-torch::Tensor output_transform_transposed(const torch::Tensor& dy) {
-  const Tiling g(dy);
-  const int64_t channels = dy.size(1), tiles = g.tiles();
-  auto dm = torch::empty({kPositions, tiles, channels}, dy.options());
-  const float* src = dy.data_ptr<float>();
-  float* dst = dm.data_ptr<float>();
-  at::parallel_for(0, tiles, 8, [&](int64_t begin, int64_t end) {
-    output_transposed_tiles(src, dst + begin * channels, tiles * channels, g, channels, begin, end);
-  });
-  return dm;
-}
-
 // Input channels [begin, end) of weight_transform: g [in, 9, out] (the taps of each input channel,
 // output channels innermost) to U [36, in, out], 16 output channels at a time.
 PP_VECTOR_CLONES void weight_channels(const float* src, float* dst, int64_t ins, int64_t outs, int64_t begin,
                                       int64_t end) {
+  // A row of G g G^T at a time, all output channels along it: six rows of U written side by side,
+  // where the 36 at once, a whole U's size apart (2 MiB at 128 channels), fought over the same
+  // cache sets.
   for (int64_t c = begin; c < end; ++c) {
-    for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
-      Lanes g[3][3];
-      for (int64_t r = 0; r < 3; ++r)
-        for (int64_t s = 0; s < 3; ++s) load(g[r][s], src + (c * 9 + r * 3 + s) * outs + k0);
-      for (int64_t a = 0; a < kAlpha; ++a) {
+    for (int64_t a = 0; a < kAlpha; ++a) {
+      for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
+        Lanes g[3][3];
+        for (int64_t r = 0; r < 3; ++r)
+          for (int64_t s = 0; s < 3; ++s) load(g[r][s], src + (c * 9 + r * 3 + s) * outs + k0);
         Lanes t[3];  // row a of G g
         for (int64_t s = 0; s < 3; ++s) t[s] = kG[a][0] * g[0][s] + kG[a][1] * g[1][s] + kG[a][2] * g[2][s];
         for (int64_t e = 0; e < kAlpha; ++e)
@@ -263,20 +252,35 @@ torch::Tensor weight_transform(const torch::Tensor& weight) {
 // 9, out], 16 output channels at a time.
 PP_VECTOR_CLONES void weight_gradient_channels(const float* src, float* dst, int64_t ins, int64_t outs,
                                                int64_t begin, int64_t end) {
+  // A row of dU at a time, along all output channels (as weight_channels writes U): G^T dU of every
+  // output channel is kept, 18 values each, until the last row has been read.
+  const int64_t rows = 3 * kAlpha;
+  const std::unique_ptr<float[]> kept(new float[rows * outs]);  // G^T dU: [3][6][out]
+  const auto at = [&](int64_t r, int64_t e, int64_t k0) { return kept.get() + (r * kAlpha + e) * outs + k0; };
   for (int64_t c = begin; c < end; ++c) {
-    for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
-      Lanes t[3][kAlpha] = {};  // G^T dU
-      for (int64_t a = 0; a < kAlpha; ++a) {
-        for (int64_t e = 0; e < kAlpha; ++e) {
+    std::fill(kept.get(), kept.get() + rows * outs, 0.0f);
+    for (int64_t a = 0; a < kAlpha; ++a) {
+      for (int64_t e = 0; e < kAlpha; ++e) {
+        for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
           Lanes value;
           load(value, src + ((a * kAlpha + e) * ins + c) * outs + k0);
-          for (int64_t r = 0; r < 3; ++r) t[r][e] += kG[a][r] * value;
+          for (int64_t r = 0; r < 3; ++r) {
+            Lanes t;
+            load(t, at(r, e, k0));
+            store(at(r, e, k0), t + kG[a][r] * value);
+          }
         }
       }
-      for (int64_t r = 0; r < 3; ++r) {
-        for (int64_t s = 0; s < 3; ++s) {
+    }
+    for (int64_t r = 0; r < 3; ++r) {
+      for (int64_t s = 0; s < 3; ++s) {
+        for (int64_t k0 = 0; k0 < outs; k0 += kLanes) {
           Lanes sum = {};
-          for (int64_t e = 0; e < kAlpha; ++e) sum += t[r][e] * kG[e][s];
+          for (int64_t e = 0; e < kAlpha; ++e) {
+            Lanes t;
+            load(t, at(r, e, k0));
+            sum += t * kG[e][s];
+          }
           store(dst + (c * 9 + r * 3 + s) * outs + k0, sum);
         }
       }
@@ -296,54 +300,34 @@ torch::Tensor weight_transform_transposed(const torch::Tensor& du) {
   return taps.permute({3, 0, 1, 2}).contiguous();
 }
 
-// c(p) = a(p) b(p), or a(p)^T b(p) when `transpose_a`, for the 36 positions p, plus c(p) when
-// `accumulate`: a [36, rows, inner] (or [36, inner, rows]), b [36, inner, cols], c [36, rows, cols],
-// all contiguous. With oneDNN, each product is its single-threaded sgemm and the 36 are shared
-// among LibTorch's OpenMP threads: LibTorch's bmm goes to OpenBLAS, whose own thread pool and
-// LibTorch's spinning OpenMP threads take the same cores in turn (a third of the time in
-// sched_yield and libgomp's spin on 2 cores).
-void products_into(const torch::Tensor& a, const torch::Tensor& b, bool transpose_a, torch::Tensor& c,
-                   bool accumulate) {
-#if PTYCHOPINN_HAVE_ONEDNN
-  const int64_t rows = c.size(1), inner = b.size(1), cols = b.size(2);
-  const float* pa = a.data_ptr<float>();
-  const float* pb = b.data_ptr<float>();
-  float* pc = c.data_ptr<float>();
-  const int64_t lda = transpose_a ? rows : inner;
-  const float beta = accumulate ? 1.0f : 0.0f;
-  at::parallel_for(0, kPositions, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const dnnl_status_t status =
-          dnnl_sgemm(transpose_a ? 'T' : 'N', 'N', rows, cols, inner, 1.0f, pa + p * rows * inner, lda,
-                     pb + p * inner * cols, cols, beta, pc + p * rows * cols, cols);
-      TORCH_CHECK(status == dnnl_success, "winograd_gemm: oneDNN's sgemm failed (status ", status, ")");
-    }
-  });
-#else
-  const auto left = transpose_a ? a.transpose(1, 2) : a;
-  if (accumulate) {
-    c.baddbmm_(left, b);
-  } else {
-    at::bmm_out(c, left, b);
-  }
-#endif
-}
-
-// m(p) = v(p) u(p) for the 36 positions p of a block of `rows` tiles: v(p) at v + p * v_stride
-// (rows x ins, rows apart by ins), u [36, ins, outs] contiguous, m(p) at m + p * rows * outs. On the
-// calling thread: blocks run in parallel, their products do not.
-void block_products(const float* v, std::ptrdiff_t v_stride, const float* u, int64_t rows, int64_t ins,
-                    int64_t outs, float* m) {
+// c(p) = a(p) b(p), or a(p)^T b(p) when `transpose_a`, plus beta c(p), for the 36 positions p of a
+// block: a(p) [rows, inner] (or [inner, rows]) at a + p * a_stride, b(p) [inner, cols] at b + p *
+// b_stride, c(p) [rows, cols] at c + p * c_stride, each row-major without gaps. With oneDNN, its
+// sgemm on the calling thread: the blocks run in parallel, their products do not (LibTorch's
+// matrix products go to OpenBLAS, whose own threads and LibTorch's spinning OpenMP threads would
+// take the same cores in turn).
+void position_products(bool transpose_a, int64_t rows, int64_t cols, int64_t inner, const float* a,
+                       std::ptrdiff_t a_stride, const float* b, std::ptrdiff_t b_stride, float beta, float* c,
+                       std::ptrdiff_t c_stride) {
   for (int64_t p = 0; p < kPositions; ++p) {
 #if PTYCHOPINN_HAVE_ONEDNN
-    const dnnl_status_t status = dnnl_sgemm('N', 'N', rows, outs, ins, 1.0f, v + p * v_stride, ins,
-                                            u + p * ins * outs, outs, 0.0f, m + p * rows * outs, outs);
+    const dnnl_status_t status =
+        dnnl_sgemm(transpose_a ? 'T' : 'N', 'N', rows, cols, inner, 1.0f, a + p * a_stride,
+                   transpose_a ? rows : inner, b + p * b_stride, cols, beta, c + p * c_stride, cols);
     TORCH_CHECK(status == dnnl_success, "winograd_gemm: oneDNN's sgemm failed (status ", status, ")");
 #else
     const auto f32 = torch::TensorOptions(torch::kFloat);
-    auto out = torch::from_blob(m + p * rows * outs, {rows, outs}, f32);
-    at::mm_out(out, torch::from_blob(const_cast<float*>(v + p * v_stride), {rows, ins}, f32),
-               torch::from_blob(const_cast<float*>(u + p * ins * outs), {ins, outs}, f32));
+    auto left = torch::from_blob(
+        const_cast<float*>(a + p * a_stride),
+        transpose_a ? torch::IntArrayRef{inner, rows} : torch::IntArrayRef{rows, inner}, f32);
+    if (transpose_a) left = left.t();
+    const auto right = torch::from_blob(const_cast<float*>(b + p * b_stride), {inner, cols}, f32);
+    auto out = torch::from_blob(c + p * c_stride, {rows, cols}, f32);
+    if (beta == 0.0f) {
+      at::mm_out(out, left, right);
+    } else {
+      out.mul_(beta).addmm_(left, right);
+    }
 #endif
   }
 }
@@ -362,18 +346,23 @@ constexpr int64_t kMaxBlockTiles = 128;
 // and the results do not depend on the number of threads.
 constexpr int64_t kMinBlocks = 8;
 
+// At most `most` tiles per block, and two blocks at least: at::parallel_for runs a single block on
+// the calling thread, outside any parallel region, where oneDNN's sgemm would share its products
+// among all threads and sum their parts in an order that depends on how many there are.
+int64_t at_least_two_blocks(int64_t tiles, int64_t most) {
+  return std::max<int64_t>(1, std::min(most, tiles / 2));
+}
+
 int64_t tiles_per_block(int64_t tiles, int64_t ins, int64_t outs) {
   const int64_t fits = kBlockBytes / (kPositions * (ins + outs) * static_cast<int64_t>(sizeof(float)));
   const int64_t spread = std::max(kMinBlockTiles, (tiles + kMinBlocks - 1) / kMinBlocks);
-  return std::min({std::clamp(fits, kMinBlockTiles, kMaxBlockTiles), spread, tiles});
+  return at_least_two_blocks(tiles, std::min(std::clamp(fits, kMinBlockTiles, kMaxBlockTiles), spread));
 }
 
-// y = the convolution of x (channels-last, a batch or a range of one) with U [36, in, out], plus
-// bias (when defined), then max(0, .) when `relu`, a block of tiles at a time. Each block's V goes
-// to `saved` ([36, tiles, in], kept for the weight gradient) when given, otherwise to a buffer of
-// the thread's own.
+// y = the convolution of x (channels-last) with U [36, in, out], plus bias (when defined), then
+// max(0, .) when `relu`, a block of tiles at a time.
 void convolve_blocks(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu,
-                     torch::Tensor& y, float* saved) {
+                     torch::Tensor& y) {
   const Tiling g(x);
   const int64_t ins = x.size(1), outs = u.size(2), tiles = g.tiles();
   const int64_t block = tiles_per_block(tiles, ins, outs);
@@ -382,29 +371,60 @@ void convolve_blocks(const torch::Tensor& x, const torch::Tensor& u, const torch
   const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
   float* dst = y.data_ptr<float>();
   at::parallel_for(0, (tiles + block - 1) / block, 1, [&](int64_t first, int64_t last) {
-    const std::unique_ptr<float[]> v_own(saved ? nullptr : new float[kPositions * block * ins]);
+    const std::unique_ptr<float[]> v(new float[kPositions * block * ins]);
     const std::unique_ptr<float[]> m(new float[kPositions * block * outs]);
     for (int64_t index = first; index < last; ++index) {
       const int64_t begin = index * block, end = std::min(tiles, begin + block), rows = end - begin;
-      float* v = saved ? saved + begin * ins : v_own.get();
-      const std::ptrdiff_t v_stride = saved ? tiles * ins : rows * ins;
-      input_tiles(src, v, v_stride, g, ins, begin, end);
-      block_products(v, v_stride, pu, rows, ins, outs, m.get());
+      input_tiles(src, v.get(), rows * ins, g, ins, begin, end);
+      position_products(false, rows, outs, ins, v.get(), rows * ins, pu, ins * outs, 0.0f, m.get(),
+                        rows * outs);
       output_tiles(m.get(), rows * outs, dst, bias_data, relu, g, outs, begin, end);
     }
   });
 }
 
-// Training keeps V, a few images at a time: a chunk's V and the output gradient's transform dM,
-// which backward makes one chunk at a time, stay within this size and come from the heap (glibc
-// maps blocks above 32 MiB afresh and the kernel zeroes every page: an eighth of a training step's
-// time before the chunks).
-constexpr int64_t kChunkBytes = int64_t{8} << 20;
+// The weight gradient takes larger blocks: each block adds its products to a whole dU [36, in, out]
+// (9 MiB at 256 channels in and out), which more tiles per block read and write fewer times (256 ->
+// 256 channels at 16 x 16, batch 16: 18 ms in blocks of 21 tiles, 13-15 in blocks of 64 to 128).
+constexpr int64_t kWeightBlockTiles = 128;
+// The weight gradient's blocks fall into a fixed number of groups, each summing its own dU [36, in,
+// out] over its blocks' tiles, and the groups' sums are added in order: as many groups as fit this
+// size, within [kMinGroups, kMaxGroups], and at most one per block. Not the thread count: the
+// results do not depend on it.
+constexpr int64_t kGroupsBytes = int64_t{16} << 20;
+constexpr int64_t kMinGroups = 2;
+constexpr int64_t kMaxGroups = 8;
 
-int64_t images_per_chunk(const torch::Tensor& x, int64_t channels) {
-  const int64_t per_image =
-      kPositions * (x.size(2) / kTile) * (x.size(3) / kTile) * channels * static_cast<int64_t>(sizeof(float));
-  return std::max<int64_t>(1, kChunkBytes / per_image);
+// dU [36, in, out] = the sum over the tiles of V(p)^T dM(p), with V = B^T d B the transformed tiles
+// of the layer's input x and dM = A dy A^T those of the output gradient dy (both channels-last), a
+// block of tiles at a time: neither V nor dM is ever kept whole.
+torch::Tensor weight_products(const torch::Tensor& x, const torch::Tensor& dy) {
+  const Tiling g(x);
+  const int64_t ins = x.size(1), outs = dy.size(1), tiles = g.tiles();
+  const int64_t block = at_least_two_blocks(tiles, kWeightBlockTiles), blocks = (tiles + block - 1) / block;
+  const int64_t sum_bytes = kPositions * ins * outs * static_cast<int64_t>(sizeof(float));
+  const int64_t groups = std::min(std::clamp(kGroupsBytes / sum_bytes, kMinGroups, kMaxGroups), blocks);
+  auto sums = torch::empty({groups, kPositions, ins, outs}, x.options());
+  const float* src = x.data_ptr<float>();
+  const float* grad = dy.data_ptr<float>();
+  float* dst = sums.data_ptr<float>();
+  at::parallel_for(0, groups, 1, [&](int64_t first, int64_t last) {
+    const std::unique_ptr<float[]> v(new float[kPositions * block * ins]);
+    const std::unique_ptr<float[]> dm(new float[kPositions * block * outs]);
+    for (int64_t group = first; group < last; ++group) {
+      const int64_t from = blocks * group / groups, to = blocks * (group + 1) / groups;
+      for (int64_t index = from; index < to; ++index) {
+        const int64_t begin = index * block, end = std::min(tiles, begin + block), rows = end - begin;
+        input_tiles(src, v.get(), rows * ins, g, ins, begin, end);
+        output_transposed_tiles(grad, dm.get(), rows * outs, g, outs, begin, end);
+        position_products(true, ins, outs, rows, v.get(), rows * ins, dm.get(), rows * outs,
+                          index == from ? 0.0f : 1.0f, dst + group * kPositions * ins * outs, ins * outs);
+      }
+    }
+  });
+  auto du = sums[0];
+  for (int64_t group = 1; group < groups; ++group) du.add_(sums[group]);
+  return du;
 }
 
 torch::Tensor channels_last_output(const torch::Tensor& x, int64_t channels) {
@@ -415,32 +435,20 @@ torch::Tensor channels_last_output(const torch::Tensor& x, int64_t channels) {
 // The convolution of channels-last x with transformed kernels u [36, in, out].
 torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
   auto y = channels_last_output(x, u.size(2));
-  convolve_blocks(x, u, bias, relu, y, nullptr);
+  convolve_blocks(x, u, bias, relu, y);
   return y;
 }
 
-// Forward keeps each chunk's transformed tiles V for the weight gradient; backward runs over the
-// same chunks.
+// Forward keeps the layer's input; backward transforms its tiles again, block by block, for the
+// weight gradient. Keeping V instead would write 2.25 times the input's size to memory in forward
+// and read it back in backward, which took longer than the transform (64 -> 64 channels at 64 x 64,
+// batch 16: forward 27-35 ms keeping V, 16-20 without).
 struct Conv : torch::autograd::Function<Conv> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                const torch::Tensor& weight, const torch::Tensor& bias) {
     const auto input = x.contiguous(torch::MemoryFormat::ChannelsLast);
-    const auto u = weight_transform(weight);
-    const auto b = bias.contiguous();
-    const int64_t batch = input.size(0), outs = weight.size(0);
-    const int64_t step = images_per_chunk(input, std::max(input.size(1), outs));
-    auto y = channels_last_output(input, outs);
-    std::vector<torch::Tensor> saved;
-    for (int64_t b0 = 0; b0 < batch; b0 += step) {
-      const int64_t n = std::min(step, batch - b0);
-      const auto part = input.narrow(0, b0, n);
-      auto out = y.narrow(0, b0, n);
-      saved.push_back(torch::empty({kPositions, Tiling(part).tiles(), input.size(1)}, input.options()));
-      convolve_blocks(part, u, b, false, out, saved.back().data_ptr<float>());
-    }
-    saved.push_back(weight);
-    ctx->save_for_backward(saved);
-    ctx->saved_data["step"] = step;
+    auto y = convolve(input, weight_transform(weight), bias.contiguous(), false);
+    ctx->save_for_backward({input, weight});
     return y;
   }
 
@@ -448,8 +456,8 @@ struct Conv : torch::autograd::Function<Conv> {
                                                  torch::autograd::variable_list grads) {
     if (!grads[0].defined()) return torch::autograd::variable_list(3);
     const auto saved = ctx->get_saved_variables();
-    const auto& weight = saved.back();
-    const int64_t step = ctx->saved_data["step"].toInt();
+    const auto& input = saved[0];
+    const auto& weight = saved[1];
     const auto dy = grads[0].contiguous(torch::MemoryFormat::ChannelsLast);
     torch::Tensor dx, dw, db;
     if (ctx->needs_input_grad(0)) {
@@ -457,16 +465,7 @@ struct Conv : torch::autograd::Function<Conv> {
       // swapped.
       dx = convolve(dy, weight_transform(weight.flip({2, 3}).transpose(0, 1)), torch::Tensor(), false);
     }
-    if (ctx->needs_input_grad(1)) {
-      // dU = sum over the chunks of V^T dM.
-      auto du = torch::empty({kPositions, weight.size(1), weight.size(0)}, dy.options());
-      for (std::size_t i = 0; i + 1 < saved.size(); ++i) {
-        const int64_t b0 = static_cast<int64_t>(i) * step;
-        const auto part = dy.narrow(0, b0, std::min(step, dy.size(0) - b0));
-        products_into(saved[i], output_transform_transposed(part), true, du, i > 0);
-      }
-      dw = weight_transform_transposed(du);
-    }
+    if (ctx->needs_input_grad(1)) dw = weight_transform_transposed(weight_products(input, dy));
     if (ctx->needs_input_grad(2)) db = dy.sum({0, 2, 3});
     return {dx, dw, db};
   }
