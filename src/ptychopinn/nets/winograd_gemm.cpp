@@ -123,8 +123,7 @@ struct Tiling {
 };
 
 // V = B^T d B of tiles [begin, end) of x (src, channels-last): position p of tile t to dst + p *
-// stride + (t - begin) * channels, `stride` apart to hold a whole tensor's [36, tiles, C] or a block's
-// own [36, end - begin, C].
+// stride + (t - begin) * channels (a block's own [36, end - begin, C] with stride (end - begin) * C).
 PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, std::ptrdiff_t stride, const Tiling& g,
                                   int64_t channels, int64_t begin, int64_t end) {
   alignas(64) float d[kPositions * kLanes];
