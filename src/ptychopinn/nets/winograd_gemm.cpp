@@ -358,16 +358,17 @@ int64_t tiles_per_block(int64_t tiles, int64_t ins, int64_t outs) {
   return at_least_two_blocks(tiles, std::min(std::clamp(fits, kMinBlockTiles, kMaxBlockTiles), spread));
 }
 
-// y = the convolution of x (channels-last) with U [36, in, out], plus bias (when defined), then
-// max(0, .) when `relu`, a block of tiles at a time.
-void convolve_blocks(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu,
-                     torch::Tensor& y) {
+// The convolution of channels-last x with transformed kernels U [36, in, out], plus bias (when
+// defined), then max(0, .) when `relu`, a block of tiles at a time; channels-last.
+torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
   const Tiling g(x);
   const int64_t ins = x.size(1), outs = u.size(2), tiles = g.tiles();
   const int64_t block = tiles_per_block(tiles, ins, outs);
   const float* src = x.data_ptr<float>();
   const float* pu = u.data_ptr<float>();
   const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  auto y = torch::empty({x.size(0), outs, x.size(2), x.size(3)},
+                        x.options().memory_format(torch::MemoryFormat::ChannelsLast));
   float* dst = y.data_ptr<float>();
   at::parallel_for(0, (tiles + block - 1) / block, 1, [&](int64_t first, int64_t last) {
     const std::unique_ptr<float[]> v(new float[kPositions * block * ins]);
@@ -380,6 +381,7 @@ void convolve_blocks(const torch::Tensor& x, const torch::Tensor& u, const torch
       output_tiles(m.get(), rows * outs, dst, bias_data, relu, g, outs, begin, end);
     }
   });
+  return y;
 }
 
 // The weight gradient takes larger blocks: each block adds its products to a whole dU [36, in, out]
@@ -424,18 +426,6 @@ torch::Tensor weight_products(const torch::Tensor& x, const torch::Tensor& dy) {
   auto du = sums[0];
   for (int64_t group = 1; group < groups; ++group) du.add_(sums[group]);
   return du;
-}
-
-torch::Tensor channels_last_output(const torch::Tensor& x, int64_t channels) {
-  return torch::empty({x.size(0), channels, x.size(2), x.size(3)},
-                      x.options().memory_format(torch::MemoryFormat::ChannelsLast));
-}
-
-// The convolution of channels-last x with transformed kernels u [36, in, out].
-torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
-  auto y = channels_last_output(x, u.size(2));
-  convolve_blocks(x, u, bias, relu, y);
-  return y;
 }
 
 // Forward keeps the layer's input; backward transforms its tiles again, block by block, for the
