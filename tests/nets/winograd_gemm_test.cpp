@@ -84,6 +84,31 @@ TEST(WinogradGemm, GradientsAreThoseOfTheDirectConvolution) {
   }
 }
 
+TEST(WinogradGemm, TheReluInsideTheLayerPassesTheGradientsOfASeparateRelu) {
+  // The layer's own ReLU masks the output gradient as its transforms read it; LibTorch's ReLU after
+  // the layer writes the masked gradient first. The same values go into the same sums, so the same
+  // bits, in every gradient. Tiles inside the image and on its borders (which are read differently).
+  const auto l = layer(3, 32, 48, 16, 20, 12);
+  const auto upstream = torch::randn({3, 48, 16, 20});
+  const auto fused = l.trainable(), separate = l.trainable();
+  const auto y = winograd_gemm::conv3x3(fused.x, fused.weight, fused.bias, true);
+  const auto reference = winograd_gemm::conv3x3(separate.x, separate.weight, separate.bias, false).relu();
+  ASSERT_TRUE(torch::equal(y, reference));
+  ASSERT_GT((y == 0).sum().item<int64_t>(), y.numel() / 4);  // the mask matters
+  (y * upstream).sum().backward();
+  (reference * upstream).sum().backward();
+  EXPECT_TRUE(torch::equal(fused.x.grad(), separate.x.grad()));
+  EXPECT_TRUE(torch::equal(fused.weight.grad(), separate.weight.grad()));
+  EXPECT_TRUE(torch::equal(fused.bias.grad(), separate.bias.grad()));
+
+  // Frozen weights: the bias gradient alone, also masked.
+  auto bias = l.bias.clone().requires_grad_();
+  (winograd_gemm::conv3x3(l.x, l.weight, bias, true) * upstream).sum().backward();
+  auto direct_bias = l.bias.clone().requires_grad_();
+  (torch::conv2d(l.x, l.weight, direct_bias, 1, 1).relu() * upstream).sum().backward();
+  expect_near_direct(bias.grad(), direct_bias.grad());
+}
+
 TEST(WinogradGemm, RunsALargeBatchInBlocksWithTheSameResultsAndGradients) {
   // 17 images of 32 x 32 with 64 channels: 1,088 tiles in 13 blocks, 12 of 85 and one of 68, and the
   // weight gradient's blocks in 8 groups.

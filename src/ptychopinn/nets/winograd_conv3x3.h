@@ -77,7 +77,8 @@ class WinogradConv3x3 {
   // the portable one does not apply or pay (kMinGemmChannels,
   // kMinGemmTiles, winograd_gemm.h).
   // With autograd on and x, weight or bias requiring gradients, the result carries a backward that
-  // gives all three gradients (the ReLU is then applied in place after the convolution).
+  // gives all three gradients (with oneDNN's Winograd the ReLU is then applied in place after the
+  // convolution; the portable one folds it into its forward and backward).
   //   weight: [out, in, 3, 3], bias: [out], x: [B, in, H, W] in any layout
   std::optional<torch::Tensor> forward(const torch::Tensor& weight, const torch::Tensor& bias,
                                        const torch::Tensor& x, torch::MemoryFormat format, bool relu);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 #include <memory>
 
 #include "ptychopinn/nets/conv3x3_args.h"
@@ -34,20 +33,72 @@ constexpr int64_t kTile = 4;   // output tile m
 constexpr int64_t kAlpha = 6;  // input tile m + r - 1
 constexpr int64_t kPositions = kAlpha * kAlpha;
 
-// Sixteen channels as one value: GCC's vector extension, which each clone compiles to its own
-// registers (one AVX-512, two AVX2 or four SSE2 registers). Written out this way because the
-// auto-vectorizer left the transforms that store with a runtime stride as scalar code. Loads and
-// stores go through memcpy (no alignment assumed); no function takes or returns a Lanes by value,
-// so no clone's calling convention differs from another's.
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+// Sixteen channels as one value: two halves of eight in GCC's vector extension, which each clone
+// compiles to its own registers (one AVX2 register per half, two SSE2 registers; AVX-512 also uses
+// AVX registers here). Written out this way because the auto-vectorizer left the transforms that
+// store with a runtime stride as scalar code. Not one 16-lane vector: without AVX-512, GCC keeps
+// such a value in memory, loads and stores it 16 bytes at a time and reads it back 32 bytes at a
+// time, which stalls every load on the stores it has to wait for, and compares it lane by lane.
+// The operators are always inlined, so no clone calls a
+// function that takes or returns a Lanes by value, whose calling convention would differ between
+// clones.
+typedef float Half __attribute__((vector_size(kLanes / 2 * sizeof(float))));
+// Read and written where floats lie: no alignment beyond a float's, and aliasing them (as the
+// compilers' own unaligned AVX types do).
+typedef float UnalignedHalf
+    __attribute__((vector_size(kLanes / 2 * sizeof(float)), aligned(alignof(float)), may_alias));
+typedef int32_t HalfBits __attribute__((vector_size(kLanes / 2 * sizeof(float))));
 
-inline void load(Lanes& v, const float* p) { std::memcpy(&v, p, sizeof(Lanes)); }
-inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof(Lanes)); }
+struct Lanes {
+  Half lo, hi;
+};
+
+#define PP_LANES_OP inline __attribute__((always_inline))
+PP_LANES_OP Lanes operator+(const Lanes& a, const Lanes& b) { return {a.lo + b.lo, a.hi + b.hi}; }
+PP_LANES_OP Lanes operator-(const Lanes& a, const Lanes& b) { return {a.lo - b.lo, a.hi - b.hi}; }
+PP_LANES_OP Lanes operator*(float s, const Lanes& a) { return {s * a.lo, s * a.hi}; }
+PP_LANES_OP Lanes operator*(const Lanes& a, float s) { return {a.lo * s, a.hi * s}; }
+PP_LANES_OP Lanes& operator+=(Lanes& a, const Lanes& b) {
+  a.lo += b.lo;
+  a.hi += b.hi;
+  return a;
+}
+
+PP_LANES_OP void load(Lanes& v, const float* p) {
+  v.lo = *reinterpret_cast<const UnalignedHalf*>(p);
+  v.hi = *reinterpret_cast<const UnalignedHalf*>(p + kLanes / 2);
+}
+PP_LANES_OP void store(float* p, const Lanes& v) {
+  *reinterpret_cast<UnalignedHalf*>(p) = v.lo;
+  *reinterpret_cast<UnalignedHalf*>(p + kLanes / 2) = v.hi;
+}
+
+// v = 0 in the lanes where `test` is at most zero: max(0, v) with test = v (NaN passes, as through
+// LibTorch's ReLU), ReLU's backward with test = the ReLU's output (the gradient passes where the
+// output is positive or NaN, as through LibTorch's threshold_backward).
+PP_LANES_OP void zero_where_not_positive(Lanes& v, const Lanes& test) {
+  const Half zero = {};
+  const HalfBits drop_lo = test.lo <= zero, drop_hi = test.hi <= zero;
+  v.lo = reinterpret_cast<Half>(reinterpret_cast<HalfBits>(v.lo) & ~drop_lo);
+  v.hi = reinterpret_cast<Half>(reinterpret_cast<HalfBits>(v.hi) & ~drop_hi);
+}
 
 // v[i] = the 16 lanes at in + i * stride.
 template <int kCount>
 inline void load_strided(Lanes (&v)[kCount], const float* in, std::ptrdiff_t stride) {
   for (int i = 0; i < kCount; ++i) load(v[i], in + i * stride);
+}
+
+// v = the 16 lanes at src + at, or 0 in the lanes where those at keep + at are not above zero when
+// keep is not null: ReLU's backward (its gradient passes where its output is positive) applied as
+// the output gradient is read.
+PP_LANES_OP void load_kept(Lanes& v, const float* src, const float* keep, std::ptrdiff_t at) {
+  load(v, src + at);
+  if (keep) {
+    Lanes k;
+    load(k, keep + at);
+    zero_where_not_positive(v, k);
+  }
 }
 
 // The transforms along one axis, each on 16 lanes; `si` and `so` are the distances between
@@ -57,10 +108,10 @@ inline void load_strided(Lanes (&v)[kCount], const float* in, std::ptrdiff_t str
 //   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 //   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 
-// out = B^T in (6 -> 6)
-inline void input_1d(const float* in, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
+// out = B^T in (6 -> 6), with in masked by keep as load_kept masks it.
+inline void input_1d(const float* in, const float* keep, std::ptrdiff_t si, float* out, std::ptrdiff_t so) {
   Lanes d[6];
-  load_strided(d, in, si);
+  for (int i = 0; i < 6; ++i) load_kept(d[i], in, keep, i * si);
   store(out, 4.f * d[0] - 5.f * d[2] + d[4]);
   store(out + so, -4.f * (d[1] + d[2]) + d[3] + d[4]);
   store(out + 2 * so, 4.f * (d[1] - d[2]) - d[3] + d[4]);
@@ -89,10 +140,9 @@ inline void output_1d_activated(const float* in, std::ptrdiff_t si, const Lanes&
   const Lanes sum12 = m[1] + m[2], diff12 = m[1] - m[2], sum34 = m[3] + m[4], diff34 = m[3] - m[4];
   const Lanes v[kTile] = {m[0] + sum12 + sum34, diff12 + 2.f * diff34, sum12 + 4.f * sum34,
                           diff12 + 8.f * diff34 + m[5]};
-  const Lanes zero = {};
   for (int k = 0; k < kTile; ++k) {
     Lanes value = v[k] + bias;
-    if (relu) value = value < zero ? zero : value;
+    if (relu) zero_where_not_positive(value, value);
     store(out + k * so, value);
   }
 }
@@ -123,9 +173,10 @@ struct Tiling {
 };
 
 // V = B^T d B of tiles [begin, end) of x (src, channels-last): position p of tile t to dst + p *
-// stride + (t - begin) * channels (a block's own [36, end - begin, C] with stride (end - begin) * C).
-PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, std::ptrdiff_t stride, const Tiling& g,
-                                  int64_t channels, int64_t begin, int64_t end) {
+// stride + (t - begin) * channels (a block's own 36 matrices [end - begin, C], `stride` apart).
+// Where keep is not null (a tensor of x's shape and layout), x is zero wherever keep is not above zero.
+PP_VECTOR_CLONES void input_tiles(const float* src, const float* keep, float* dst, std::ptrdiff_t stride,
+                                  const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
   alignas(64) float d[kPositions * kLanes];
   alignas(64) float t[kPositions * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
@@ -135,10 +186,13 @@ PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, std::ptrdiff_t s
     // zeros outside. The same values either way, so the same results.
     const bool inside = h0 >= 0 && w0 >= 0 && h0 + kAlpha <= g.height && w0 + kAlpha <= g.width;
     for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
-      const float* cells = d;  // cell (r, s) at cells + r * down + s * across
+      const float* cells = d;       // cell (r, s) at cells + r * down + s * across
+      const float* kept = nullptr;  // the mask's cells, where x is read in place
       std::ptrdiff_t down = kAlpha * kLanes, across = kLanes;
       if (inside) {
-        cells = src + ((b * g.height + h0) * g.width + w0) * channels + c0;
+        const int64_t at = ((b * g.height + h0) * g.width + w0) * channels + c0;
+        cells = src + at;
+        if (keep) kept = keep + at;
         down = g.width * channels;
         across = channels;
       } else {
@@ -150,17 +204,20 @@ PP_VECTOR_CLONES void input_tiles(const float* src, float* dst, std::ptrdiff_t s
             if (h < 0 || h >= g.height || w < 0 || w >= g.width) {
               for (int64_t l = 0; l < kLanes; ++l) cell[l] = 0.f;
             } else {
-              const float* p = src + ((b * g.height + h) * g.width + w) * channels + c0;
-              for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+              const int64_t at = ((b * g.height + h) * g.width + w) * channels + c0;
+              Lanes value;
+              load_kept(value, src, keep, at);
+              store(cell, value);
             }
           }
         }
       }
       for (int64_t s = 0; s < kAlpha; ++s)  // down the columns: t = B^T d
-        input_1d(cells + s * across, down, t + s * kLanes, kAlpha * kLanes);
+        input_1d(cells + s * across, kept ? kept + s * across : nullptr, down, t + s * kLanes,
+                 kAlpha * kLanes);
       for (int64_t r = 0; r < kAlpha; ++r)  // along the rows: V = t B, straight into place
-        input_1d(t + r * kAlpha * kLanes, kLanes, dst + r * kAlpha * stride + (tile - begin) * channels + c0,
-                 stride);
+        input_1d(t + r * kAlpha * kLanes, nullptr, kLanes,
+                 dst + r * kAlpha * stride + (tile - begin) * channels + c0, stride);
     }
   }
 }
@@ -188,20 +245,30 @@ PP_VECTOR_CLONES void output_tiles(const float* src, std::ptrdiff_t stride, floa
 }
 
 // dM = A dy A^T of tiles [begin, end) of the output gradient (src, channels-last), laid out as
-// input_tiles lays out V.
-PP_VECTOR_CLONES void output_transposed_tiles(const float* src, float* dst, std::ptrdiff_t stride,
-                                              const Tiling& g, int64_t channels, int64_t begin, int64_t end) {
+// input_tiles lays out V; dy is zero wherever keep (when not null, of dy's shape and layout) is not
+// above zero. Adds each tile's sum of dy, channel by channel, to bias_sum (when not null).
+PP_VECTOR_CLONES void output_transposed_tiles(const float* src, const float* keep, float* dst,
+                                              std::ptrdiff_t stride, float* bias_sum, const Tiling& g,
+                                              int64_t channels, int64_t begin, int64_t end) {
   alignas(64) float gy[kTile * kTile * kLanes];
   alignas(64) float t[kAlpha * kTile * kLanes];
   for (int64_t tile = begin; tile < end; ++tile) {
     const int64_t j = tile % g.cols, i = (tile / g.cols) % g.rows, b = tile / (g.cols * g.rows);
     for (int64_t c0 = 0; c0 < channels; c0 += kLanes) {
+      Lanes sum = {};
       for (int64_t r = 0; r < kTile; ++r) {
         for (int64_t s = 0; s < kTile; ++s) {
-          const float* p = src + ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
-          float* cell = gy + (r * kTile + s) * kLanes;
-          for (int64_t l = 0; l < kLanes; ++l) cell[l] = p[l];
+          const int64_t at = ((b * g.height + i * kTile + r) * g.width + j * kTile + s) * channels + c0;
+          Lanes cell;
+          load_kept(cell, src, keep, at);
+          sum += cell;
+          store(gy + (r * kTile + s) * kLanes, cell);
         }
+      }
+      if (bias_sum) {
+        Lanes total;
+        load(total, bias_sum + c0);
+        store(bias_sum + c0, total + sum);
       }
       for (int64_t s = 0; s < kTile; ++s)  // down the columns: t = A g (6 x 4)
         output_1d_transposed(gy + s * kLanes, kTile * kLanes, t + s * kLanes, kTile * kLanes);
@@ -358,27 +425,49 @@ int64_t tiles_per_block(int64_t tiles, int64_t ins, int64_t outs) {
   return at_least_two_blocks(tiles, std::min(std::clamp(fits, kMinBlockTiles, kMaxBlockTiles), spread));
 }
 
+// A block's 36 transformed positions, each a matrix of tiles x channels (row-major, no gaps), one
+// after another with a cache line between them, in memory aligned to cache lines. The transforms
+// write (or read) all 36 positions of a tile's 16 channels at once: with the matrices packed, their
+// distance is a multiple of 4 KiB at the usual sizes (128 tiles x 64 channels: 32 KiB), and the 36
+// cache lines compete for one set of the first-level cache, which holds 8 of them. And without
+// alignment each 16-channel value spans two cache lines.
+class PositionBuffer {
+ public:
+  PositionBuffer(int64_t tiles, int64_t channels)
+      : stride_(tiles * channels + kLineFloats),
+        memory_(torch::empty({kPositions * stride_}, torch::TensorOptions(torch::kFloat))) {}
+  float* data() { return memory_.data_ptr<float>(); }
+  std::ptrdiff_t stride() const { return stride_; }
+
+ private:
+  static constexpr int64_t kLineFloats = 64 / sizeof(float);
+  std::ptrdiff_t stride_;
+  torch::Tensor memory_;  // LibTorch aligns CPU memory to 64 bytes
+};
+
 // The convolution of channels-last x with transformed kernels U [36, in, out], plus bias (when
-// defined), then max(0, .) when `relu`, a block of tiles at a time; channels-last.
-torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu) {
+// defined), then max(0, .) when `relu`, a block of tiles at a time; channels-last. Where `keep` is
+// defined (x's shape, channels-last), x counts as zero wherever keep is not above zero.
+torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& u, const torch::Tensor& bias, bool relu,
+                       const torch::Tensor& keep = {}) {
   const Tiling g(x);
   const int64_t ins = x.size(1), outs = u.size(2), tiles = g.tiles();
   const int64_t block = tiles_per_block(tiles, ins, outs);
   const float* src = x.data_ptr<float>();
   const float* pu = u.data_ptr<float>();
   const float* bias_data = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  const float* keep_data = keep.defined() ? keep.data_ptr<float>() : nullptr;
   auto y = torch::empty({x.size(0), outs, x.size(2), x.size(3)},
                         x.options().memory_format(torch::MemoryFormat::ChannelsLast));
   float* dst = y.data_ptr<float>();
   at::parallel_for(0, (tiles + block - 1) / block, 1, [&](int64_t first, int64_t last) {
-    const std::unique_ptr<float[]> v(new float[kPositions * block * ins]);
-    const std::unique_ptr<float[]> m(new float[kPositions * block * outs]);
+    PositionBuffer v(block, ins), m(block, outs);
     for (int64_t index = first; index < last; ++index) {
       const int64_t begin = index * block, end = std::min(tiles, begin + block), rows = end - begin;
-      input_tiles(src, v.get(), rows * ins, g, ins, begin, end);
-      position_products(false, rows, outs, ins, v.get(), rows * ins, pu, ins * outs, 0.0f, m.get(),
-                        rows * outs);
-      output_tiles(m.get(), rows * outs, dst, bias_data, relu, g, outs, begin, end);
+      input_tiles(src, keep_data, v.data(), v.stride(), g, ins, begin, end);
+      position_products(false, rows, outs, ins, v.data(), v.stride(), pu, ins * outs, 0.0f, m.data(),
+                        m.stride());
+      output_tiles(m.data(), m.stride(), dst, bias_data, relu, g, outs, begin, end);
     }
   });
   return y;
@@ -396,67 +485,94 @@ constexpr int64_t kGroupsBytes = int64_t{16} << 20;
 constexpr int64_t kMinGroups = 2;
 constexpr int64_t kMaxGroups = 8;
 
+struct WeightProducts {
+  torch::Tensor du;  // [36, in, out]
+  torch::Tensor db;  // [out]: the bias gradient
+};
+
 // dU [36, in, out] = the sum over the tiles of V(p)^T dM(p), with V = B^T d B the transformed tiles
 // of the layer's input x and dM = A dy A^T those of the output gradient dy (both channels-last), a
-// block of tiles at a time: neither V nor dM is ever kept whole.
-torch::Tensor weight_products(const torch::Tensor& x, const torch::Tensor& dy) {
+// block of tiles at a time: neither V nor dM is ever kept whole. Where `keep` is defined (dy's
+// shape, channels-last), dy counts as zero wherever keep is not above zero. The bias gradient, the
+// sum of dy, comes from the same reading of dy.
+WeightProducts weight_products(const torch::Tensor& x, const torch::Tensor& dy, const torch::Tensor& keep) {
   const Tiling g(x);
   const int64_t ins = x.size(1), outs = dy.size(1), tiles = g.tiles();
   const int64_t block = at_least_two_blocks(tiles, kWeightBlockTiles), blocks = (tiles + block - 1) / block;
   const int64_t sum_bytes = kPositions * ins * outs * static_cast<int64_t>(sizeof(float));
   const int64_t groups = std::min(std::clamp(kGroupsBytes / sum_bytes, kMinGroups, kMaxGroups), blocks);
   auto sums = torch::empty({groups, kPositions, ins, outs}, x.options());
+  auto bias_sums = torch::zeros({groups, outs}, x.options());
   const float* src = x.data_ptr<float>();
   const float* grad = dy.data_ptr<float>();
+  const float* keep_data = keep.defined() ? keep.data_ptr<float>() : nullptr;
   float* dst = sums.data_ptr<float>();
+  float* bias_dst = bias_sums.data_ptr<float>();
   at::parallel_for(0, groups, 1, [&](int64_t first, int64_t last) {
-    const std::unique_ptr<float[]> v(new float[kPositions * block * ins]);
-    const std::unique_ptr<float[]> dm(new float[kPositions * block * outs]);
+    PositionBuffer v(block, ins), dm(block, outs);
     for (int64_t group = first; group < last; ++group) {
       const int64_t from = blocks * group / groups, to = blocks * (group + 1) / groups;
       for (int64_t index = from; index < to; ++index) {
         const int64_t begin = index * block, end = std::min(tiles, begin + block), rows = end - begin;
-        input_tiles(src, v.get(), rows * ins, g, ins, begin, end);
-        output_transposed_tiles(grad, dm.get(), rows * outs, g, outs, begin, end);
-        position_products(true, ins, outs, rows, v.get(), rows * ins, dm.get(), rows * outs,
+        input_tiles(src, nullptr, v.data(), v.stride(), g, ins, begin, end);
+        output_transposed_tiles(grad, keep_data, dm.data(), dm.stride(), bias_dst + group * outs, g, outs,
+                                begin, end);
+        position_products(true, ins, outs, rows, v.data(), v.stride(), dm.data(), dm.stride(),
                           index == from ? 0.0f : 1.0f, dst + group * kPositions * ins * outs, ins * outs);
       }
     }
   });
   auto du = sums[0];
-  for (int64_t group = 1; group < groups; ++group) du.add_(sums[group]);
-  return du;
+  auto db = bias_sums[0];
+  for (int64_t group = 1; group < groups; ++group) {
+    du.add_(sums[group]);
+    db.add_(bias_sums[group]);
+  }
+  return {du, db};
 }
 
 // Forward keeps the layer's input; backward transforms its tiles again, block by block, for the
 // weight gradient. Keeping V instead would write 2.25 times the input's size to memory in forward
 // and read it back in backward, which took longer than the transform (64 -> 64 channels at 64 x 64,
 // batch 16: forward 27-35 ms keeping V, 16-20 without).
+//
+// With `relu`, the activation is part of the layer, forward and backward: forward keeps its output
+// y as well, and backward's transforms read the output gradient as zero wherever y is not above
+// zero, which is ReLU's backward (the same values as LibTorch's threshold_backward passes on), without
+// the pass over memory that writes the masked gradient and the two that read it back.
 struct Conv : torch::autograd::Function<Conv> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
-                               const torch::Tensor& weight, const torch::Tensor& bias) {
+                               const torch::Tensor& weight, const torch::Tensor& bias, bool relu) {
     const auto input = x.contiguous(torch::MemoryFormat::ChannelsLast);
-    auto y = convolve(input, weight_transform(weight), bias.contiguous(), false);
-    ctx->save_for_backward({input, weight});
+    auto y = convolve(input, weight_transform(weight), bias.contiguous(), relu);
+    ctx->save_for_backward(relu ? torch::autograd::variable_list{input, weight, y}
+                                : torch::autograd::variable_list{input, weight});
     return y;
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    if (!grads[0].defined()) return torch::autograd::variable_list(3);
+    if (!grads[0].defined()) return torch::autograd::variable_list(4);
     const auto saved = ctx->get_saved_variables();
     const auto& input = saved[0];
     const auto& weight = saved[1];
+    const torch::Tensor keep = saved.size() > 2 ? saved[2] : torch::Tensor();  // the output, with relu
     const auto dy = grads[0].contiguous(torch::MemoryFormat::ChannelsLast);
     torch::Tensor dx, dw, db;
     if (ctx->needs_input_grad(0)) {
       // The input gradient: the same convolution of dy with the kernel flipped and its channels
       // swapped.
-      dx = convolve(dy, weight_transform(weight.flip({2, 3}).transpose(0, 1)), torch::Tensor(), false);
+      dx = convolve(dy, weight_transform(weight.flip({2, 3}).transpose(0, 1)), torch::Tensor(), false, keep);
     }
-    if (ctx->needs_input_grad(1)) dw = weight_transform_transposed(weight_products(input, dy));
-    if (ctx->needs_input_grad(2)) db = dy.sum({0, 2, 3});
-    return {dx, dw, db};
+    if (ctx->needs_input_grad(1)) {
+      auto products = weight_products(input, dy, keep);
+      dw = weight_transform_transposed(products.du);
+      db = std::move(products.db);
+    } else if (ctx->needs_input_grad(2)) {
+      db = (keep.defined() ? dy.masked_fill(keep <= 0, 0.0) : dy).sum({0, 2, 3});
+    }
+    if (!ctx->needs_input_grad(2)) db = torch::Tensor();
+    return {dx, dw, db, torch::Tensor()};
   }
 };
 
@@ -473,8 +589,7 @@ torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const
               " and weight ", weight.sizes());
   const bool training = records_gradients(x, weight, bias);
   if (training) {
-    auto y = Conv::apply(x, weight, bias);
-    return relu ? y.relu_() : y;
+    return Conv::apply(x, weight, bias, relu);
   }
   return convolve(x.contiguous(torch::MemoryFormat::ChannelsLast), weight_transform(weight),
                   bias.contiguous(), relu);

@@ -32,7 +32,8 @@ namespace ptychopinn::nets::winograd_gemm {
 bool applicable(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 
 // conv2d(x, weight, bias, padding 1), then max(0, .) when `relu`, in channels-last memory.
-// Differentiable in x, weight and bias (with autograd on, a ReLU is applied in place afterwards).
+// Differentiable in x, weight and bias; the ReLU's backward is part of the layer's, read from the
+// kept output as the output gradient is transformed.
 // Requires applicable(x, weight, bias).
 torch::Tensor conv3x3(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                       bool relu);
