@@ -26,8 +26,8 @@ namespace ptychopinn::nets::winograd_gemm {
 
 namespace {
 
-// Channels are transformed 16 at a time (two AVX2 or one AVX-512 register per value), so layers
-// need a multiple of 16 channels in and out.
+// Channels are transformed 16 at a time (two AVX registers per value, see Lanes), so layers need a
+// multiple of 16 channels in and out.
 constexpr int64_t kLanes = 16;
 constexpr int64_t kTile = 4;   // output tile m
 constexpr int64_t kAlpha = 6;  // input tile m + r - 1
@@ -39,9 +39,8 @@ constexpr int64_t kPositions = kAlpha * kAlpha;
 // store with a runtime stride as scalar code. Not one 16-lane vector: without AVX-512, GCC keeps
 // such a value in memory, loads and stores it 16 bytes at a time and reads it back 32 bytes at a
 // time, which stalls every load on the stores it has to wait for, and compares it lane by lane.
-// The operators are always inlined, so no clone calls a
-// function that takes or returns a Lanes by value, whose calling convention would differ between
-// clones.
+// The operators are always inlined, so no clone calls a function that takes or returns a Lanes by
+// value, whose calling convention would differ between clones.
 typedef float Half __attribute__((vector_size(kLanes / 2 * sizeof(float))));
 // Read and written where floats lie: no alignment beyond a float's, and aliasing them (as the
 // compilers' own unaligned AVX types do).
