@@ -568,7 +568,7 @@ struct Conv : torch::autograd::Function<Conv> {
       dw = weight_transform_transposed(products.du);
       db = std::move(products.db);
     } else if (ctx->needs_input_grad(2)) {
-      db = (keep.defined() ? dy.masked_fill(keep <= 0, 0.0) : dy).sum({0, 2, 3});
+      db = (keep.defined() ? torch::threshold_backward(dy, keep, 0.0) : dy).sum({0, 2, 3});
     }
     if (!ctx->needs_input_grad(2)) db = torch::Tensor();
     return {dx, dw, db, torch::Tensor()};
